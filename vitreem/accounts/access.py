@@ -1,0 +1,90 @@
+"""THE access rule. Every page, API endpoint and export asks this module, and only this module.
+
+- A member of a unit may READ the data of that unit and of every unit below it (its subtree).
+- Writes are per role and only on the member's own unit: an officer enters and submits data,
+  a leader also approves, signs and manages the unit's agencies; a viewer only reads.
+- Superusers administer everything.
+- "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
+  but not change answers 403.
+
+The administrative registry itself (names, codes, hierarchy, agencies) is public reference data:
+any signed-in user may browse it. What this rule guards is each unit's own data.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from vitreem.units.models import AdministrativeUnit
+
+from .models import Membership, Role, User
+
+
+class Action(StrEnum):
+    READ = "read"
+    ENTER = "enter"  # enter and submit the unit's data
+    APPROVE = "approve"  # approve, return, sign for the unit
+    MANAGE = "manage"  # manage the unit's agencies and settings
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OFFICER: frozenset({Action.READ, Action.ENTER}),
+    Role.LEADER: frozenset({Action.READ, Action.ENTER, Action.APPROVE, Action.MANAGE}),
+    Role.VIEWER: frozenset({Action.READ}),
+}
+
+AnyUser = User | AnonymousUser
+
+
+def memberships(user: AnyUser) -> list[Membership]:
+    """The user's memberships with their units, fetched once per user object (per request)."""
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, "_vitreem_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit"))
+        user._vitreem_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def _ancestor_ids(unit: AdministrativeUnit) -> set[int]:
+    return {i for i in (unit.pk, unit.province_id, unit.district_id) if i is not None}
+
+
+def can(user: AnyUser, action: Action, unit: AdministrativeUnit) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    if action is Action.READ:
+        reach = _ancestor_ids(unit)
+        return any(m.unit_id in reach for m in memberships(user))
+    return any(m.unit_id == unit.pk and action in ROLE_ACTIONS[m.role] for m in memberships(user))
+
+
+def require(user: AnyUser, action: Action, unit: AdministrativeUnit) -> None:
+    """Raise 404 when the unit's data is not the user's to see, 403 when it is not theirs to change."""
+    if not can(user, Action.READ, unit):
+        raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
+    if not can(user, action, unit):
+        raise PermissionDenied(_("Vai trò của bạn tại đơn vị này không cho phép thao tác này."))
+
+
+def readable_units_q(user: AnyUser, prefix: str = "") -> Q:
+    """A filter on a unit foreign key (``prefix`` e.g. "unit__") to the units the user may read."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    for m in memberships(user):
+        q |= Q(**{f"{prefix}{m.unit.subtree_field}": m.unit_id})
+    return q
+
+
+def units_with_action(user: AnyUser, action: Action) -> Iterable[AdministrativeUnit]:
+    """The units where the user holds a role that allows the action (their own units)."""
+    return [m.unit for m in memberships(user) if action in ROLE_ACTIONS[m.role]]

@@ -1,0 +1,76 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vitreem.core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("Họ và tên"), max_length=150, blank=True)
+    position = models.CharField(_("Chức vụ"), max_length=150, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("Người dùng")
+        verbose_name_plural = _("Người dùng")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Cán bộ nhập liệu")
+    LEADER = "leader", _("Lãnh đạo")
+    VIEWER = "viewer", _("Người xem")
+
+
+class Membership(TimeStampedModel):
+    """A user's role in one administrative unit; it reaches the unit's whole subtree for reading."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Người dùng"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("Đơn vị"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("Vai trò"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("Thành viên đơn vị")
+        verbose_name_plural = _("Thành viên đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="membership_user_unit_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Mã truy cập API")
+        verbose_name_plural = _("Mã truy cập API")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%d/%m/%Y})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -1,0 +1,123 @@
+"""The API instance: authentication, errors in Vietnamese, and the routers of every app."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from vitreem.accounts.services import token_authenticate
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """The browser's session (with CSRF on writes), so pages may call the API too."""
+
+
+api = NinjaAPI(
+    title="vitreem API",
+    version="1",
+    description=(
+        "API của hệ thống vì trẻ em. Xác thực: POST /api/v1/auth/token với username và password, "
+        "rồi gửi tiêu đề `Authorization: Bearer <token>`."
+    ),
+    auth=[BearerToken(), Session()],
+    urls_namespace="api",
+)
+
+# Pydantic error types → what to tell a Vietnamese official about the value.
+_ERROR_HINTS = {
+    "missing": "thiếu giá trị bắt buộc",
+    "date_from_datetime_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_parsing": "cần một ngày dạng YYYY-MM-DD",
+    "date_type": "cần một ngày dạng YYYY-MM-DD",
+    "int_parsing": "cần một số nguyên",
+    "int_type": "cần một số nguyên",
+    "literal_error": "giá trị không thuộc danh sách cho phép",
+    "enum": "giá trị không thuộc danh sách cho phép",
+    "greater_than_equal": "giá trị quá nhỏ",
+    "less_than_equal": "giá trị quá lớn",
+    "string_too_long": "chuỗi quá dài",
+    "string_too_short": "chuỗi quá ngắn",
+}
+
+
+def _field_name(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload")]
+    return ".".join(parts) or "?"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        hint = _ERROR_HINTS.get(error.get("type", ""), error.get("msg", ""))
+        if error.get("type") in {"literal_error", "enum"} and error.get("ctx", {}).get("expected"):
+            hint = f"{hint}: {error['ctx']['expected']}"
+        errors.append({"field": _field_name(list(error.get("loc", []))), "message": hint})
+    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return api.create_response(
+        request,
+        {"detail": _("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {"summary": summary},
+         "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(ModelValidationError)
+def on_model_validation_error(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
+    """A service refused the input (full_clean): nothing was changed."""
+    errors = [
+        {"field": field if field != "__all__" else "", "message": str(message)}
+        for field, messages in exc.message_dict.items()
+        for message in messages
+    ] if hasattr(exc, "error_dict") else [{"field": "", "message": str(m)} for m in exc.messages]
+    summary = "; ".join(e["message"] for e in errors)
+    return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": _("Cần xác thực: gửi tiêu đề Authorization: Bearer <mã truy cập>.")},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("Không tìm thấy.")}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
+    return api.create_response(request, {"detail": detail}, status=403)
+
+
+class HealthOut(Schema):
+    status: str
+    database: str
+
+
+health_router = Router(tags=["Hệ thống"])
+
+
+@health_router.get("/health", auth=None, response=HealthOut, summary="Tình trạng dịch vụ")
+def health(request: HttpRequest) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "database": connection.vendor}

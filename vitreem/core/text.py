@@ -1,0 +1,61 @@
+"""Vietnamese text: NFC normalisation, accent folding for search, and collation for sorting."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Vietnamese alphabet order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y);
+# letters outside it sort after by code point.
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
+# Tone marks rank after the base letter: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a letter of its own (ă â ê ô ơ ư) rather than a tone.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def nfc(value: str) -> str:
+    """Normalise to NFC and collapse runs of white space; what every text input goes through."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def fold(value: str) -> str:
+    """Lower case, accents removed, đ → d: the form searched ("bắc kạn" → "bac kan")."""
+    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip()
+
+
+def _split_letter(cluster: str) -> tuple[str, int]:
+    """A decomposed letter cluster → (the Vietnamese letter without tone, tone rank)."""
+    base = cluster[0]
+    tone = 0
+    for mark in cluster[1:]:
+        if mark in _LETTER_MARKS:
+            base += mark
+        else:
+            tone = _TONE_RANK.get(mark, tone)
+    return unicodedata.normalize("NFC", base), tone
+
+
+def _clusters(decomposed: str) -> list[str]:
+    clusters: list[str] = []
+    for ch in decomposed:
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
+def _letter_rank(letter: str) -> int:
+    if letter == " ":
+        return -1  # "An" < "An Giang" < "Anh"
+    return _LETTER_RANK.get(letter, 100 + ord(letter[0]))
+
+
+def sort_key(value: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Key for sorting by Vietnamese collation: letters first, tones as a tie-breaker."""
+    pairs = [_split_letter(c) for c in _clusters(unicodedata.normalize("NFD", nfc(value).lower()))]
+    return tuple(_letter_rank(letter) for letter, _ in pairs), tuple(tone for _, tone in pairs)

@@ -1,0 +1,162 @@
+from datetime import date
+from typing import Literal
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from vitreem.accounts.access import Action, require
+from vitreem.accounts.models import User
+from vitreem.accounts.selectors import unit_members
+
+from . import selectors, services
+from .models import AdministrativeUnit, AgencyKind
+
+router = Router(tags=["Đơn vị hành chính"])
+
+LevelName = Literal["province", "district", "commune"]
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    level: str
+    parent_code: str | None
+    valid_from: date
+    valid_to: date | None
+
+    @staticmethod
+    def from_unit(unit: AdministrativeUnit) -> "UnitOut":
+        return UnitOut(
+            code=unit.code,
+            name=unit.name,
+            short_name=unit.short_name,
+            kind=unit.kind,
+            kind_label=str(unit.get_kind_display()),
+            level=unit.level_name,
+            parent_code=unit.parent.code if unit.parent else None,
+            valid_from=unit.valid_from,
+            valid_to=unit.valid_to,
+        )
+
+
+class UnitPage(Schema):
+    count: int
+    items: list[UnitOut]
+
+
+class AgencyOut(Schema):
+    id: int
+    name: str
+    abbreviation: str
+    kind: str
+    is_lead_for_children: bool
+
+
+class UnitDetail(UnitOut):
+    parent: UnitOut | None
+    children: list[UnitOut]
+    agencies: list[AgencyOut]
+
+
+class UnitFilters(Schema):
+    as_of: date | None = Field(None, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay")
+    level: LevelName | None = None
+    parent: str | None = Field(None, description="Mã đơn vị cấp trên")
+    q: str | None = Field(None, max_length=100, description="Tìm theo tên, không dấu cũng được")
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+def _as_of(value: date | None) -> date:
+    return value or timezone.localdate()
+
+
+def _unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
+    unit = selectors.unit_by_code(code, as_of)
+    if unit is None:
+        raise Http404(
+            _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
+            % {"code": code, "date": as_of.strftime("%d/%m/%Y")}
+        )
+    return unit
+
+
+@router.get("", response=UnitPage, summary="Danh sách đơn vị hành chính tại một ngày")
+def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, object]:
+    as_of = _as_of(filters.as_of)
+    parent = _unit_or_404(filters.parent, as_of) if filters.parent else None
+    units = selectors.units_as_of(as_of, level=filters.level, parent=parent, query=filters.q)
+    page = units[filters.offset : filters.offset + filters.limit]
+    return {"count": units.count(), "items": [UnitOut.from_unit(u) for u in page]}
+
+
+@router.get("/{code}", response=UnitDetail, summary="Một đơn vị với cấp trên, cấp dưới, cơ quan")
+def get_unit(request: HttpRequest, code: str, as_of: date | None = None) -> UnitDetail:
+    day = _as_of(as_of)
+    unit = _unit_or_404(code, day)
+    return UnitDetail(
+        **UnitOut.from_unit(unit).dict(),
+        parent=UnitOut.from_unit(unit.parent) if unit.parent else None,
+        children=[UnitOut.from_unit(c) for c in selectors.unit_children(unit, day)],
+        agencies=[AgencyOut.from_orm(a) for a in selectors.agencies_of(unit, day)],
+    )
+
+
+class MemberOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    role_label: str
+
+
+@router.get(
+    "/{code}/members",
+    response=list[MemberOut],
+    summary="Người dùng có vai trò tại đơn vị (chỉ thành viên đơn vị và cấp trên)",
+)
+def list_members(request: HttpRequest, code: str, as_of: date | None = None) -> list[MemberOut]:
+    unit = _unit_or_404(code, _as_of(as_of))
+    assert isinstance(request.user, User)
+    return [
+        MemberOut(
+            username=m.user.username,
+            full_name=m.user.full_name,
+            role=m.role,
+            role_label=str(m.get_role_display()),
+        )
+        for m in unit_members(user=request.user, unit=unit)
+    ]
+
+
+class AgencyIn(Schema):
+    name: str = Field(..., min_length=2, max_length=200)
+    abbreviation: str = Field("", max_length=40)
+    kind: AgencyKind = AgencyKind.OTHER
+    is_lead_for_children: bool = False
+
+
+@router.post(
+    "/{code}/agencies",
+    response={201: AgencyOut},
+    summary="Thêm cơ quan, tổ chức cho đơn vị (lãnh đạo đơn vị)",
+)
+def create_agency(
+    request: HttpRequest, code: str, payload: AgencyIn, as_of: date | None = None
+) -> tuple[int, AgencyOut]:
+    unit = _unit_or_404(code, _as_of(as_of))
+    assert isinstance(request.user, User)
+    require(request.user, Action.MANAGE, unit)
+    agency = services.agency_create(
+        actor=request.user,
+        unit=unit,
+        name=payload.name,
+        abbreviation=payload.abbreviation,
+        kind=payload.kind,
+        is_lead_for_children=payload.is_lead_for_children,
+    )
+    return 201, AgencyOut.from_orm(agency)

@@ -1,0 +1,88 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+
+from vitreem.core.text import fold, sort_key
+
+from .models import AdministrativeUnit, Agency, in_force_on
+
+LEVELS = {"province": 1, "district": 2, "commune": 3}
+
+
+def units_as_of(
+    as_of: date,
+    *,
+    level: str | None = None,
+    parent: AdministrativeUnit | None = None,
+    query: str | None = None,
+) -> QuerySet[AdministrativeUnit]:
+    """The units in force on a date, filtered; a name query matches without accents or case.
+
+    Ordered for search: units whose short name is the query first, then by level and name.
+    """
+    units = AdministrativeUnit.objects.filter(in_force_on(as_of)).select_related("parent")
+    if level:
+        units = units.filter(level=LEVELS[level])
+    if parent is not None:
+        units = units.filter(parent=parent)
+    folded = fold(query or "")
+    if folded:
+        units = units.filter(name_folded__contains=folded).annotate(
+            exact=Case(
+                When(name_folded__endswith=" " + folded, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        return units.order_by("exact", "level", "name_folded", "code")
+    return units.order_by("level", "name_folded", "code")
+
+
+def unit_by_code(code: str, as_of: date) -> AdministrativeUnit | None:
+    return (
+        AdministrativeUnit.objects.filter(in_force_on(as_of), code=code)
+        .select_related("parent", "parent__parent")
+        .first()
+    )
+
+
+def unit_ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """From the province down to the unit's parent."""
+    chain: list[AdministrativeUnit] = []
+    node = unit.parent
+    while node is not None:
+        chain.append(node)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def unit_children(unit: AdministrativeUnit, as_of: date) -> list[AdministrativeUnit]:
+    """The units directly below, in Vietnamese alphabetical order of their short names."""
+    children = AdministrativeUnit.objects.filter(in_force_on(as_of), parent=unit)
+    return sorted(children, key=lambda u: sort_key(u.short_name))
+
+
+@dataclass(frozen=True)
+class EraSummary:
+    as_of: date
+    provinces: int
+    districts: int
+    communes: int
+
+
+def era_summary(as_of: date) -> EraSummary:
+    counts = dict(
+        AdministrativeUnit.objects.filter(in_force_on(as_of))
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .values_list("level", "n")
+    )
+    return EraSummary(as_of, counts.get(1, 0), counts.get(2, 0), counts.get(3, 0))
+
+
+def agencies_of(unit: AdministrativeUnit, as_of: date | None = None) -> QuerySet[Agency]:
+    agencies = Agency.objects.filter(unit=unit)
+    if as_of is not None:
+        agencies = agencies.filter(in_force_on(as_of))
+    return agencies.order_by("-is_lead_for_children", "kind", "name")

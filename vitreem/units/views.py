@@ -1,0 +1,124 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from vitreem.accounts.access import Action, can, require
+from vitreem.accounts.models import User
+from vitreem.accounts.selectors import unit_members
+
+from . import selectors, services
+from .forms import AgencyForm, BrowseForm
+from .loaders import PRE_REFORM_TO, REFORM_DATE
+from .models import AdministrativeUnit
+
+ERA_SHORTCUTS = [
+    (date(2021, 6, 1), gettext_lazy("01/06/2021 — trước sắp xếp (tỉnh, huyện, xã)")),
+    (None, gettext_lazy("Hôm nay — sau sắp xếp (tỉnh, xã)")),
+]
+
+
+def _as_of(request: HttpRequest) -> tuple[BrowseForm, date]:
+    form = BrowseForm(request.GET or None)
+    as_of = timezone.localdate()
+    if form.is_valid() and form.cleaned_data["as_of"]:
+        as_of = form.cleaned_data["as_of"]
+    return form, as_of
+
+
+def _unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
+    unit = selectors.unit_by_code(code, as_of)
+    if unit is None:
+        raise Http404(_("Không có đơn vị hành chính mã %(code)s vào ngày này.") % {"code": code})
+    return unit
+
+
+@login_required
+def browse(request: HttpRequest) -> HttpResponse:
+    form, as_of = _as_of(request)
+    query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
+    units = selectors.units_as_of(as_of, query=query) if query else selectors.units_as_of(
+        as_of, level="province"
+    )
+    page = Paginator(units, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "units/browse.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "query": query,
+            "page": page,
+            "summary": selectors.era_summary(as_of),
+            "pre_reform": as_of <= PRE_REFORM_TO,
+            "reform_date": REFORM_DATE,
+            "shortcuts": ERA_SHORTCUTS,
+        },
+    )
+
+
+@login_required
+def detail(request: HttpRequest, code: str) -> HttpResponse:
+    form, as_of = _as_of(request)
+    unit = _unit_or_404(code, as_of)
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "units/detail.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(unit),
+            "children": selectors.unit_children(unit, as_of),
+            "agencies": selectors.agencies_of(unit, as_of),
+            "members": unit_members(user=user, unit=unit) if can(user, Action.READ, unit) else None,
+            "can_manage": can(user, Action.MANAGE, unit),
+        },
+    )
+
+
+@login_required
+def agency_new(request: HttpRequest, code: str) -> HttpResponse:
+    _form, as_of = _as_of(request)
+    unit = _unit_or_404(code, as_of)
+    user = request.user
+    assert isinstance(user, User)
+    require(user, Action.MANAGE, unit)
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_create(actor=user, unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã thêm %(name)s.") % {"name": agency.name})
+            return redirect(_detail_url(unit, as_of))
+    return render(request, "units/agency_form.html", {"form": form, "unit": unit, "as_of": as_of})
+
+
+@login_required
+@require_POST
+def agencies_standard(request: HttpRequest, code: str) -> HttpResponse:
+    _form, as_of = _as_of(request)
+    unit = _unit_or_404(code, as_of)
+    user = request.user
+    assert isinstance(user, User)
+    created = services.agencies_create_standard(actor=user, unit=unit)
+    messages.success(request, _("Đã tạo %(count)d cơ quan, tổ chức.") % {"count": len(created)})
+    return redirect(_detail_url(unit, as_of))
+
+
+def _detail_url(unit: AdministrativeUnit, as_of: date) -> str:
+    return f"{reverse('units:detail', args=[unit.code])}?as_of={as_of:%d/%m/%Y}"

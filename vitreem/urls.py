@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from vitreem.api import api
+
+urlpatterns = [
+    path("", include("vitreem.web.urls")),
+    path("units/", include("vitreem.units.urls")),
+    path("accounts/", include("vitreem.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
