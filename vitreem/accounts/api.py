@@ -1,8 +1,7 @@
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Router, Schema, Status
 
 from vitreem.accounts.access import memberships
 from vitreem.accounts.models import User
@@ -31,15 +30,13 @@ class Message(Schema):
     response={200: TokenOut, 401: Message, 429: Message},
     summary="Lấy mã truy cập",
 )
-def issue_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, str]]:
-    # The axes backend raises PermissionDenied-like errors for locked-out users; authenticate()
-    # turns them into None and records the attempt, so the lockout is read from the request.
+def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, str]]:
+    # A locked-out user gets None here; django-axes' middleware then answers 429
+    # (vitreem.accounts.lockout).
     user = authenticate(request, username=payload.username, password=payload.password)
-    if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, _("Tài khoản tạm khóa do đăng nhập sai nhiều lần; hãy thử lại sau."))
     if not isinstance(user, User) or not user.is_active:
-        return 401, {"detail": _("Tên đăng nhập hoặc mật khẩu không đúng.")}
-    return 200, {"token": token_issue(user=user)}
+        return Status(401, {"detail": _("Tên đăng nhập hoặc mật khẩu không đúng.")})
+    return Status(200, {"token": token_issue(user=user)})
 
 
 class MembershipOut(Schema):

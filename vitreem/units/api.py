@@ -4,9 +4,8 @@ from typing import Literal
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.accounts.selectors import unit_members
 
@@ -147,10 +146,9 @@ class AgencyIn(Schema):
 )
 def create_agency(
     request: HttpRequest, code: str, payload: AgencyIn, as_of: date | None = None
-) -> tuple[int, AgencyOut]:
+) -> Status[AgencyOut]:
     unit = _unit_or_404(code, _as_of(as_of))
     assert isinstance(request.user, User)
-    require(request.user, Action.MANAGE, unit)
     agency = services.agency_create(
         actor=request.user,
         unit=unit,
@@ -159,4 +157,4 @@ def create_agency(
         kind=payload.kind,
         is_lead_for_children=payload.is_lead_for_children,
     )
-    return 201, AgencyOut.from_orm(agency)
+    return Status(201, AgencyOut.from_orm(agency))

@@ -82,9 +82,22 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": selectors.unit_ancestors(unit),
             "children": selectors.unit_children(unit, as_of),
             "agencies": selectors.agencies_of(unit, as_of),
-            "members": unit_members(user=user, unit=unit) if can(user, Action.READ, unit) else None,
+            "can_read_data": can(user, Action.READ, unit),
             "can_manage": can(user, Action.MANAGE, unit),
         },
+    )
+
+
+@login_required
+def members(request: HttpRequest, code: str) -> HttpResponse:
+    _form, as_of = _as_of(request)
+    unit = _unit_or_404(code, as_of)
+    user = request.user
+    assert isinstance(user, User)
+    return render(
+        request,
+        "units/members.html",
+        {"unit": unit, "as_of": as_of, "members": unit_members(user=user, unit=unit)},
     )
 
 
@@ -94,7 +107,7 @@ def agency_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = _unit_or_404(code, as_of)
     user = request.user
     assert isinstance(user, User)
-    require(user, Action.MANAGE, unit)
+    require(user, Action.MANAGE, unit)  # before the form: an outsider learns nothing
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

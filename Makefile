@@ -1,0 +1,63 @@
+# vitreem — the two commands are `make demo` and `make test` (README).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_ENV := VITREEM_DEMO=1
+
+.PHONY: install demo demo-data serve test lint typecheck check openapi messages lock bench clean
+
+$(VENV)/.installed: requirements/dev.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements/dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up everything from a fresh clone and serve the demo at http://127.0.0.1:$(PORT)
+demo: demo-data serve
+
+demo-data: install
+	mkdir -p var
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_units
+	$(DEMO_ENV) $(PY) manage.py load_demo
+
+serve: install
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite: SQLite by default, the database of DATABASE_URL when it is set
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+check: lint typecheck test
+
+## Regenerate the committed OpenAPI document after an intended API change
+openapi: install
+	$(PY) manage.py export_openapi > docs/openapi.json
+
+## Extract and compile the English catalogue (needs GNU gettext)
+messages: install
+	cd vitreem && ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-location
+	cd vitreem && ../$(PY) ../manage.py compilemessages -l en
+
+## Re-pin the dependencies from pyproject.toml
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --extra dev --generate-hashes -o requirements/dev.lock
+	$(PYTHON) -m uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/prod.lock
+
+bench: install
+	$(PY) bench/units.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Shared test set-up: the real administrative units loaded once, and the named personas."""
+
+from datetime import date
+
+import pytest
+
+from vitreem.units.loaders import load_units
+
+PRE_REFORM_DAY = date(2021, 6, 1)
+CURRENT_DAY = date(2026, 6, 1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_units()
+
+
+@pytest.fixture(autouse=True)
+def _fast_test_settings(settings):
+    # Argon2 is the real hasher (tested on its own); a cheap one keeps the suite fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def unit(code: str, as_of: date = CURRENT_DAY):
+    from vitreem.units.selectors import unit_by_code
+
+    found = unit_by_code(code, as_of)
+    assert found is not None, f"unit {code} missing on {as_of}"
+    return found
+
+
+class Personas:
+    """Named people of the tests.
+
+    - officer_a, leader_a: officer and leader of phường Bắc Kạn (Thái Nguyên, current era)
+    - officer_b: officer of phường Phan Đình Phùng, same province: must see nothing of A's
+    - supervisor: leader of tỉnh Thái Nguyên (reads the whole province, writes only the province)
+    - viewer: viewer of tỉnh Thái Nguyên
+    - old_officer: officer of thành phố Bắc Kạn (pre-reform era)
+    - admin: superuser
+    """
+
+    def __init__(self) -> None:
+        from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+
+        self.unit_a = unit("01843")
+        self.unit_b = unit("05443")
+        self.province = unit("19")
+        self.old_city = unit("058", PRE_REFORM_DAY)
+
+        def member(username: str, unit_, role: str):
+            return MembershipFactory(user=UserFactory(username=username), unit=unit_, role=role).user
+
+        self.officer_a = member("canbo.a", self.unit_a, "officer")
+        self.leader_a = member("lanhdao.a", self.unit_a, "leader")
+        self.officer_b = member("canbo.b", self.unit_b, "officer")
+        self.supervisor = member("giamsat.tinh", self.province, "leader")
+        self.viewer = member("xem.tinh", self.province, "viewer")
+        self.old_officer = member("canbo.cu", self.old_city, "officer")
+        self.admin = UserFactory(username="quantri", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return Personas()
+
+
+@pytest.fixture
+def api_client(client):
+    """A Django test client that speaks to the API with a bearer token."""
+
+    class ApiClient:
+        def __init__(self) -> None:
+            self.headers: dict[str, str] = {}
+
+        def login(self, user) -> None:
+            from vitreem.accounts.services import token_issue
+
+            self.headers = {"Authorization": f"Bearer {token_issue(user=user)}"}
+
+        def get(self, path: str, **kw):
+            return client.get(path, headers=self.headers, **kw)
+
+        def post(self, path: str, data=None, **kw):
+            return client.post(
+                path, data=data or {}, content_type="application/json", headers=self.headers, **kw
+            )
+
+    return ApiClient()

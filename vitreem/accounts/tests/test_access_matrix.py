@@ -1,0 +1,127 @@
+"""The access matrix: every page and endpoint that touches a unit's own data, for every persona.
+
+A new unit-scoped page or endpoint joins ENDPOINTS; the matrix then checks it for everybody.
+Expected outcomes: "ok" (the operation happens), "forbidden" (403: may read, may not change),
+"hidden" (404: not theirs, indistinguishable from absent), "login" (anonymous).
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from vitreem.core.models import AuditEvent
+from vitreem.units.models import Agency
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str  # {code} is unit A's code
+    action: str  # the access rule's action
+    api: bool
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+ENDPOINTS = [
+    Endpoint("api members", "GET", "/api/v1/units/{code}/members?as_of=2026-06-01", "read", True),
+    Endpoint(
+        "api add agency", "POST", "/api/v1/units/{code}/agencies?as_of=2026-06-01", "manage", True,
+        {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
+    ),
+    Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
+    Endpoint("page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False),
+    Endpoint(
+        "page add agency", "POST", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False,
+        {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
+    ),
+    Endpoint(
+        "page standard agencies", "POST", "/units/{code}/agencies/standard/?as_of=01/06/2026",
+        "manage", False,
+    ),
+]
+
+# persona → outcome per action on unit A (phường Bắc Kạn).
+EXPECTED = {
+    "anonymous": {"read": "login", "manage": "login"},
+    "officer_b": {"read": "hidden", "manage": "hidden"},
+    "old_officer": {"read": "hidden", "manage": "hidden"},
+    "officer_a": {"read": "ok", "manage": "forbidden"},
+    "viewer": {"read": "ok", "manage": "forbidden"},
+    "supervisor": {"read": "ok", "manage": "forbidden"},
+    "leader_a": {"read": "ok", "manage": "ok"},
+    "admin": {"read": "ok", "manage": "ok"},
+}
+
+STATUS = {
+    (True, "ok"): {200, 201},
+    (True, "forbidden"): {403},
+    (True, "hidden"): {404},
+    (True, "login"): {401},
+    (False, "ok"): {200, 302},
+    (False, "forbidden"): {403},
+    (False, "hidden"): {404},
+    (False, "login"): {302},
+}
+
+
+def call(client, personas, persona: str, endpoint: Endpoint):
+    from vitreem.accounts.services import token_issue
+
+    path = endpoint.path.format(code=personas.unit_a.code)
+    headers = {}
+    if persona != "anonymous":
+        user = getattr(personas, persona)
+        if endpoint.api:
+            headers["Authorization"] = f"Bearer {token_issue(user=user)}"
+        else:
+            client.force_login(user)
+    if endpoint.method == "GET":
+        return client.get(path, headers=headers)
+    if endpoint.api:
+        return client.post(path, endpoint.body, content_type="application/json", headers=headers)
+    return client.post(path, endpoint.body, headers=headers)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: e.name)
+@pytest.mark.parametrize("persona", list(EXPECTED))
+def test_access_matrix(client, personas, persona, endpoint):
+    outcome = EXPECTED[persona][endpoint.action]
+    agencies_before = Agency.objects.count()
+    audit_before = AuditEvent.objects.exclude(action="token.issue").count()
+
+    response = call(client, personas, persona, endpoint)
+
+    assert response.status_code in STATUS[(endpoint.api, outcome)], (
+        persona, endpoint.name, response.status_code
+    )
+    if outcome == "login":
+        assert endpoint.api or "/accounts/login/" in response["Location"]
+    if endpoint.method == "POST" and outcome != "ok":
+        assert Agency.objects.count() == agencies_before
+        assert AuditEvent.objects.exclude(action="token.issue").count() == audit_before
+    if outcome == "ok" and endpoint.method == "POST":
+        assert Agency.objects.filter(unit=personas.unit_a).exists()
+
+
+def test_hidden_and_absent_look_the_same(client, personas):
+    client.force_login(personas.officer_b)
+    hidden = client.get(f"/units/{personas.unit_a.code}/members/?as_of=01/06/2026")
+    absent = client.get("/units/99999/members/?as_of=01/06/2026")
+    assert hidden.status_code == absent.status_code == 404
+
+
+def test_province_supervisor_reads_every_commune_of_the_province(client, personas):
+    client.force_login(personas.supervisor)
+    for commune in (personas.unit_a, personas.unit_b):
+        assert client.get(f"/units/{commune.code}/members/?as_of=01/06/2026").status_code == 200
+
+
+def test_pre_reform_membership_does_not_reach_the_new_units(client, personas):
+    client.force_login(personas.old_officer)
+    assert client.get("/units/058/members/?as_of=01/06/2021").status_code == 200
+    assert client.get("/units/01837/members/?as_of=01/06/2021").status_code == 200
+    assert client.get("/units/01843/members/?as_of=01/06/2026").status_code == 404

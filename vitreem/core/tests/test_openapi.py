@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from vitreem.core.management.commands.export_openapi import openapi_document
+
+COMMITTED = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
+
+
+def test_committed_openapi_document_matches_the_api():
+    # An intended API change regenerates it: `make openapi`.
+    assert COMMITTED.read_text(encoding="utf-8") == openapi_document()
+
+
+def test_every_operation_but_health_token_requires_authentication():
+    import json
+
+    document = json.loads(openapi_document())
+    open_paths = set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if not operation.get("security"):
+                open_paths.add(f"{method.upper()} {path}")
+    assert open_paths == {"GET /api/v1/health", "POST /api/v1/auth/token"}

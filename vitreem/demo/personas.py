@@ -1,0 +1,39 @@
+"""The demo accounts, one per role (README lists them). Passwords are for demo mode only."""
+
+from dataclasses import dataclass
+from datetime import date
+
+DEMO_PASSWORD = "vitreem"
+PRE_REFORM_DAY = date(2021, 6, 1)
+CURRENT_DAY = date(2026, 6, 1)
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    full_name: str
+    position: str
+    role: str
+    unit_code: str
+    as_of: date
+
+
+PERSONAS = [
+    Persona("canbo.backan", "Nguyễn Thị Hà", "Công chức Phòng Văn hóa - Xã hội", "officer", "01843", CURRENT_DAY),
+    Persona("lanhdao.backan", "Hoàng Văn Tuấn", "Phó Chủ tịch UBND phường", "leader", "01843", CURRENT_DAY),
+    Persona("canbo.phandinhphung", "Trần Minh Châu", "Công chức Phòng Văn hóa - Xã hội", "officer", "05443", CURRENT_DAY),
+    Persona("giamsat.thainguyen", "Lê Thu Trang", "Phó Giám đốc Sở Y tế", "leader", "19", CURRENT_DAY),
+    Persona("xem.thainguyen", "Đặng Quốc Việt", "Chuyên viên Sở Y tế", "viewer", "19", CURRENT_DAY),
+    Persona("canbo.tpbackan", "Ma Thị Lan", "Chuyên viên Phòng LĐ-TB&XH thành phố", "officer", "058", PRE_REFORM_DAY),
+    Persona("lanhdao.tpbackan", "Nông Văn Hùng", "Phó Chủ tịch UBND thành phố", "leader", "058", PRE_REFORM_DAY),
+    Persona("canbo.songcau", "Lường Thị Mai", "Công chức Văn hóa - Xã hội phường", "officer", "01837", PRE_REFORM_DAY),
+]
+
+# Units whose standard agencies the demo creates: the demo personas' units and what lies around them.
+AGENCY_UNITS = [
+    ("06", PRE_REFORM_DAY),  # Tỉnh Bắc Kạn
+    ("058", PRE_REFORM_DAY),  # Thành phố Bắc Kạn, and its wards and communes below
+    ("106", PRE_REFORM_DAY),  # Huyện Tam Đường (Lai Châu)
+    ("31", PRE_REFORM_DAY),  # Thành phố Hải Phòng
+    ("19", CURRENT_DAY),  # Tỉnh Thái Nguyên, and its communes below
+]
