@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test lint typecheck check openapi messages lock bench clean
+.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -29,6 +29,7 @@ serve: install
 
 ## The whole suite: SQLite by default, the database of DATABASE_URL when it is set
 test: install
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -49,6 +50,15 @@ openapi: install
 messages: install
 	cd vitreem && ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-location
 	cd vitreem && ../$(PY) ../manage.py compilemessages -l en
+
+## Fail when a screen string lacks its English translation, or the compiled catalogue is stale
+PO := vitreem/locale/en/LC_MESSAGES/django.po
+messages-check: install
+	mkdir -p var
+	cd vitreem && ../$(PY) ../manage.py makemessages -l en --no-obsolete --no-location >/dev/null
+	@stats=$$(msgfmt --check --statistics -o var/django.mo $(PO) 2>&1); echo "en: $$stats"; \
+	  ! echo "$$stats" | grep -qE "untranslated|fuzzy" || { echo "translate the new strings in $(PO)"; exit 1; }
+	@cmp -s var/django.mo $(PO:.po=.mo) || { echo "$(PO:.po=.mo) is stale: run make messages"; exit 1; }
 
 ## Re-pin the dependencies from pyproject.toml
 lock:

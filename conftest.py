@@ -54,7 +54,9 @@ class Personas:
         self.old_city = unit("058", PRE_REFORM_DAY)
 
         def member(username: str, unit_, role: str):
-            return MembershipFactory(user=UserFactory(username=username), unit=unit_, role=role).user
+            return MembershipFactory(
+                user=UserFactory(username=username), unit=unit_, role=role
+            ).user
 
         self.officer_a = member("canbo.a", self.unit_a, "officer")
         self.leader_a = member("lanhdao.a", self.unit_a, "leader")

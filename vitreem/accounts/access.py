@@ -48,7 +48,7 @@ def memberships(user: AnyUser) -> list[Membership]:
     cached: list[Membership] | None = getattr(user, "_vitreem_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        user._vitreem_memberships = cached  # type: ignore[union-attr]
+        setattr(user, "_vitreem_memberships", cached)  # noqa: B010  (a per-request cache)
     return cached
 
 
@@ -68,7 +68,7 @@ def can(user: AnyUser, action: Action, unit: AdministrativeUnit) -> bool:
 
 
 def require(user: AnyUser, action: Action, unit: AdministrativeUnit) -> None:
-    """Raise 404 when the unit's data is not the user's to see, 403 when it is not theirs to change."""
+    """404 when the unit's data is not the user's to see; 403 when not theirs to change."""
     if not can(user, Action.READ, unit):
         raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
     if not can(user, action, unit):

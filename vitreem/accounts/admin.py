@@ -14,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 class VitreemUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "position", "is_active", "is_superuser"]
-    fieldsets = (*UserAdmin.fieldsets, ("vitreem", {"fields": ("full_name", "position")}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("vitreem", {"fields": ("full_name", "position")}))
 
 
 @admin.register(ApiToken)

@@ -12,7 +12,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("Họ và tên"), max_length=150, blank=True)
     position = models.CharField(_("Chức vụ"), max_length=150, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("Người dùng")
         verbose_name_plural = _("Người dùng")
 

@@ -9,7 +9,11 @@ from .models import Membership, User
 def unit_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Membership]:
     """The people who hold a role in the unit: the unit's own data, under the access rule."""
     require(user, Action.READ, unit)
-    return Membership.objects.filter(unit=unit).select_related("user").order_by("role", "user__username")
+    return (
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
 
 
 def my_memberships(user: User) -> QuerySet[Membership]:

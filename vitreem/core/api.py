@@ -70,8 +70,10 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return api.create_response(
         request,
-        {"detail": _("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {"summary": summary},
-         "errors": errors},
+        {
+            "detail": _("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {"summary": summary},
+            "errors": errors,
+        },
         status=422,
     )
 
@@ -79,11 +81,15 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 @api.exception_handler(ModelValidationError)
 def on_model_validation_error(request: HttpRequest, exc: ModelValidationError) -> HttpResponse:
     """A service refused the input (full_clean): nothing was changed."""
-    errors = [
-        {"field": field if field != "__all__" else "", "message": str(message)}
-        for field, messages in exc.message_dict.items()
-        for message in messages
-    ] if hasattr(exc, "error_dict") else [{"field": "", "message": str(m)} for m in exc.messages]
+    errors = (
+        [
+            {"field": field if field != "__all__" else "", "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+        if hasattr(exc, "error_dict")
+        else [{"field": "", "message": str(m)} for m in exc.messages]
+    )
     summary = "; ".join(e["message"] for e in errors)
     return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
 

@@ -19,17 +19,61 @@ class Persona:
 
 
 PERSONAS = [
-    Persona("canbo.backan", "Nguyễn Thị Hà", "Công chức Phòng Văn hóa - Xã hội", "officer", "01843", CURRENT_DAY),
-    Persona("lanhdao.backan", "Hoàng Văn Tuấn", "Phó Chủ tịch UBND phường", "leader", "01843", CURRENT_DAY),
-    Persona("canbo.phandinhphung", "Trần Minh Châu", "Công chức Phòng Văn hóa - Xã hội", "officer", "05443", CURRENT_DAY),
-    Persona("giamsat.thainguyen", "Lê Thu Trang", "Phó Giám đốc Sở Y tế", "leader", "19", CURRENT_DAY),
+    Persona(
+        "canbo.backan",
+        "Nguyễn Thị Hà",
+        "Công chức Phòng Văn hóa - Xã hội",
+        "officer",
+        "01843",
+        CURRENT_DAY,
+    ),
+    Persona(
+        "lanhdao.backan",
+        "Hoàng Văn Tuấn",
+        "Phó Chủ tịch UBND phường",
+        "leader",
+        "01843",
+        CURRENT_DAY,
+    ),
+    Persona(
+        "canbo.phandinhphung",
+        "Trần Minh Châu",
+        "Công chức Phòng Văn hóa - Xã hội",
+        "officer",
+        "05443",
+        CURRENT_DAY,
+    ),
+    Persona(
+        "giamsat.thainguyen", "Lê Thu Trang", "Phó Giám đốc Sở Y tế", "leader", "19", CURRENT_DAY
+    ),
     Persona("xem.thainguyen", "Đặng Quốc Việt", "Chuyên viên Sở Y tế", "viewer", "19", CURRENT_DAY),
-    Persona("canbo.tpbackan", "Ma Thị Lan", "Chuyên viên Phòng LĐ-TB&XH thành phố", "officer", "058", PRE_REFORM_DAY),
-    Persona("lanhdao.tpbackan", "Nông Văn Hùng", "Phó Chủ tịch UBND thành phố", "leader", "058", PRE_REFORM_DAY),
-    Persona("canbo.songcau", "Lường Thị Mai", "Công chức Văn hóa - Xã hội phường", "officer", "01837", PRE_REFORM_DAY),
+    Persona(
+        "canbo.tpbackan",
+        "Ma Thị Lan",
+        "Chuyên viên Phòng LĐ-TB&XH thành phố",
+        "officer",
+        "058",
+        PRE_REFORM_DAY,
+    ),
+    Persona(
+        "lanhdao.tpbackan",
+        "Nông Văn Hùng",
+        "Phó Chủ tịch UBND thành phố",
+        "leader",
+        "058",
+        PRE_REFORM_DAY,
+    ),
+    Persona(
+        "canbo.songcau",
+        "Lường Thị Mai",
+        "Công chức Văn hóa - Xã hội phường",
+        "officer",
+        "01837",
+        PRE_REFORM_DAY,
+    ),
 ]
 
-# Units whose standard agencies the demo creates: the demo personas' units and what lies around them.
+# Units whose standard agencies the demo creates: the personas' units and those around them.
 AGENCY_UNITS = [
     ("06", PRE_REFORM_DAY),  # Tỉnh Bắc Kạn
     ("058", PRE_REFORM_DAY),  # Thành phố Bắc Kạn, and its wards and communes below

@@ -14,7 +14,9 @@ class BrowseForm(forms.Form):
         required=False,
         input_formats=DATE_INPUTS,
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-        error_messages={"invalid": _("Ngày không hợp lệ: hãy viết dạng dd/mm/yyyy, ví dụ 01/06/2021.")},
+        error_messages={
+            "invalid": _("Ngày không hợp lệ: hãy viết dạng dd/mm/yyyy, ví dụ 01/06/2021.")
+        },
     )
     q = forms.CharField(
         label=_("Tìm theo tên"),

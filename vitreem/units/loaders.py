@@ -65,7 +65,9 @@ def pre_reform_rows() -> list[UnitRow]:
 def current_rows() -> tuple[list[UnitRow], str]:
     import vietnam_provinces
 
-    source = f"vietnam-provinces {vietnam_provinces.__version__} ({vietnam_provinces.__data_version__})"
+    source = (
+        f"vietnam-provinces {vietnam_provinces.__version__} ({vietnam_provinces.__data_version__})"
+    )
     provinces = json.loads(vietnam_provinces.NESTED_DIVISIONS_JSON_PATH.read_text("utf-8"))
     rows: list[UnitRow] = []
     for province in provinces:
@@ -116,8 +118,17 @@ def load_era(rows: list[UnitRow], *, valid_from: date, valid_to: date | None, so
             update_conflicts=True,
             unique_fields=["code", "valid_from"],
             update_fields=[
-                "name", "short_name", "name_folded", "kind", "level", "parent",
-                "province", "district", "valid_to", "source", "updated_at",
+                "name",
+                "short_name",
+                "name_folded",
+                "kind",
+                "level",
+                "parent",
+                "province",
+                "district",
+                "valid_to",
+                "source",
+                "updated_at",
             ],
         )
         era = AdministrativeUnit.objects.filter(valid_from=valid_from, level=level)

@@ -84,17 +84,19 @@ class AdministrativeUnit(TimeStampedModel):
         verbose_name_plural = _("Đơn vị hành chính")
         ordering = ["level", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_uniq"),
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="unit_code_valid_from_uniq"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_validity_ordered",
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=[1, 2, 3]), name="unit_level_known"
-            ),
+            models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="unit_level_known"),
         ]
         indexes = [
-            models.Index(fields=["level", "valid_from", "valid_to"], name="unit_level_validity_idx"),
+            models.Index(
+                fields=["level", "valid_from", "valid_to"], name="unit_level_validity_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,9 +149,7 @@ class Agency(TimeStampedModel):
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     abbreviation = models.CharField(_("Viết tắt"), max_length=40, blank=True)
     kind = models.CharField(_("Lĩnh vực"), max_length=20, choices=AgencyKind.choices)
-    is_lead_for_children = models.BooleanField(
-        _("Cơ quan chủ trì công tác trẻ em"), default=False
-    )
+    is_lead_for_children = models.BooleanField(_("Cơ quan chủ trì công tác trẻ em"), default=False)
     valid_from = models.DateField(_("Hiệu lực từ"))
     valid_to = models.DateField(_("Hiệu lực đến"), null=True, blank=True)
 

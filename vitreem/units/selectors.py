@@ -59,7 +59,9 @@ def unit_ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
 
 def unit_children(unit: AdministrativeUnit, as_of: date) -> list[AdministrativeUnit]:
     """The units directly below, in Vietnamese alphabetical order of their short names."""
-    children = AdministrativeUnit.objects.filter(in_force_on(as_of), parent=unit)
+    children = AdministrativeUnit.objects.filter(in_force_on(as_of), parent=unit).select_related(
+        "parent"
+    )
     return sorted(children, key=lambda u: sort_key(u.short_name))
 
 

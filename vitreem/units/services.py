@@ -47,7 +47,11 @@ def agency_create(
         agency.full_clean()
         agency.save()
         audit_record(
-            actor=actor, action="agency.create", target=agency, unit=unit, data={"name": agency.name}
+            actor=actor,
+            action="agency.create",
+            target=agency,
+            unit=unit,
+            data={"name": agency.name},
         )
     return agency
 

@@ -46,8 +46,10 @@ def _unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
 def browse(request: HttpRequest) -> HttpResponse:
     form, as_of = _as_of(request)
     query = form.cleaned_data.get("q", "") if form.is_bound and form.is_valid() else ""
-    units = selectors.units_as_of(as_of, query=query) if query else selectors.units_as_of(
-        as_of, level="province"
+    units = (
+        selectors.units_as_of(as_of, query=query)
+        if query
+        else selectors.units_as_of(as_of, level="province")
     )
     page = Paginator(units, 50).get_page(request.GET.get("page"))
     return render(

@@ -29,18 +29,31 @@ class Endpoint:
 ENDPOINTS = [
     Endpoint("api members", "GET", "/api/v1/units/{code}/members?as_of=2026-06-01", "read", True),
     Endpoint(
-        "api add agency", "POST", "/api/v1/units/{code}/agencies?as_of=2026-06-01", "manage", True,
+        "api add agency",
+        "POST",
+        "/api/v1/units/{code}/agencies?as_of=2026-06-01",
+        "manage",
+        True,
         {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
     ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
-    Endpoint("page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False),
     Endpoint(
-        "page add agency", "POST", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False,
+        "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
+    ),
+    Endpoint(
+        "page add agency",
+        "POST",
+        "/units/{code}/agencies/new/?as_of=01/06/2026",
+        "manage",
+        False,
         {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
     ),
     Endpoint(
-        "page standard agencies", "POST", "/units/{code}/agencies/standard/?as_of=01/06/2026",
-        "manage", False,
+        "page standard agencies",
+        "POST",
+        "/units/{code}/agencies/standard/?as_of=01/06/2026",
+        "manage",
+        False,
     ),
 ]
 
@@ -96,7 +109,9 @@ def test_access_matrix(client, personas, persona, endpoint):
     response = call(client, personas, persona, endpoint)
 
     assert response.status_code in STATUS[(endpoint.api, outcome)], (
-        persona, endpoint.name, response.status_code
+        persona,
+        endpoint.name,
+        response.status_code,
     )
     if outcome == "login":
         assert endpoint.api or "/accounts/login/" in response["Location"]

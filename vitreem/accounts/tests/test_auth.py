@@ -39,7 +39,9 @@ def test_token_is_issued_for_the_right_password_and_opens_the_api(client):
 def test_wrong_password_is_401_in_vietnamese(client):
     UserFactory(username="canbo")
     response = client.post(
-        "/api/v1/auth/token", {"username": "canbo", "password": "sai"}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "canbo", "password": "sai"},
+        content_type="application/json",
     )
     assert response.status_code == 401
     assert response.json()["detail"] == "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -49,10 +51,14 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client):
     UserFactory(username="canbo")
     for _ in range(django_settings.AXES_FAILURE_LIMIT):
         client.post(
-            "/api/v1/auth/token", {"username": "canbo", "password": "sai"}, content_type="application/json"
+            "/api/v1/auth/token",
+            {"username": "canbo", "password": "sai"},
+            content_type="application/json",
         )
     response = client.post(
-        "/api/v1/auth/token", {"username": "canbo", "password": PASSWORD}, content_type="application/json"
+        "/api/v1/auth/token",
+        {"username": "canbo", "password": PASSWORD},
+        content_type="application/json",
     )
     assert response.status_code == 429
     assert "tạm khóa" in response.json()["detail"]

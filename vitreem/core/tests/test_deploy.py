@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def start_wsgi(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "VITREEM_DEMO"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "VITREEM_DEMO"}
+    }
     return subprocess.run(
         [sys.executable, "-c", "import vitreem.wsgi"],
         cwd=ROOT,

@@ -5,7 +5,9 @@ from hypothesis import strategies as st
 
 from vitreem.core.text import fold, nfc, sort_key
 
-VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+VIETNAMESE = (
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+)
 vietnamese_text = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " ", max_size=40)
 
 
@@ -36,9 +38,25 @@ def test_fold_does_not_depend_on_normal_form_or_case(text):
 
 
 def test_vietnamese_collation_orders_letters_then_tones():
-    names = ["Đức Xuân", "Dương Quang", "Ân Thi", "An Giang", "Anh Sơn", "Bắc Kạn", "Bạc Liêu", "Ô Môn"]
+    names = [
+        "Đức Xuân",
+        "Dương Quang",
+        "Ân Thi",
+        "An Giang",
+        "Anh Sơn",
+        "Bắc Kạn",
+        "Bạc Liêu",
+        "Ô Môn",
+    ]
     assert sorted(names, key=sort_key) == [
-        "An Giang", "Anh Sơn", "Ân Thi", "Bạc Liêu", "Bắc Kạn", "Dương Quang", "Đức Xuân", "Ô Môn",
+        "An Giang",
+        "Anh Sơn",
+        "Ân Thi",
+        "Bạc Liêu",
+        "Bắc Kạn",
+        "Dương Quang",
+        "Đức Xuân",
+        "Ô Môn",
     ]
 
 

@@ -110,7 +110,9 @@ def test_agency_created_through_the_api_by_the_units_leader(api_client, personas
         {"name": "Trường Trung học phổ thông Bắc Kạn", "kind": "school"},
     )
     assert response.status_code == 201
-    assert Agency.objects.filter(unit=personas.unit_a, name="Trường Trung học phổ thông Bắc Kạn").exists()
+    assert Agency.objects.filter(
+        unit=personas.unit_a, name="Trường Trung học phổ thông Bắc Kạn"
+    ).exists()
 
 
 def test_duplicate_agency_is_refused_in_vietnamese_and_changes_nothing(api_client, personas):
@@ -128,3 +130,18 @@ def test_agency_with_a_blank_name_is_refused(api_client, personas):
     response = api_client.post("/api/v1/units/01843/agencies", {"name": " ", "kind": "other"})
     assert response.status_code == 422
     assert not Agency.objects.filter(unit=personas.unit_a).exists()
+
+
+def test_unit_detail_costs_the_same_queries_for_92_children_as_for_8(
+    api, django_assert_max_num_queries
+):
+    # Tỉnh Thái Nguyên has 92 communes; one query per child would show here.
+    with django_assert_max_num_queries(8):
+        assert len(api.get("/api/v1/units/19?as_of=2026-06-01").json()["children"]) == 92
+
+
+def test_unit_list_page_costs_a_fixed_number_of_queries(api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        body = api.get("/api/v1/units?as_of=2026-06-01&level=commune&limit=500").json()
+    assert len(body["items"]) == 500
+    assert all(item["parent_code"] for item in body["items"])

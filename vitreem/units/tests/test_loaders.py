@@ -58,10 +58,14 @@ def test_kinds_are_read_from_official_names():
 def test_current_units_carry_the_province_prefix_and_special_zones():
     province = unit("19")
     assert (province.name, province.short_name, province.kind) == (
-        "Tỉnh Thái Nguyên", "Thái Nguyên", "province"
+        "Tỉnh Thái Nguyên",
+        "Thái Nguyên",
+        "province",
     )
     assert unit("01").name == "Thành phố Hà Nội"
-    assert AdministrativeUnit.objects.filter(kind="special_zone", valid_to__isnull=True).count() == 13
+    assert (
+        AdministrativeUnit.objects.filter(kind="special_zone", valid_to__isnull=True).count() == 13
+    )
 
 
 def test_a_code_shared_by_both_eras_means_the_unit_in_force_on_the_date():
@@ -75,4 +79,3 @@ def test_a_code_shared_by_both_eras_means_the_unit_in_force_on_the_date():
 def test_every_current_commune_sits_directly_under_its_province():
     communes = AdministrativeUnit.objects.filter(level=3, valid_to__isnull=True)
     assert not communes.exclude(parent_id=F("province_id")).exists()
-

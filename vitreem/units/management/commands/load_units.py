@@ -11,5 +11,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_units()
         self.stdout.write(
-            f"units: {counts['pre_reform']} pre-reform, {counts['current']} current (loaded or updated)"
+            f"units loaded: {counts['pre_reform']} pre-reform, {counts['current']} current"
         )
