@@ -20,3 +20,17 @@ def test_every_operation_but_health_token_requires_authentication():
             if not operation.get("security"):
                 open_paths.add(f"{method.upper()} {path}")
     assert open_paths == {"GET /api/v1/health", "POST /api/v1/auth/token"}
+
+
+def test_interactive_docs_load_their_assets_locally(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn." not in page
+
+
+def test_openapi_json_is_served_without_authentication(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert "/api/v1/units" in response.json()["paths"]
