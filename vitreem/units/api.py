@@ -1,9 +1,8 @@
 from datetime import date
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.models import User
@@ -75,20 +74,10 @@ def _as_of(value: date | None) -> date:
     return value or timezone.localdate()
 
 
-def _unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
-    unit = selectors.unit_by_code(code, as_of)
-    if unit is None:
-        raise Http404(
-            _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
-            % {"code": code, "date": as_of.strftime("%d/%m/%Y")}
-        )
-    return unit
-
-
 @router.get("", response=UnitPage, summary="Danh sách đơn vị hành chính tại một ngày")
 def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, object]:
     as_of = _as_of(filters.as_of)
-    parent = _unit_or_404(filters.parent, as_of) if filters.parent else None
+    parent = selectors.unit_or_404(filters.parent, as_of) if filters.parent else None
     units = selectors.units_as_of(as_of, level=filters.level, parent=parent, query=filters.q)
     page = units[filters.offset : filters.offset + filters.limit]
     return {"count": units.count(), "items": [UnitOut.from_unit(u) for u in page]}
@@ -97,7 +86,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, o
 @router.get("/{code}", response=UnitDetail, summary="Một đơn vị với cấp trên, cấp dưới, cơ quan")
 def get_unit(request: HttpRequest, code: str, as_of: date | None = None) -> UnitDetail:
     day = _as_of(as_of)
-    unit = _unit_or_404(code, day)
+    unit = selectors.unit_or_404(code, day)
     return UnitDetail(
         **UnitOut.from_unit(unit).dict(),
         parent=UnitOut.from_unit(unit.parent) if unit.parent else None,
@@ -119,7 +108,7 @@ class MemberOut(Schema):
     summary="Người dùng có vai trò tại đơn vị (chỉ thành viên đơn vị và cấp trên)",
 )
 def list_members(request: HttpRequest, code: str, as_of: date | None = None) -> list[MemberOut]:
-    unit = _unit_or_404(code, _as_of(as_of))
+    unit = selectors.unit_or_404(code, _as_of(as_of))
     assert isinstance(request.user, User)
     return [
         MemberOut(
@@ -147,7 +136,7 @@ class AgencyIn(Schema):
 def create_agency(
     request: HttpRequest, code: str, payload: AgencyIn, as_of: date | None = None
 ) -> Status[AgencyOut]:
-    unit = _unit_or_404(code, _as_of(as_of))
+    unit = selectors.unit_or_404(code, _as_of(as_of))
     assert isinstance(request.user, User)
     agency = services.agency_create(
         actor=request.user,

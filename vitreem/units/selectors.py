@@ -2,6 +2,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from vitreem.core.text import fold, sort_key
 
@@ -45,6 +47,16 @@ def unit_by_code(code: str, as_of: date) -> AdministrativeUnit | None:
         .select_related("parent", "parent__parent")
         .first()
     )
+
+
+def unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
+    unit = unit_by_code(code, as_of)
+    if unit is None:
+        raise Http404(
+            _("Không có đơn vị hành chính mã %(code)s vào ngày %(date)s.")
+            % {"code": code, "date": as_of.strftime("%d/%m/%Y")}
+        )
+    return unit
 
 
 def unit_ancestors(unit: AdministrativeUnit) -> list[AdministrativeUnit]:

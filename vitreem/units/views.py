@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,11 +35,12 @@ def _as_of(request: HttpRequest) -> tuple[BrowseForm, date]:
     return form, as_of
 
 
-def _unit_or_404(code: str, as_of: date) -> AdministrativeUnit:
-    unit = selectors.unit_by_code(code, as_of)
-    if unit is None:
-        raise Http404(_("Không có đơn vị hành chính mã %(code)s vào ngày này.") % {"code": code})
-    return unit
+def _unit_request(request: HttpRequest, code: str) -> tuple[User, AdministrativeUnit, date]:
+    """The signed-in user, the unit of the code in force on the page's date, and that date."""
+    _form, as_of = _as_of(request)
+    user = request.user
+    assert isinstance(user, User)
+    return user, selectors.unit_or_404(code, as_of), as_of
 
 
 @login_required
@@ -71,9 +72,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     form, as_of = _as_of(request)
-    unit = _unit_or_404(code, as_of)
-    user = request.user
-    assert isinstance(user, User)
+    user, unit, _day = _unit_request(request, code)
     return render(
         request,
         "units/detail.html",
@@ -92,10 +91,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def members(request: HttpRequest, code: str) -> HttpResponse:
-    _form, as_of = _as_of(request)
-    unit = _unit_or_404(code, as_of)
-    user = request.user
-    assert isinstance(user, User)
+    user, unit, as_of = _unit_request(request, code)
     return render(
         request,
         "units/members.html",
@@ -105,10 +101,7 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def agency_new(request: HttpRequest, code: str) -> HttpResponse:
-    _form, as_of = _as_of(request)
-    unit = _unit_or_404(code, as_of)
-    user = request.user
-    assert isinstance(user, User)
+    user, unit, as_of = _unit_request(request, code)
     require(user, Action.MANAGE, unit)  # before the form: an outsider learns nothing
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,10 +119,7 @@ def agency_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def agencies_standard(request: HttpRequest, code: str) -> HttpResponse:
-    _form, as_of = _as_of(request)
-    unit = _unit_or_404(code, as_of)
-    user = request.user
-    assert isinstance(user, User)
+    user, unit, as_of = _unit_request(request, code)
     created = services.agencies_create_standard(actor=user, unit=unit)
     messages.success(request, _("Đã tạo %(count)d cơ quan, tổ chức.") % {"count": len(created)})
     return redirect(_detail_url(unit, as_of))
