@@ -1,0 +1,124 @@
+"""A plan (the data of vitreem/plans/data/SCHEMA.md) as a Decree-30 Word document."""
+
+from typing import Any
+
+from .decree30 import DOCUMENT_TYPE, ROMAN, Data, Decree30Document, number_line, place_and_date
+
+LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w and z in a), b), c) …
+
+
+def label(level: int, index: int) -> str:
+    if level == 1:
+        return f"{ROMAN[index]}."
+    if level == 2:
+        return f"{index + 1}."
+    return f"{LETTERS[index % len(LETTERS)]})"
+
+
+class _PlanWriter:
+    def __init__(self, plan: Data) -> None:
+        self.plan = plan
+        self.out = Decree30Document()
+
+    def write(self) -> bytes:
+        plan, out = self.plan, self.out
+        issuer = plan["issuer"]
+        out.header(
+            above=issuer.get("header_above"),
+            issuer=issuer["header_name"],
+            number=number_line(plan.get("number"), plan["symbol"]),
+            place_date=place_and_date(plan["place"], plan.get("issued_on"), plan["year"]),
+            doc_type=DOCUMENT_TYPE["plan"],
+            title=plan["title"],
+            subtitle=plan.get("subtitle"),
+        )
+        for para in plan.get("opening", []):
+            out.paragraph(para["text"], italic=bool(para.get("basis")))
+        for index, section in enumerate(plan.get("sections", [])):
+            out.heading(label(1, index), section["heading"], 1, section.get("inline"))
+            self.blocks(section.get("blocks", []), level=2)
+        for text in plan.get("closing", []):
+            out.paragraph(text)
+        out.recipients_and_signature(plan.get("recipients", []), plan.get("signer", {}))
+        for appendix in plan.get("appendices", []):
+            out.page_break()
+            out.centred("PHỤ LỤC", 14, bold=True)
+            out.centred(appendix["title"], 14, bold=True)
+            if appendix.get("reference"):
+                out.centred(appendix["reference"], 14, italic=True)
+            out.paragraph("", indent=False)
+            self.blocks(appendix.get("blocks", []), level=2)
+        return out.to_bytes()
+
+    def blocks(self, blocks: list[Data], level: int) -> None:
+        counter = 0
+        for block in blocks:
+            kind = block["type"]
+            if kind == "subsection":
+                self.out.heading(
+                    label(level, counter), block["heading"], level, block.get("inline")
+                )
+                counter += 1
+                self.blocks(block.get("blocks", []), level + 1)
+            elif kind == "assignments":
+                for assignment in self.plan.get("assignments", []):
+                    self.out.heading(label(level, counter), assignment["assignee"], level)
+                    counter += 1
+                    for task in assignment.get("tasks", []):
+                        self.out.paragraph(f"- {task['text']}")
+            else:
+                getattr(self, f"block_{kind}")(block)
+
+    def block_text(self, block: Data) -> None:
+        self.out.paragraph(block["text"])
+
+    def block_bullets(self, block: Data) -> None:
+        self.bullets(block.get("items", []))
+
+    def block_targets(self, block: Data) -> None:
+        self.bullets([target["text"] for target in self.plan.get("targets", [])])
+
+    def block_slogans(self, block: Data) -> None:
+        for number, slogan in enumerate(self.plan.get("slogans", []), start=1):
+            self.out.paragraph(f"{number}. {slogan}")
+
+    def block_budget(self, block: Data) -> None:
+        self.bullets([line["text"] for line in self.plan.get("budget", [])])
+
+    def block_awards(self, block: Data) -> None:
+        self.bullets([award["text"] for award in self.plan.get("awards", [])])
+
+    def block_reporting(self, block: Data) -> None:
+        for requirement in self.plan.get("reporting", []):
+            self.out.paragraph(requirement["text"])
+
+    def block_table(self, block: Data) -> None:
+        self.out.table(
+            block.get("caption"),
+            block.get("unit_line"),
+            block.get("header_rows", []),
+            block.get("rows", []),
+        )
+
+    def bullets(self, items: list[Any], mark: str = "-") -> None:
+        for item in items:
+            if isinstance(item, dict):
+                self.out.paragraph(f"{mark} {item['text']}")
+                self.bullets(item.get("items", []), "+")
+            else:
+                self.out.paragraph(f"{mark} {item}")
+
+    def block_launch(self, block: Data) -> None:
+        launch = self.plan.get("launch") or {}
+        if launch.get("note"):
+            self.out.paragraph(f"- {launch['note']}")
+        if launch.get("date"):
+            self.out.paragraph(f"- Thời gian: {launch['date']:%d/%m/%Y}")
+        if launch.get("place"):
+            self.out.paragraph(f"- Địa điểm: {launch['place']}")
+        for item in launch.get("agenda", []):
+            self.out.paragraph(f"+ {item}")
+
+
+def render_plan_docx(plan: Data) -> bytes:
+    return _PlanWriter(plan).write()
