@@ -1,12 +1,15 @@
 """Word documents in the layout of Decree 30/2020/NĐ-CP, Appendix I (administrative documents).
 
 Framework-free: the builder takes a plan as the plain data of vitreem/plans/data/SCHEMA.md and
-returns the .docx bytes. Layout facts (DOMAIN.md §7): A4; margins top/bottom 20 mm, left 30 mm,
-right 15 mm; Times New Roman; national title 12 pt bold capitals and motto 14 pt bold with a
-rule under it, top right; issuing body top left, bold capitals with a short rule; the number under it
-and the place and date in italics on the same line; the type in bold capitals centred with the
-summary under it; body 14 pt justified with a 1.27 cm first-line indent; "Nơi nhận:" bold italic
-12 pt with items 11 pt; the signature block in bold capitals; no page number on page 1.
+returns the .docx bytes. Layout facts (DOMAIN.md §7):
+- A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times New Roman;
+- top right: national title 12 pt bold capitals, motto 14 pt bold with a rule under it;
+- top left: the issuing body in bold capitals with a short rule, the number under it, and the
+  place and date in italics on the same line;
+- the type in bold capitals centred, the summary under it;
+- body 14 pt justified, 1.27 cm first-line indent;
+- "Nơi nhận:" bold italic 12 pt, its items 11 pt; the signature block in bold capitals;
+- no page number on page 1.
 """
 
 import io
