@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "vitreem.core",
     "vitreem.accounts",
     "vitreem.units",
+    "vitreem.plans",
     "vitreem.web",
     "vitreem.demo",
 ]

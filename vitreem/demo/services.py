@@ -3,6 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from vitreem.accounts.models import Membership, User
+from vitreem.plans.loaders import load_plan_files
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
@@ -43,4 +44,5 @@ def demo_load() -> dict[str, int]:
         unit = _unit(code, as_of)
         for target in [unit, *unit_children(unit, as_of)]:
             agencies += len(agencies_create_standard(actor=None, unit=target))
-    return {"personas": len(PERSONAS) + 1, "agencies_created": agencies}
+    plans = load_plan_files()  # after the agencies, so that assignees find theirs
+    return {"personas": len(PERSONAS) + 1, "agencies_created": agencies, "plans": len(plans)}

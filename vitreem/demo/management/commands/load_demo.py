@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_load()
         self.stdout.write(
-            f"demo: {result['personas']} accounts, {result['agencies_created']} agencies created"
+            f"demo: {result['personas']} accounts, {result['agencies_created']} agencies created,"
+            f" {result['plans']} plans loaded"
         )

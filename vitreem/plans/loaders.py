@@ -1,0 +1,177 @@
+"""Load plan data files (data/*.yaml, shape in data/SCHEMA.md) into plans; idempotent by key."""
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from vitreem.core.text import fold, nfc
+from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.selectors import unit_by_code
+
+from .models import (
+    Assignment,
+    AwardRule,
+    BudgetLine,
+    Plan,
+    PlanStatus,
+    ReportingRequirement,
+    Target,
+    Task,
+)
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+def read_plan_file(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _unit(code: str, as_of: Any) -> AdministrativeUnit:
+    unit = unit_by_code(code, as_of)
+    if unit is None:
+        raise ImproperlyConfigured(f"plan data names unit {code} absent on {as_of}")
+    return unit
+
+
+def _agency(unit: AdministrativeUnit, label: str) -> Agency | None:
+    """The unit's agency whose name the printed assignee starts with, if any."""
+    folded = fold(label)
+    for agency in Agency.objects.filter(unit=unit):
+        if folded.startswith(agency.name_folded) or agency.name_folded.startswith(folded):
+            return agency
+    return None
+
+
+@transaction.atomic
+def load_plan(data: dict[str, Any]) -> Plan:
+    issuer = data["issuer"]
+    unit = _unit(issuer["unit_code"], issuer["as_of"])
+    parent = None
+    if data.get("parent_plan") and data["parent_plan"].get("key"):
+        parent = Plan.objects.filter(key=data["parent_plan"]["key"]).first()
+    signer = data.get("signer") or {}
+    fields = {
+        "issuer_unit": unit,
+        "issuer_agency": _agency(unit, issuer["agency"]) if issuer.get("agency") else None,
+        "header_above": nfc(issuer.get("header_above") or ""),
+        "header_name": nfc(issuer["header_name"]),
+        "kind": data["kind"],
+        "status": PlanStatus.ISSUED,
+        "number": data.get("number"),
+        "symbol": data["symbol"],
+        "year": data["year"],
+        "place": data["place"],
+        "issued_on": data.get("issued_on"),
+        "title": nfc(data["title"]),
+        "subtitle": data.get("subtitle") or "",
+        "parent": parent,
+        "parent_reference": (data.get("parent_plan") or {}).get("reference") or "",
+        "theme": data.get("theme") or "",
+        "period_start": data["period"]["start"],
+        "period_end": data["period"]["end"],
+        "scope": data.get("scope") or "",
+        "opening": _jsonable(data.get("opening") or []),
+        "sections": _jsonable(data.get("sections") or []),
+        "closing": _jsonable(data.get("closing") or []),
+        "appendices": _jsonable(data.get("appendices") or []),
+        "slogans": data.get("slogans") or [],
+        "launch": _jsonable(data.get("launch") or {}),
+        "recipients": data.get("recipients") or [],
+        "signer_authority": signer.get("authority") or "",
+        "signer_deputy": signer.get("deputy") or "",
+        "signer_title": signer.get("title") or "",
+        "signer_name": signer.get("name") or "",
+        "source": data.get("source") or "",
+    }
+    plan, _ = Plan.objects.update_or_create(key=data["key"], defaults=fields)
+    plan.full_clean(validate_unique=False)
+    for model in (Target, BudgetLine, AwardRule, ReportingRequirement, Assignment):
+        model.objects.filter(plan=plan).delete()
+    Target.objects.bulk_create(
+        Target(
+            plan=plan,
+            order=i,
+            text=t["text"],
+            indicator=t.get("indicator") or t["text"],
+            value=Decimal(str(t["value"])),
+            unit=t["unit"],
+            denominator=t.get("denominator"),
+            baseline=None if t.get("baseline") is None else Decimal(str(t["baseline"])),
+        )
+        for i, t in enumerate(data.get("targets") or [])
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(plan=plan, order=i, source=b["source"], text=b["text"], amount=b.get("amount"))
+        for i, b in enumerate(data.get("budget") or [])
+    )
+    AwardRule.objects.bulk_create(
+        AwardRule(plan=plan, order=i, text=a["text"], threshold=a.get("threshold"))
+        for i, a in enumerate(data.get("awards") or [])
+    )
+    ReportingRequirement.objects.bulk_create(
+        ReportingRequirement(
+            plan=plan,
+            order=i,
+            report=r.get("report") or "",
+            by=r.get("by") or "",
+            to=r.get("to") or "",
+            through=r.get("through") or "",
+            due=r.get("due"),
+            text=r["text"],
+        )
+        for i, r in enumerate(data.get("reporting") or [])
+    )
+    for i, a in enumerate(data.get("assignments") or []):
+        assignee_unit = (
+            _unit(a["assignee_unit_code"], issuer["as_of"]) if a.get("assignee_unit_code") else None
+        )
+        assignment = Assignment.objects.create(
+            plan=plan,
+            order=i,
+            assignee_label=a["assignee"],
+            assignee_unit=assignee_unit,
+            assignee_agency=None if assignee_unit else _agency(unit, a["assignee"]),
+            assignee_group=a.get("assignee_group") or "",
+        )
+        tasks = [
+            Task(
+                assignment=assignment,
+                order=j,
+                text=t["text"],
+                role=t.get("role") or "lead",
+                lead_label=t.get("lead") or "",
+                start_on=t.get("start"),
+                due_on=t.get("due"),
+            )
+            for j, t in enumerate(a.get("tasks") or [])
+        ]
+        for task in tasks:
+            task.full_clean(exclude=["assignment"])
+        Task.objects.bulk_create(tasks)
+    return plan
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates in data files become ISO strings inside JSON fields."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def load_plan_files(keys: list[str] | None = None) -> list[Plan]:
+    paths = sorted(DATA_DIR.glob("*.yaml"))
+    datas = [read_plan_file(p) for p in paths]
+    if keys is not None:
+        datas = [d for d in datas if d["key"] in keys]
+    # Parents first, so that a child finds the plan it implements.
+    datas.sort(key=lambda d: bool((d.get("parent_plan") or {}).get("key")))
+    return [load_plan(d) for d in datas]

@@ -1,0 +1,274 @@
+"""Plans: the structured Action Month and child-protection plans, their targets and tasks.
+
+The body of a plan (sections, opening, closing, appendices) is a document tree kept as JSON in the
+shape of plans/data/SCHEMA.md; the facts the system works with (targets, budget, awards,
+assignments and tasks, reporting) are rows of their own, placed in the body by typed blocks.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vitreem.core.models import TimeStampedModel
+
+
+class PlanKind(models.TextChoices):
+    ACTION_MONTH = "action_month", _("Kế hoạch Tháng hành động vì trẻ em")
+    CHILD_PROTECTION = "child_protection", _("Kế hoạch bảo vệ, chăm sóc trẻ em")
+    SECTOR = "sector", _("Kế hoạch ngành")
+    OTHER = "other", _("Kế hoạch khác")
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class Plan(TimeStampedModel):
+    key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
+    issuer_unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("Đơn vị ban hành"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    issuer_agency = models.ForeignKey(
+        "units.Agency",
+        verbose_name=_("Cơ quan ban hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    header_above = models.CharField(_("Cơ quan chủ quản"), max_length=200, blank=True)
+    header_name = models.CharField(_("Tên cơ quan ban hành"), max_length=200)
+    kind = models.CharField(_("Loại kế hoạch"), max_length=20, choices=PlanKind.choices)
+    status = models.CharField(
+        _("Trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    number = models.PositiveIntegerField(_("Số"), null=True, blank=True)
+    symbol = models.CharField(_("Ký hiệu"), max_length=40, default="KH-UBND")
+    year = models.PositiveSmallIntegerField(_("Năm"))
+    place = models.CharField(_("Địa danh"), max_length=80)
+    issued_on = models.DateField(_("Ngày ban hành"), null=True, blank=True)
+    title = models.CharField(_("Trích yếu"), max_length=300)
+    subtitle = models.CharField(_("Dòng phụ"), max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("Thực hiện kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    parent_reference = models.CharField(_("Kế hoạch cấp trên"), max_length=400, blank=True)
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("Sửa đổi kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
+    theme = models.CharField(_("Chủ đề"), max_length=300, blank=True)
+    period_start = models.DateField(_("Từ ngày"))
+    period_end = models.DateField(_("Đến ngày"))
+    scope = models.CharField(_("Phạm vi"), max_length=300, blank=True)
+    opening = models.JSONField(_("Căn cứ, mở đầu"), default=list, blank=True)
+    sections = models.JSONField(_("Nội dung"), default=list, blank=True)
+    closing = models.JSONField(_("Kết thúc"), default=list, blank=True)
+    appendices = models.JSONField(_("Phụ lục"), default=list, blank=True)
+    slogans = models.JSONField(_("Khẩu hiệu"), default=list, blank=True)
+    launch = models.JSONField(_("Lễ phát động"), default=dict, blank=True)
+    recipients = models.JSONField(_("Nơi nhận"), default=list, blank=True)
+    signer_authority = models.CharField(_("Thẩm quyền ký"), max_length=60, blank=True)
+    signer_deputy = models.CharField(_("Ký thay"), max_length=60, blank=True)
+    signer_title = models.CharField(_("Chức vụ người ký"), max_length=80, blank=True)
+    signer_name = models.CharField(_("Người ký"), max_length=100, blank=True)
+    source = models.CharField(_("Nguồn"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Kế hoạch")
+        verbose_name_plural = _("Kế hoạch")
+        ordering = ["-year", "issuer_unit__level", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer_unit", "year", "symbol", "number"],
+                condition=Q(number__isnull=False),
+                name="plan_number_per_issuer_year_uniq",
+                violation_error_message=_("Số kế hoạch này đã được dùng trong năm của đơn vị."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ordered",
+                violation_error_message=_("Ngày kết thúc phải sau ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_text} — {self.title}"
+
+    @property
+    def number_text(self) -> str:
+        return f"{self.number}/{self.symbol}" if self.number else f"…/{self.symbol}"
+
+
+class Target(models.Model):
+    class Unit(models.TextChoices):
+        PERCENT = "%", "%"
+        COUNT = "count", _("số lượng")
+        RATIO = "ratio", _("tỷ số")
+        POINT = "point", _("điểm")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("Chỉ tiêu"))
+    indicator = models.CharField(_("Chỉ số"), max_length=300)
+    value = models.DecimalField(_("Giá trị"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("Đơn vị"), max_length=8, choices=Unit.choices)
+    denominator = models.PositiveIntegerField(_("Mẫu số"), null=True, blank=True)
+    baseline = models.DecimalField(_("Giá trị gốc"), max_digits=14, decimal_places=2, null=True)
+    data_element_code = models.CharField(_("Mã chỉ tiêu báo cáo"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class BudgetSource(models.TextChoices):
+    STATE = "state", _("Ngân sách nhà nước")
+    MOBILISED = "mobilised", _("Vận động, xã hội hóa")
+    OTHER = "other", _("Nguồn khác")
+
+
+class BudgetLine(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(_("Nguồn"), max_length=10, choices=BudgetSource.choices)
+    text = models.TextField(_("Nội dung"))
+    amount = models.BigIntegerField(_("Số tiền (đồng)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="budget_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AwardRule(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="award_rules")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("Nội dung"))
+    threshold = models.BigIntegerField(_("Mức ủng hộ tối thiểu (đồng)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReportingRequirement(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting")
+    order = models.PositiveSmallIntegerField(default=0)
+    report = models.CharField(_("Báo cáo"), max_length=300)
+    by = models.CharField(_("Đơn vị báo cáo"), max_length=300, blank=True)
+    to = models.CharField(_("Gửi"), max_length=200, blank=True)
+    through = models.CharField(_("Qua"), max_length=200, blank=True)
+    due = models.DateField(_("Hạn"), null=True, blank=True)
+    text = models.TextField(_("Nội dung"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.report
+
+
+class AssigneeGroup(models.TextChoices):
+    COMMUNES = "communes", _("UBND các xã, phường, thị trấn")
+    DISTRICTS = "districts", _("UBND các huyện, quận, thị xã, thành phố")
+    AGENCIES = "agencies", _("Các cơ quan, ban, ngành")
+
+
+class Assignment(models.Model):
+    """One assignee of a plan (a unit, an agency, or a group of them) and its tasks."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")
+    order = models.PositiveSmallIntegerField(default=0)
+    assignee_label = models.CharField(_("Đơn vị được giao"), max_length=300)
+    assignee_unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    assignee_agency = models.ForeignKey(
+        "units.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="assignments"
+    )
+    assignee_group = models.CharField(
+        _("Nhóm"), max_length=12, choices=AssigneeGroup.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["plan", "order"]
+
+    def __str__(self) -> str:
+        return self.assignee_label
+
+
+class TaskRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    COOPERATE = "cooperate", _("Phối hợp")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+    CANNOT_DO = "cannot_do", _("Không thực hiện được")
+
+
+class Task(models.Model):
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("Nhiệm vụ"))
+    role = models.CharField(_("Vai trò"), max_length=10, choices=TaskRole.choices)
+    lead_label = models.CharField(_("Đơn vị chủ trì"), max_length=300, blank=True)
+    start_on = models.DateField(_("Bắt đầu"), null=True, blank=True)
+    due_on = models.DateField(_("Hạn hoàn thành"), null=True, blank=True)
+    status = models.CharField(
+        _("Tiến độ"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
+    )
+
+    class Meta:
+        ordering = ["assignment", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=models.F("start_on")),
+                name="task_due_after_start",
+                violation_error_message=_("Hạn hoàn thành phải sau ngày bắt đầu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="lead") | ~Q(lead_label=""),
+                name="task_has_lead",
+                violation_error_message=_("Nhiệm vụ phối hợp phải ghi rõ đơn vị chủ trì."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]

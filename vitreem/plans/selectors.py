@@ -1,0 +1,104 @@
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+
+from .models import Assignment, Plan, Task
+
+
+def plan_with_parts(plan_id: int) -> Plan | None:
+    return (
+        Plan.objects.filter(pk=plan_id)
+        .select_related("issuer_unit", "issuer_agency", "parent")
+        .prefetch_related(
+            "targets",
+            "budget_lines",
+            "award_rules",
+            "reporting",
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related(
+                    "assignee_unit", "assignee_agency"
+                ).prefetch_related(Prefetch("tasks", queryset=Task.objects.order_by("order"))),
+            ),
+        )
+        .first()
+    )
+
+
+def _number(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """The plan as the plain data the document builders take (plans/data/SCHEMA.md)."""
+    launch = dict(plan.launch or {})
+    if launch.get("date"):
+        launch["date"] = date.fromisoformat(launch["date"])
+    return {
+        "key": plan.key,
+        "kind": plan.kind,
+        "issuer": {"header_above": plan.header_above or None, "header_name": plan.header_name},
+        "number": plan.number,
+        "symbol": plan.symbol,
+        "place": plan.place,
+        "issued_on": plan.issued_on,
+        "year": plan.year,
+        "title": plan.title,
+        "subtitle": plan.subtitle or None,
+        "theme": plan.theme,
+        "period": {"start": plan.period_start, "end": plan.period_end},
+        "scope": plan.scope,
+        "opening": plan.opening,
+        "sections": plan.sections,
+        "closing": plan.closing,
+        "appendices": plan.appendices,
+        "slogans": plan.slogans,
+        "launch": launch,
+        "recipients": plan.recipients,
+        "signer": {
+            "authority": plan.signer_authority or None,
+            "deputy": plan.signer_deputy or None,
+            "title": plan.signer_title,
+            "name": plan.signer_name,
+        },
+        "targets": [
+            {
+                "text": t.text,
+                "indicator": t.indicator,
+                "value": _number(t.value),
+                "unit": t.unit,
+                "denominator": t.denominator,
+                "baseline": _number(t.baseline),
+            }
+            for t in plan.targets.all()
+        ],
+        "budget": [
+            {"source": b.source, "text": b.text, "amount": b.amount}
+            for b in plan.budget_lines.all()
+        ],
+        "awards": [{"text": a.text, "threshold": a.threshold} for a in plan.award_rules.all()],
+        "reporting": [
+            {
+                "report": r.report,
+                "by": r.by,
+                "to": r.to,
+                "through": r.through,
+                "due": r.due,
+                "text": r.text,
+            }
+            for r in plan.reporting.all()
+        ],
+        "assignments": [
+            {
+                "assignee": a.assignee_label,
+                "tasks": [
+                    {"text": t.text, "role": t.role, "lead": t.lead_label, "due": t.due_on}
+                    for t in a.tasks.all()
+                ],
+            }
+            for a in plan.assignments.all()
+        ],
+    }
