@@ -13,6 +13,7 @@ any signed-in user may browse it. What this rule guards is each unit's own data.
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 from vitreem.units.models import AdministrativeUnit
 
 from .models import Membership, Role, User
+
+if TYPE_CHECKING:
+    from vitreem.plans.models import Plan
 
 
 class Action(StrEnum):
@@ -83,6 +87,41 @@ def readable_units_q(user: AnyUser, prefix: str = "") -> Q:
     for m in memberships(user):
         q |= Q(**{f"{prefix}{m.unit.subtree_field}": m.unit_id})
     return q
+
+
+def reach_upward_ids(user: AnyUser) -> set[int]:
+    """The user's units and every unit above them: whose issued plans reach the user."""
+    ids: set[int] = set()
+    for m in memberships(user):
+        ids |= _ancestor_ids(m.unit)
+    return ids
+
+
+def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
+    """A plan is read by the issuer's subtree readers; once issued, also by the units below it."""
+    if can(user, Action.READ, plan.issuer_unit):
+        return True
+    return plan.status == "issued" and plan.issuer_unit_id in reach_upward_ids(user)
+
+
+def readable_plans_q(user: AnyUser) -> Q:
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Q()
+    return readable_units_q(user, prefix="issuer_unit__") | Q(
+        status="issued", issuer_unit_id__in=reach_upward_ids(user)
+    )
+
+
+def get_plan_for_user(user: AnyUser, plan_id: int, action: Action = Action.READ) -> "Plan":
+    """The plan with its parts, or 404 when it is absent or not the user's to see."""
+    from vitreem.plans.selectors import plan_with_parts
+
+    plan = plan_with_parts(plan_id)
+    if plan is None or not can_read_plan(user, plan):
+        raise Http404(_("Không tìm thấy kế hoạch."))
+    if action is not Action.READ:
+        require(user, action, plan.issuer_unit)
+    return plan
 
 
 def units_with_action(user: AnyUser, action: Action) -> Iterable[AdministrativeUnit]:

@@ -1,9 +1,30 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+
+from vitreem.accounts.access import AnyUser, readable_plans_q
 
 from .models import Assignment, Plan, Task
+
+__all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user"]
+
+
+def plans_for_user(
+    user: AnyUser,
+    *,
+    year: int | None = None,
+    issuer_code: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[Plan]:
+    plans = Plan.objects.filter(readable_plans_q(user)).select_related("issuer_unit")
+    if year:
+        plans = plans.filter(year=year)
+    if issuer_code:
+        plans = plans.filter(issuer_unit__code=issuer_code)
+    if kind:
+        plans = plans.filter(kind=kind)
+    return plans.order_by("-year", "issuer_unit__level", "issuer_unit__name_folded", "-id")
 
 
 def plan_with_parts(plan_id: int) -> Plan | None:

@@ -36,6 +36,8 @@ ENDPOINTS = [
         True,
         {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
     ),
+    Endpoint("api draft plan", "GET", "/api/v1/plans/{plan}", "read", True),
+    Endpoint("api draft plan document", "GET", "/api/v1/plans/{plan}/document", "read", True),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
@@ -81,10 +83,30 @@ STATUS = {
 }
 
 
+def draft_plan_of(unit):
+    from datetime import date
+
+    from vitreem.plans.models import Plan
+
+    plan, _ = Plan.objects.get_or_create(
+        issuer_unit=unit,
+        title="Dự thảo kế hoạch Tháng hành động vì trẻ em năm 2026",
+        defaults={
+            "header_name": f"Ủy ban nhân dân {unit.name}",
+            "kind": "action_month",
+            "year": 2026,
+            "place": unit.short_name,
+            "period_start": date(2026, 6, 1),
+            "period_end": date(2026, 6, 30),
+        },
+    )
+    return plan
+
+
 def call(client, personas, persona: str, endpoint: Endpoint):
     from vitreem.accounts.services import token_issue
 
-    path = endpoint.path.format(code=personas.unit_a.code)
+    path = endpoint.path.format(code=personas.unit_a.code, plan=draft_plan_of(personas.unit_a).pk)
     headers = {}
     if persona != "anonymous":
         user = getattr(personas, persona)

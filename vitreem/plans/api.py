@@ -1,0 +1,168 @@
+from datetime import date
+from decimal import Decimal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from vitreem.accounts.access import get_plan_for_user
+
+from . import selectors
+from .documents import plan_docx_response
+
+router = Router(tags=["Kế hoạch"])
+
+
+class PlanItem(Schema):
+    id: int
+    number: str
+    title: str
+    issuer_name: str
+    issuer_code: str
+    year: int
+    kind: str
+    status: str
+    issued_on: date | None
+
+
+class PlanPage(Schema):
+    count: int
+    items: list[PlanItem]
+
+
+class PlanFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    issuer: str | None = Field(None, description="Mã đơn vị ban hành")
+    kind: str | None = None
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+class TargetOut(Schema):
+    text: str
+    indicator: str
+    value: Decimal
+    unit: str
+    denominator: int | None
+    baseline: Decimal | None
+
+
+class TaskOut(Schema):
+    id: int
+    text: str
+    role: str
+    lead: str
+    start_on: date | None
+    due_on: date | None
+    status: str
+
+
+class AssignmentOut(Schema):
+    assignee: str
+    assignee_unit_code: str | None
+    assignee_agency: str | None
+    assignee_group: str
+    tasks: list[TaskOut]
+
+
+class ReportingOut(Schema):
+    report: str
+    by: str
+    to: str
+    through: str
+    due: date | None
+
+
+class PlanDetail(PlanItem):
+    theme: str
+    period_start: date
+    period_end: date
+    scope: str
+    parent_id: int | None
+    parent_reference: str
+    slogans: list[str]
+    targets: list[TargetOut]
+    assignments: list[AssignmentOut]
+    reporting: list[ReportingOut]
+    recipients: list[str]
+    signer: str
+
+
+def _item(plan: selectors.Plan) -> dict[str, object]:
+    return {
+        "id": plan.pk,
+        "number": plan.number_text,
+        "title": plan.title,
+        "issuer_name": plan.header_name,
+        "issuer_code": plan.issuer_unit.code,
+        "year": plan.year,
+        "kind": plan.kind,
+        "status": plan.status,
+        "issued_on": plan.issued_on,
+    }
+
+
+@router.get("", response=PlanPage, summary="Danh sách kế hoạch bạn được xem")
+def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, object]:
+    plans = selectors.plans_for_user(
+        request.user, year=filters.year, issuer_code=filters.issuer, kind=filters.kind
+    )
+    page = plans[filters.offset : filters.offset + filters.limit]
+    return {"count": plans.count(), "items": [_item(p) for p in page]}
+
+
+@router.get("/{plan_id}", response=PlanDetail, summary="Một kế hoạch với chỉ tiêu và nhiệm vụ")
+def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
+    plan = get_plan_for_user(request.user, plan_id)
+    return {
+        **_item(plan),
+        "theme": plan.theme,
+        "period_start": plan.period_start,
+        "period_end": plan.period_end,
+        "scope": plan.scope,
+        "parent_id": plan.parent_id,
+        "parent_reference": plan.parent_reference,
+        "slogans": plan.slogans,
+        "targets": list(plan.targets.all()),
+        "assignments": [
+            {
+                "assignee": a.assignee_label,
+                "assignee_unit_code": a.assignee_unit.code if a.assignee_unit else None,
+                "assignee_agency": a.assignee_agency.name if a.assignee_agency else None,
+                "assignee_group": a.assignee_group,
+                "tasks": [
+                    {
+                        "id": t.pk,
+                        "text": t.text,
+                        "role": t.role,
+                        "lead": t.lead_label,
+                        "start_on": t.start_on,
+                        "due_on": t.due_on,
+                        "status": t.status,
+                    }
+                    for t in a.tasks.all()
+                ],
+            }
+            for a in plan.assignments.all()
+        ],
+        "reporting": list(plan.reporting.all()),
+        "recipients": plan.recipients,
+        "signer": " / ".join(
+            x
+            for x in (
+                plan.signer_authority,
+                plan.signer_deputy,
+                plan.signer_title,
+                plan.signer_name,
+            )
+            if x
+        ),
+    }
+
+
+@router.get(
+    "/{plan_id}/document",
+    response={200: None},
+    summary="Văn bản Word của kế hoạch (thể thức Nghị định 30/2020/NĐ-CP)",
+)
+def get_plan_document(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return plan_docx_response(get_plan_for_user(request.user, plan_id))
