@@ -1,8 +1,38 @@
-"""A plan (the data of vitreem/plans/data/SCHEMA.md) as a Decree-30 Word document."""
+"""A plan (the data of vitreem/plans/data/SCHEMA.md) as a Decree-30 Word document or its preview.
 
-from typing import Any
+One walker reads the plan; the output (Word, or the HTML preview) decides how each part looks, so
+the preview shows exactly what the document prints.
+"""
+
+from typing import Any, Protocol
 
 from .decree30 import DOCUMENT_TYPE, ROMAN, Data, Decree30Document, number_line, place_and_date
+from .preview import Preview
+
+
+class Output(Protocol):
+    def header(
+        self,
+        *,
+        above: str | None,
+        issuer: str,
+        number: str,
+        place_date: str,
+        doc_type: str,
+        title: str,
+        subtitle: str | None,
+    ) -> None: ...
+    def paragraph(
+        self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True
+    ) -> Any: ...
+    def heading(self, label: str, text: str, level: int, inline: str | None = None) -> None: ...
+    def table(
+        self, caption: str | None, unit_line: str | None, header_rows: list, rows: list
+    ) -> None: ...
+    def recipients_and_signature(self, recipients: list[str], signer: Data) -> None: ...
+    def page_break(self) -> None: ...
+    def centred(self, text: str, size: float = 14, **style: bool) -> None: ...
+
 
 LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w and z in a), b), c) …
 
@@ -16,11 +46,11 @@ def label(level: int, index: int) -> str:
 
 
 class _PlanWriter:
-    def __init__(self, plan: Data) -> None:
+    def __init__(self, plan: Data, out: Output) -> None:
         self.plan = plan
-        self.out = Decree30Document()
+        self.out = out
 
-    def write(self) -> bytes:
+    def write(self) -> None:
         plan, out = self.plan, self.out
         issuer = plan["issuer"]
         out.header(
@@ -48,7 +78,6 @@ class _PlanWriter:
                 out.centred(appendix["reference"], 14, italic=True)
             out.paragraph("", indent=False)
             self.blocks(appendix.get("blocks", []), level=2)
-        return out.to_bytes()
 
     def blocks(self, blocks: list[Data], level: int) -> None:
         counter = 0
@@ -121,4 +150,12 @@ class _PlanWriter:
 
 
 def render_plan_docx(plan: Data) -> bytes:
-    return _PlanWriter(plan).write()
+    out = Decree30Document()
+    _PlanWriter(plan, out).write()
+    return out.to_bytes()
+
+
+def render_plan_preview(plan: Data) -> Preview:
+    out = Preview()
+    _PlanWriter(plan, out).write()
+    return out

@@ -38,6 +38,8 @@ ENDPOINTS = [
     ),
     Endpoint("api draft plan", "GET", "/api/v1/plans/{plan}", "read", True),
     Endpoint("api draft plan document", "GET", "/api/v1/plans/{plan}/document", "read", True),
+    Endpoint("page draft plan", "GET", "/plans/{plan}/", "read", False),
+    Endpoint("page draft plan docx", "GET", "/plans/{plan}/document.docx", "read", False),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False

@@ -1,0 +1,42 @@
+import pytest
+
+from vitreem.plans.loaders import load_plan_files
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeds(db):
+    return {p.key: p for p in load_plan_files()}
+
+
+def test_plan_list_shows_what_the_user_may_read(client, personas, seeds):
+    client.force_login(personas.old_officer)
+    page = client.get("/plans/?year=2021").content.decode()
+    assert "Triển khai Tháng hành động vì trẻ em năm 2021" in page
+    assert "Hải Phòng" not in page
+
+
+def test_preview_shows_the_document_as_printed(client, personas, seeds):
+    client.force_login(personas.admin)
+    plan = seeds["hai-phong-2024-action-month"]
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in page
+    assert "Tổng đài 111 - tiếp nhận thông tin mọi lúc, bảo vệ trẻ em mọi nơi." in page
+    assert "Lê Khắc Nam" in page
+    assert "Hải Phòng, ngày" in page
+
+
+def test_preview_and_word_file_of_another_provinces_plan_are_404(client, personas, seeds):
+    client.force_login(personas.officer_a)
+    plan = seeds["bac-kan-city-2021-action-month"]
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+    assert client.get(f"/plans/{plan.pk}/document.docx").status_code == 404
+
+
+def test_word_file_downloads_for_a_reader(client, personas, seeds):
+    client.force_login(personas.old_officer)
+    plan = seeds["bac-kan-city-2021-action-month"]
+    response = client.get(f"/plans/{plan.pk}/document.docx")
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
