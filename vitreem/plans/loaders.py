@@ -23,7 +23,7 @@ from .models import (
     Task,
 )
 
-DATA_DIR = Path(__file__).with_name("data")
+DATA_DIR = Path(__file__).with_name("data") / "plans"
 
 
 def read_plan_file(path: Path) -> dict[str, Any]:
