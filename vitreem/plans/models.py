@@ -272,3 +272,28 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+def progress_upload_path(instance: "TaskProgress", filename: str) -> str:
+    return f"tasks/{instance.task_id}/{filename}"
+
+
+class TaskProgress(models.Model):
+    """One progress report on a task: its status, a note, an optional attachment."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(_("Tiến độ"), max_length=12, choices=TaskStatus.choices)
+    note = models.TextField(_("Ghi chú"), blank=True)
+    attachment = models.FileField(
+        _("Tệp đính kèm"), upload_to=progress_upload_path, blank=True, max_length=300
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="task_progress"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.status}"

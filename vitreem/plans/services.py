@@ -1,0 +1,335 @@
+"""Plan operations: derive a plan from the level above, copy last year's, issue, report progress."""
+
+import copy
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from vitreem.accounts.access import Action, can_read_plan, require
+from vitreem.accounts.models import User
+from vitreem.core.audit import audit_record
+from vitreem.units.models import AdministrativeUnit, Agency
+
+from .models import (
+    AssigneeGroup,
+    Assignment,
+    AwardRule,
+    BudgetLine,
+    Plan,
+    PlanStatus,
+    ReportingRequirement,
+    Target,
+    Task,
+    TaskProgress,
+    TaskStatus,
+)
+
+THEMES_FILE = Path(__file__).with_name("data") / "themes.yaml"
+ATTACHMENT_MAX_BYTES = getattr(settings, "TASK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".odt"}
+
+
+def theme_of_year(year: int) -> dict[str, Any]:
+    themes: dict[int, dict[str, Any]] = yaml.safe_load(THEMES_FILE.read_text(encoding="utf-8"))
+    return themes.get(year, {"theme": "", "slogans": []})
+
+
+def _shift_year(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+def _date_text(day: date | None) -> str:
+    return f"{day.day}/{day.month}/{day.year}" if day else "…"
+
+
+def _lead_agency(unit: AdministrativeUnit) -> Agency | None:
+    return Agency.objects.filter(unit=unit, is_lead_for_children=True).first()
+
+
+def _copy_parts(source: Plan, target: Plan, *, years: int = 0, with_tasks: bool = True) -> None:
+    """Copy targets, budget, awards, reporting (and assignments with tasks) from plan to plan."""
+    targets = list(Target.objects.filter(plan=source))
+    budget = list(BudgetLine.objects.filter(plan=source))
+    awards = list(AwardRule.objects.filter(plan=source))
+    for part in (targets, budget, awards):
+        for row in part:
+            row.pk, row.plan = None, target
+    Target.objects.bulk_create(targets)
+    BudgetLine.objects.bulk_create(budget)
+    AwardRule.objects.bulk_create(awards)
+    reporting = list(ReportingRequirement.objects.filter(plan=source))
+    for requirement in reporting:
+        requirement.pk, requirement.plan = None, target
+        requirement.due = _shift_year(requirement.due, years)
+    ReportingRequirement.objects.bulk_create(reporting)
+    if not with_tasks:
+        return
+    for assignment in Assignment.objects.filter(plan=source).prefetch_related("tasks"):
+        tasks = list(assignment.tasks.all())
+        assignment.pk, assignment.plan = None, target
+        assignment.save()
+        for task in tasks:
+            task.pk, task.assignment = None, assignment
+            task.status = TaskStatus.NOT_STARTED
+            task.start_on = _shift_year(task.start_on, years)
+            task.due_on = _shift_year(task.due_on, years)
+        Task.objects.bulk_create(tasks)
+
+
+def _group_for(unit: AdministrativeUnit) -> str:
+    return AssigneeGroup.COMMUNES if unit.level == 3 else AssigneeGroup.DISTRICTS
+
+
+def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -> Plan:
+    """A draft plan of a unit implementing the plan of a unit above it.
+
+    It starts with the parent's kind, year, theme, period, slogans, targets, purposes and reporting
+    regime, the basis line "Thực hiện Kế hoạch số … ngày … của …", and the tasks the parent gave to
+    this unit or to all units of its level, assigned to the unit's lead agency for distribution.
+    """
+    require(actor, Action.ENTER, issuer_unit)
+    if not can_read_plan(actor, parent):
+        raise PermissionDenied(_("Bạn không được xem kế hoạch cấp trên này."))
+    above = {issuer_unit.parent_id, issuer_unit.district_id, issuer_unit.province_id}
+    if parent.issuer_unit_id not in above - {issuer_unit.pk, None}:
+        raise ValidationError(_("Chỉ triển khai được kế hoạch của đơn vị cấp trên."))
+    if parent.status != PlanStatus.ISSUED:
+        raise ValidationError(_("Chỉ triển khai được kế hoạch đã ban hành."))
+    issuer_name = f"Ủy ban nhân dân {issuer_unit.name}"
+    reference = (
+        f"Kế hoạch số {parent.number_text} ngày {_date_text(parent.issued_on)} "
+        f"của {parent.header_name.title() if parent.header_name.isupper() else parent.header_name}"
+    )
+    subject = parent.title[0].lower() + parent.title[1:]
+    with transaction.atomic():
+        plan = Plan(
+            issuer_unit=issuer_unit,
+            header_above="",
+            header_name=issuer_name.upper(),
+            kind=parent.kind,
+            year=parent.year,
+            place=issuer_unit.short_name,
+            title=parent.title,
+            parent=parent,
+            parent_reference=reference,
+            theme=parent.theme,
+            period_start=parent.period_start,
+            period_end=parent.period_end,
+            scope=_("Trên địa bàn %(unit)s.") % {"unit": issuer_unit.name.lower()},
+            opening=[
+                {
+                    "text": f"Thực hiện {reference} về {subject}, {issuer_name} xây dựng "
+                    f"Kế hoạch {subject}, cụ thể như sau:",
+                    "basis": False,
+                }
+            ],
+            sections=copy.deepcopy(parent.sections),
+            slogans=list(parent.slogans),
+            launch={},
+            recipients=[f"{parent.header_name.title()} (b/c);", "Lưu: VT."],
+            created_by=actor,
+        )
+        plan.full_clean()
+        plan.save()
+        _copy_parts(parent, plan, with_tasks=False)
+        lead = _lead_agency(issuer_unit)
+        given = Assignment.objects.filter(plan=parent).filter(
+            assignee_unit=issuer_unit
+        ) | Assignment.objects.filter(plan=parent, assignee_group=_group_for(issuer_unit))
+        for order, source in enumerate(given.prefetch_related("tasks").order_by("order")):
+            assignment = Assignment.objects.create(
+                plan=plan,
+                order=order,
+                assignee_label=lead.name if lead else _("Chưa phân công"),
+                assignee_agency=lead,
+            )
+            Task.objects.bulk_create(
+                Task(
+                    assignment=assignment,
+                    order=i,
+                    text=task.text,
+                    role=task.role,
+                    lead_label=task.lead_label,
+                    start_on=task.start_on,
+                    due_on=task.due_on,
+                )
+                for i, task in enumerate(source.tasks.all())
+            )
+        audit_record(
+            actor=actor,
+            action="plan.derive",
+            target=plan,
+            unit=issuer_unit,
+            data={"parent": parent.pk},
+        )
+    return plan
+
+
+def plan_copy_previous(*, actor: User, source: Plan, year: int) -> Plan:
+    """Last year's plan as this year's draft: dates moved, the new year's theme and slogans."""
+    require(actor, Action.ENTER, source.issuer_unit)
+    if not can_read_plan(actor, source):
+        raise PermissionDenied(_("Bạn không được xem kế hoạch này."))
+    years = year - source.year
+    library = theme_of_year(year)
+    with transaction.atomic():
+        plan = Plan.objects.get(pk=source.pk)
+        plan.pk = None
+        plan.key = None
+        plan.year = year
+        plan.status = PlanStatus.DRAFT
+        plan.number = None
+        plan.issued_on = None
+        plan.parent = None
+        plan.amends = None
+        plan.parent_reference = ""
+        plan.title = source.title.replace(str(source.year), str(year))
+        plan.theme = library["theme"] or source.theme
+        plan.slogans = list(library["slogans"])
+        plan.period_start = _shift_year(source.period_start, years)  # type: ignore[assignment]
+        plan.period_end = _shift_year(source.period_end, years)  # type: ignore[assignment]
+        plan.launch = {}
+        plan.created_by = actor
+        plan.full_clean()
+        plan.save()
+        _copy_parts(source, plan, years=years)
+        audit_record(
+            actor=actor,
+            action="plan.copy",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"source": source.pk},
+        )
+    return plan
+
+
+def plan_check(plan: Plan) -> list[str]:
+    """What stops the plan from being issued, in Vietnamese; empty when it can be."""
+    problems: list[str] = []
+    if not (plan.period_start.year <= plan.year <= plan.period_end.year):
+        problems.append(_("Thời gian thực hiện phải nằm trong năm của kế hoạch."))
+    for assignment in plan.assignments.prefetch_related("tasks"):
+        for task in assignment.tasks.all():
+            where = f"{assignment.assignee_label}: {task.text[:60]}"
+            if task.role != "lead" and not task.lead_label:
+                problems.append(_("Nhiệm vụ chưa có đơn vị chủ trì — %(task)s") % {"task": where})
+            if task.due_on and task.start_on and task.due_on < task.start_on:
+                problems.append(_("Hạn trước ngày bắt đầu — %(task)s") % {"task": where})
+            if task.due_on and task.due_on < plan.period_start:
+                problems.append(
+                    _("Hạn trước thời gian thực hiện kế hoạch — %(task)s") % {"task": where}
+                )
+    return problems
+
+
+def plan_issue(
+    *, actor: User, plan: Plan, issued_on: date, number: int | None = None, signer_name: str = ""
+) -> Plan:
+    """Issue a draft: a number of the issuer for the year (the next free one unless given)."""
+    require(actor, Action.APPROVE, plan.issuer_unit)
+    with transaction.atomic():
+        # The issuer's row is the lock under which numbers of the year are handed out.
+        AdministrativeUnit.objects.select_for_update().get(pk=plan.issuer_unit_id)
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        problems = plan_check(plan)
+        if problems:
+            raise ValidationError(problems)
+        numbered = Plan.objects.filter(
+            issuer_unit_id=plan.issuer_unit_id, year=plan.year, symbol=plan.symbol
+        )
+        if number is None:
+            number = (numbered.aggregate(n=Max("number"))["n"] or 0) + 1
+        elif numbered.filter(number=number).exists():
+            raise ValidationError(
+                {
+                    "number": _("Số %(number)s/%(symbol)s đã dùng trong năm %(year)s.")
+                    % {"number": number, "symbol": plan.symbol, "year": plan.year}
+                }
+            )
+        plan.number = number
+        plan.issued_on = issued_on
+        plan.status = PlanStatus.ISSUED
+        if signer_name:
+            plan.signer_name = signer_name
+        plan.full_clean()
+        plan.save(update_fields=["number", "issued_on", "status", "signer_name", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="plan.issue",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"number": plan.number_text},
+        )
+    return plan
+
+
+def task_unit(task: Task) -> AdministrativeUnit | None:
+    """The administrative unit whose members act on the task."""
+    assignment = task.assignment
+    if assignment.assignee_unit_id:
+        return assignment.assignee_unit
+    if assignment.assignee_agency_id:
+        return assignment.assignee_agency.unit  # type: ignore[union-attr]
+    return None
+
+
+def _check_attachment(upload: UploadedFile) -> None:
+    suffix = Path(upload.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            {
+                "attachment": _("Chỉ nhận tệp %(types)s.")
+                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}
+            }
+        )
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "attachment": _("Tệp quá lớn: tối đa %(mb)s MB.")
+                % {"mb": ATTACHMENT_MAX_BYTES // 2**20}
+            }
+        )
+
+
+def task_progress_post(
+    *,
+    actor: User,
+    task: Task,
+    status: str,
+    note: str = "",
+    attachment: UploadedFile | None = None,
+) -> TaskProgress:
+    unit = task_unit(task)
+    if unit is None:
+        raise ValidationError(_("Nhiệm vụ chưa giao cho đơn vị cụ thể."))
+    require(actor, Action.ENTER, unit)
+    if task.assignment.plan.status != PlanStatus.ISSUED:
+        raise ValidationError(_("Kế hoạch chưa ban hành."))
+    if attachment is not None:
+        _check_attachment(attachment)
+    with transaction.atomic():
+        progress = TaskProgress(task=task, status=status, note=note, created_by=actor)
+        progress.full_clean(exclude=["attachment"])
+        if attachment is not None:
+            progress.attachment.save(attachment.name or "tep", attachment, save=False)
+        progress.save()
+        Task.objects.filter(pk=task.pk).update(status=status)
+        audit_record(
+            actor=actor, action="task.progress", target=task, unit=unit, data={"status": status}
+        )
+    return progress
