@@ -1,13 +1,16 @@
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, readable_plans_q
+from vitreem.accounts.access import AnyUser, memberships, readable_plans_q
 
 from .models import Assignment, Plan, Task
 
-__all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user"]
+__all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
 
 def plans_for_user(
@@ -123,3 +126,62 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for a in plan.assignments.all()
         ],
     }
+
+
+def tasks_for_user(user: AnyUser) -> QuerySet[Task]:
+    """Tasks of issued plans assigned to the user's units or to their agencies."""
+    unit_ids = [m.unit_id for m in memberships(user)]
+    return (
+        Task.objects.filter(assignment__plan__status="issued")
+        .filter(
+            Q(assignment__assignee_unit_id__in=unit_ids)
+            | Q(assignment__assignee_agency__unit_id__in=unit_ids)
+        )
+        .select_related(
+            "assignment__plan", "assignment__assignee_agency__unit", "assignment__assignee_unit"
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "assignment__plan_id", "order")
+    )
+
+
+def task_for_user(user: AnyUser, task_id: int) -> Task:
+    """A task the user may act on (of the user's units), or 404."""
+    task = tasks_for_user(user).filter(pk=task_id).first()
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ."))
+    return task
+
+
+def task_of_plan(plan: Plan, task_id: int) -> Task:
+    task = Task.objects.filter(assignment__plan=plan, pk=task_id).first()
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ."))
+    return task
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    assignment: Assignment
+    tasks: list[Task]
+    done: int
+    overdue: int
+
+
+def plan_board(plan: Plan, today: date) -> list[BoardRow]:
+    """Per assignee: its tasks with their latest status, and how many are done or overdue."""
+    rows = []
+    for assignment in plan.assignments.all():
+        tasks = list(assignment.tasks.all())
+        rows.append(
+            BoardRow(
+                assignment=assignment,
+                tasks=tasks,
+                done=sum(t.status == "done" for t in tasks),
+                overdue=sum(is_overdue(t, today) for t in tasks),
+            )
+        )
+    return rows
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return bool(task.due_on and task.due_on < today and task.status not in {"done", "cannot_do"})

@@ -333,3 +333,36 @@ def task_progress_post(
             actor=actor, action="task.progress", target=task, unit=unit, data={"status": status}
         )
     return progress
+
+
+def task_assign(*, actor: User, task: Task, agency: Agency) -> Task:
+    """Give a task of a draft to an agency of the issuing unit (that agency's assignment)."""
+    plan = task.assignment.plan
+    require(actor, Action.ENTER, plan.issuer_unit)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+    if agency.unit_id != plan.issuer_unit_id:
+        raise ValidationError(_("Chỉ giao được cho cơ quan, tổ chức của đơn vị ban hành."))
+    with transaction.atomic():
+        previous = task.assignment
+        target = Assignment.objects.filter(plan=plan, assignee_agency=agency).first()
+        if target is None:
+            last = Assignment.objects.filter(plan=plan).aggregate(n=Max("order"))["n"]
+            target = Assignment.objects.create(
+                plan=plan,
+                order=(last or 0) + 1,
+                assignee_label=agency.name,
+                assignee_agency=agency,
+            )
+        task.assignment = target
+        task.save(update_fields=["assignment"])
+        if not previous.tasks.exists():
+            previous.delete()
+        audit_record(
+            actor=actor,
+            action="task.assign",
+            target=task,
+            unit=plan.issuer_unit,
+            data={"agency": agency.name},
+        )
+    return task

@@ -1,14 +1,22 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from vitreem.accounts.access import get_plan_for_user
+from vitreem.accounts.access import Action, can, get_plan_for_user, units_with_action
+from vitreem.accounts.models import User
 from vitreem.documents.plans import render_plan_preview
+from vitreem.units.models import AdministrativeUnit
 
-from . import selectors
+from . import selectors, services
 from .documents import plan_docx_response
-from .models import PlanKind
+from .forms import DeriveForm, IssueForm, ProgressForm, TaskAssignForm
+from .models import Plan, PlanKind, PlanStatus
 
 
 @login_required
@@ -33,12 +41,154 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, plan_id)
-    preview = render_plan_preview(selectors.plan_document(plan))
-    return render(request, "plans/detail.html", {"plan": plan, "preview": preview})
+def plan_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return plan_docx_response(get_plan_for_user(request.user, plan_id))
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _derivable_units(user: User, plan: Plan) -> list[AdministrativeUnit]:
+    """The user's own units directly or further below the plan's issuer."""
+    return [
+        unit
+        for unit in units_with_action(user, Action.ENTER)
+        if plan.issuer_unit_id in {unit.parent_id, unit.district_id, unit.province_id} - {unit.pk}
+    ]
 
 
 @login_required
-def plan_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return plan_docx_response(get_plan_for_user(request.user, plan_id))
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id)
+    preview = render_plan_preview(selectors.plan_document(plan))
+    derivable = _derivable_units(user, plan) if plan.status == PlanStatus.ISSUED else []
+    context = {
+        "plan": plan,
+        "preview": preview,
+        "derive_form": DeriveForm(units=derivable) if derivable else None,
+        "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
+        "can_issue": plan.status == PlanStatus.DRAFT
+        and can(user, Action.APPROVE, plan.issuer_unit),
+        "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
+        "task_forms": [
+            (
+                task,
+                TaskAssignForm(
+                    unit=plan.issuer_unit,
+                    initial={"agency": assignment.assignee_agency_id},
+                    prefix=f"t{task.pk}",
+                ),
+            )
+            for assignment in plan.assignments.all()
+            for task in assignment.tasks.all()
+        ],
+    }
+    return render(request, "plans/detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_derive_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    parent = get_plan_for_user(user, plan_id)
+    form = DeriveForm(request.POST, units=_derivable_units(user, parent))
+    if not form.is_valid():
+        messages.error(request, _("Hãy chọn đơn vị của bạn để triển khai kế hoạch."))
+        return redirect("plans:detail", plan_id)
+    plan = services.plan_derive(actor=user, parent=parent, issuer_unit=form.cleaned_data["unit"])
+    messages.success(request, _("Đã tạo dự thảo kế hoạch triển khai."))
+    return redirect("plans:detail", plan.pk)
+
+
+@login_required
+@require_POST
+def task_assign_view(request: HttpRequest, plan_id: int, task_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id, Action.ENTER)
+    task = selectors.task_of_plan(plan, task_id)
+    form = TaskAssignForm(request.POST, unit=plan.issuer_unit, prefix=f"t{task.pk}")
+    if form.is_valid():
+        agency = form.cleaned_data["agency"]
+        services.task_assign(actor=user, task=task, agency=agency)
+        messages.success(request, _("Đã giao nhiệm vụ cho %(agency)s.") % {"agency": agency.name})
+    else:
+        messages.error(request, _("Hãy chọn cơ quan, tổ chức nhận nhiệm vụ."))
+    return redirect("plans:detail", plan_id)
+
+
+@login_required
+@require_POST
+def plan_issue_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id, Action.APPROVE)
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_issue(actor=user, plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã ban hành kế hoạch."))
+    else:
+        for field_errors in form.errors.values():
+            for field_error in field_errors:
+                messages.error(request, str(field_error))
+    return redirect("plans:detail", plan_id)
+
+
+@login_required
+def plan_board_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = get_plan_for_user(_user(request), plan_id)
+    today = timezone.localdate()
+    rows = selectors.plan_board(plan, today)
+    return render(
+        request,
+        "plans/board.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "today": today,
+            "overdue": sum(r.overdue for r in rows),
+            "done": sum(r.done for r in rows),
+            "total": sum(len(r.tasks) for r in rows),
+        },
+    )
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    tasks = [(t, selectors.is_overdue(t, today)) for t in selectors.tasks_for_user(_user(request))]
+    return render(request, "plans/my_tasks.html", {"tasks": tasks})
+
+
+@login_required
+def task_progress_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    user = _user(request)
+    task = selectors.task_for_user(user, task_id)
+    form = ProgressForm(
+        request.POST or None, request.FILES or None, initial={"status": task.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_progress_post(actor=user, task=task, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in (
+                error.message_dict.items()
+                if hasattr(error, "error_dict")
+                else [(None, error.messages)]
+            ):
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Đã cập nhật tiến độ."))
+            return redirect("plans:my_tasks")
+    return render(
+        request,
+        "plans/progress.html",
+        {"task": task, "form": form, "history": task.progress.select_related("created_by")},
+    )

@@ -40,3 +40,34 @@ def test_word_file_downloads_for_a_reader(client, personas, seeds):
     response = client.get(f"/plans/{plan.pk}/document.docx")
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+
+
+def test_progress_page_of_another_communes_task_is_404(client, personas, seeds):
+    from datetime import date
+
+    from vitreem.plans.models import Assignment, Plan, Task
+
+    plan = Plan.objects.create(
+        issuer_unit=personas.unit_a,
+        header_name="UBND PHƯỜNG BẮC KẠN",
+        kind="action_month",
+        status="issued",
+        year=2026,
+        place="Bắc Kạn",
+        title="Kế hoạch",
+        number=3,
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    assignment = Assignment.objects.create(
+        plan=plan, assignee_label="Phường Bắc Kạn", assignee_unit=personas.unit_a
+    )
+    task = Task.objects.create(assignment=assignment, text="Tổ chức diễn đàn trẻ em", role="lead")
+    client.force_login(personas.officer_b)
+    assert client.get(f"/plans/tasks/{task.pk}/").status_code == 404
+    response = client.post(f"/plans/tasks/{task.pk}/", {"status": "done"})
+    assert response.status_code == 404
+    assert Task.objects.get(pk=task.pk).status == "not_started"
+    assert "Tổ chức diễn đàn trẻ em" not in client.get("/plans/tasks/").content.decode()
+    client.force_login(personas.officer_a)
+    assert "Tổ chức diễn đàn trẻ em" in client.get("/plans/tasks/").content.decode()
