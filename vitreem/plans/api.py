@@ -1,13 +1,19 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 
-from vitreem.accounts.access import get_plan_for_user
+from vitreem.accounts.access import Action, get_plan_for_user, require
+from vitreem.accounts.models import User
+from vitreem.core.text import nfc
+from vitreem.units.selectors import unit_or_404
 
 from . import selectors
 from .documents import plan_docx_response
+from .models import TaskStatus
+from .services import task_progress_post
 
 router = Router(tags=["Kế hoạch"])
 
@@ -166,3 +172,71 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
 )
 def get_plan_document(request: HttpRequest, plan_id: int) -> HttpResponse:
     return plan_docx_response(get_plan_for_user(request.user, plan_id))
+
+
+tasks_router = Router(tags=["Nhiệm vụ"])
+
+
+class UnitTaskOut(TaskOut):
+    plan_id: int
+    plan_number: str
+    plan_title: str
+    assignee: str
+    overdue: bool
+
+
+class ProgressIn(Schema):
+    status: TaskStatus
+    note: str = Field("", max_length=4000)
+
+
+class ProgressOut(Schema):
+    id: int
+    task_id: int
+    status: str
+    note: str
+    created_at: datetime
+
+
+@tasks_router.get(
+    "/units/{code}/tasks",
+    response=list[UnitTaskOut],
+    summary="Nhiệm vụ giao cho đơn vị và các cơ quan của đơn vị (kế hoạch đã ban hành)",
+)
+def unit_tasks(
+    request: HttpRequest, code: str, as_of: date | None = None
+) -> list[dict[str, object]]:
+    unit = unit_or_404(code, as_of or timezone.localdate())
+    require(request.user, Action.READ, unit)
+    today = timezone.localdate()
+    return [
+        {
+            "id": t.pk,
+            "text": t.text,
+            "role": t.role,
+            "lead": t.lead_label,
+            "start_on": t.start_on,
+            "due_on": t.due_on,
+            "status": t.status,
+            "plan_id": t.assignment.plan_id,
+            "plan_number": t.assignment.plan.number_text,
+            "plan_title": t.assignment.plan.title,
+            "assignee": t.assignment.assignee_label,
+            "overdue": selectors.is_overdue(t, today),
+        }
+        for t in selectors.tasks_of_unit(unit)
+    ]
+
+
+@tasks_router.post(
+    "/tasks/{task_id}/progress",
+    response={201: ProgressOut},
+    summary="Báo cáo tiến độ một nhiệm vụ (cán bộ của đơn vị được giao)",
+)
+def post_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> Status[ProgressOut]:
+    assert isinstance(request.user, User)
+    task = selectors.task_for_user(request.user, task_id)
+    progress = task_progress_post(
+        actor=request.user, task=task, status=payload.status, note=nfc(payload.note)
+    )
+    return Status(201, ProgressOut.from_orm(progress))

@@ -6,7 +6,8 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, memberships, readable_plans_q
+from vitreem.accounts.access import Action, AnyUser, can, memberships, readable_plans_q
+from vitreem.units.models import AdministrativeUnit
 
 from .models import Assignment, Plan, Task
 
@@ -144,10 +145,32 @@ def tasks_for_user(user: AnyUser) -> QuerySet[Task]:
     )
 
 
+def tasks_of_unit(unit: AdministrativeUnit) -> QuerySet[Task]:
+    """Tasks of issued plans assigned to the unit or to its agencies."""
+    return (
+        Task.objects.filter(assignment__plan__status="issued")
+        .filter(Q(assignment__assignee_unit=unit) | Q(assignment__assignee_agency__unit=unit))
+        .select_related("assignment__plan")
+        .order_by(F("due_on").asc(nulls_last=True), "assignment__plan_id", "order")
+    )
+
+
 def task_for_user(user: AnyUser, task_id: int) -> Task:
-    """A task the user may act on (of the user's units), or 404."""
-    task = tasks_for_user(user).filter(pk=task_id).first()
-    if task is None:
+    """A task of an issued plan whose assignee unit the user may read, or 404."""
+    task = (
+        Task.objects.filter(pk=task_id, assignment__plan__status="issued")
+        .select_related(
+            "assignment__plan", "assignment__assignee_unit", "assignment__assignee_agency__unit"
+        )
+        .first()
+    )
+    unit = None
+    if task is not None:
+        assignment = task.assignment
+        unit = assignment.assignee_unit or (
+            assignment.assignee_agency.unit if assignment.assignee_agency else None
+        )
+    if task is None or unit is None or not can(user, Action.READ, unit):
         raise Http404(_("Không tìm thấy nhiệm vụ."))
     return task
 

@@ -56,6 +56,23 @@ ENDPOINTS = [
         False,
         {"issued_on": "01/06/2026"},
     ),
+    Endpoint("api unit tasks", "GET", "/api/v1/units/{code}/tasks?as_of=2026-06-01", "read", True),
+    Endpoint(
+        "api task progress",
+        "POST",
+        "/api/v1/tasks/{issued_task}/progress",
+        "enter",
+        True,
+        {"status": "done"},
+    ),
+    Endpoint(
+        "page task progress",
+        "POST",
+        "/plans/tasks/{issued_task}/",
+        "enter",
+        False,
+        {"status": "done"},
+    ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
@@ -129,6 +146,33 @@ def draft_plan_of(unit):
     return plan
 
 
+def issued_task_of(unit):
+    from datetime import date
+
+    from vitreem.plans.models import Assignment, Plan, Task
+
+    plan, created = Plan.objects.get_or_create(
+        issuer_unit=unit,
+        number=99,
+        defaults={
+            "header_name": f"Ủy ban nhân dân {unit.name}",
+            "title": "Kế hoạch đã ban hành",
+            "status": "issued",
+            "kind": "action_month",
+            "year": 2026,
+            "place": unit.short_name,
+            "period_start": date(2026, 6, 1),
+            "period_end": date(2026, 6, 30),
+        },
+    )
+    if created:
+        assignment = Assignment.objects.create(
+            plan=plan, assignee_label=unit.name, assignee_unit=unit
+        )
+        Task.objects.create(assignment=assignment, text="Tổ chức diễn đàn trẻ em", role="lead")
+    return Task.objects.get(assignment__plan=plan)
+
+
 def call(client, personas, persona: str, endpoint: Endpoint):
     from vitreem.accounts.services import token_issue
 
@@ -143,6 +187,7 @@ def call(client, personas, persona: str, endpoint: Endpoint):
         "plan": plan.pk,
         "task": plan.assignments.first().tasks.first().pk,
         "agency": agency.pk,
+        "issued_task": issued_task_of(personas.unit_a).pk,
     }
     path = endpoint.path.format(**names)
     body = {key.format(**names): str(value).format(**names) for key, value in endpoint.body.items()}
@@ -165,6 +210,7 @@ def call(client, personas, persona: str, endpoint: Endpoint):
 def test_access_matrix(client, personas, persona, endpoint):
     outcome = EXPECTED[persona][endpoint.action]
     draft_plan_of(personas.unit_a)
+    issued_task_of(personas.unit_a)
     agencies_before = Agency.objects.count() + 1  # the matrix's own "Trạm Y tế phường"
     audit_before = AuditEvent.objects.exclude(action="token.issue").count()
 

@@ -111,3 +111,75 @@ def test_plan_list_costs_a_fixed_number_of_queries(
     get = token_client(client, personas.admin)
     with django_assert_max_num_queries(6):
         assert get("/api/v1/plans").json()["count"] == 3
+
+
+@pytest.fixture
+def issued_task(personas):
+    from vitreem.plans.models import Assignment, Task
+
+    plan = Plan.objects.create(
+        issuer_unit=personas.unit_a,
+        header_name="UBND PHƯỜNG BẮC KẠN",
+        kind="action_month",
+        status=PlanStatus.ISSUED,
+        year=2026,
+        place="Bắc Kạn",
+        title="Kế hoạch",
+        number=3,
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    assignment = Assignment.objects.create(
+        plan=plan, assignee_label="Phường Bắc Kạn", assignee_unit=personas.unit_a
+    )
+    return Task.objects.create(
+        assignment=assignment, text="Tổ chức diễn đàn trẻ em", role="lead", due_on=date(2026, 6, 20)
+    )
+
+
+def test_unit_tasks_and_progress_through_the_api(client, personas, issued_task):
+    from vitreem.accounts.services import token_issue
+
+    headers = {"Authorization": f"Bearer {token_issue(user=personas.officer_a)}"}
+    tasks = client.get("/api/v1/units/01843/tasks", headers=headers).json()
+    assert [t["text"] for t in tasks] == ["Tổ chức diễn đàn trẻ em"]
+    assert tasks[0]["plan_number"] == "3/KH-UBND"
+    response = client.post(
+        f"/api/v1/tasks/{issued_task.pk}/progress",
+        {"status": "in_progress", "note": "Đã mời 40 em"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 201
+    issued_task.refresh_from_db()
+    assert issued_task.status == "in_progress"
+
+
+def test_another_commune_neither_lists_nor_reports_the_tasks(client, personas, issued_task):
+    from vitreem.accounts.services import token_issue
+
+    headers = {"Authorization": f"Bearer {token_issue(user=personas.officer_b)}"}
+    assert client.get("/api/v1/units/01843/tasks", headers=headers).status_code == 404
+    response = client.post(
+        f"/api/v1/tasks/{issued_task.pk}/progress",
+        {"status": "done"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 404
+    issued_task.refresh_from_db()
+    assert issued_task.status == "not_started"
+
+
+def test_progress_with_an_unknown_status_is_422(client, personas, issued_task):
+    from vitreem.accounts.services import token_issue
+
+    headers = {"Authorization": f"Bearer {token_issue(user=personas.officer_a)}"}
+    response = client.post(
+        f"/api/v1/tasks/{issued_task.pk}/progress",
+        {"status": "xong"},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert "status" in response.json()["detail"]
