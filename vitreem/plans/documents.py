@@ -1,6 +1,8 @@
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from vitreem.core.text import fold
+from vitreem.documents.pdf import docx_to_pdf
 from vitreem.documents.plans import render_plan_docx
 
 from .models import Plan
@@ -9,9 +11,25 @@ from .selectors import plan_document
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _filename(plan: Plan, suffix: str) -> str:
+    name = fold(f"ke hoach {plan.number or ''} {plan.year} {plan.issuer_unit.short_name}")
+    return "-".join(name.split()) + suffix
+
+
 def plan_docx_response(plan: Plan) -> HttpResponse:
     response = HttpResponse(render_plan_docx(plan_document(plan)), content_type=DOCX)
-    name = fold(f"ke hoach {plan.number or ''} {plan.year} {plan.issuer_unit.short_name}")
-    filename = "-".join(name.split()) + ".docx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{_filename(plan, ".docx")}"'
+    return response
+
+
+def plan_pdf_response(plan: Plan) -> HttpResponse:
+    pdf = docx_to_pdf(render_plan_docx(plan_document(plan)))
+    if pdf is None:
+        return HttpResponse(
+            _("Máy chủ chưa cài LibreOffice nên chưa xuất được PDF; hãy tải bản Word."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(plan, ".pdf")}"'
     return response

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/document.docx", views.plan_docx, name="docx"),
+    path("<int:plan_id>/document.pdf", views.plan_pdf, name="pdf"),
     path("<int:plan_id>/derive/", views.plan_derive_view, name="derive"),
     path("<int:plan_id>/issue/", views.plan_issue_view, name="issue"),
     path("<int:plan_id>/board/", views.plan_board_view, name="board"),

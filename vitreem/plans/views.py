@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from vitreem.accounts.access import Action, can, get_plan_for_user, units_with_action
 from vitreem.accounts.models import User
+from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
-from .documents import plan_docx_response
+from .documents import plan_docx_response, plan_pdf_response
 from .forms import DeriveForm, IssueForm, ProgressForm, TaskAssignForm
 from .models import Plan, PlanKind, PlanStatus
 
@@ -45,6 +46,11 @@ def plan_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
     return plan_docx_response(get_plan_for_user(request.user, plan_id))
 
 
+@login_required
+def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return plan_pdf_response(get_plan_for_user(request.user, plan_id))
+
+
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
@@ -68,6 +74,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     context = {
         "plan": plan,
         "preview": preview,
+        "has_pdf": libreoffice() is not None,
         "derive_form": DeriveForm(units=derivable) if derivable else None,
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
         "can_issue": plan.status == PlanStatus.DRAFT

@@ -71,3 +71,20 @@ def test_progress_page_of_another_communes_task_is_404(client, personas, seeds):
     assert "Tổ chức diễn đàn trẻ em" not in client.get("/plans/tasks/").content.decode()
     client.force_login(personas.officer_a)
     assert "Tổ chức diễn đàn trẻ em" in client.get("/plans/tasks/").content.decode()
+
+
+def test_pdf_of_a_plan_when_libreoffice_is_installed(client, personas, seeds):
+    from vitreem.documents.pdf import libreoffice
+
+    if libreoffice() is None:
+        pytest.skip("LibreOffice is not installed: the PDF conversion is not available here")
+    client.force_login(personas.old_officer)
+    response = client.get(f"/plans/{seeds['bac-kan-city-2021-action-month'].pk}/document.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_pdf_of_a_hidden_plan_is_404(client, personas, seeds):
+    client.force_login(personas.officer_a)
+    response = client.get(f"/plans/{seeds['bac-kan-city-2021-action-month'].pk}/document.pdf")
+    assert response.status_code == 404
