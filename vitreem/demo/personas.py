@@ -81,3 +81,12 @@ AGENCY_UNITS = [
     ("31", PRE_REFORM_DAY),  # Thành phố Hải Phòng
     ("19", CURRENT_DAY),  # Tỉnh Thái Nguyên, and its communes below
 ]
+
+# The plan cascade of the demo: wards of Bắc Kạn city implementing the city plan of 2021.
+CITY_PLAN_KEY = "bac-kan-city-2021-action-month"
+COMMUNE_PLANS = [("01837", True), ("01852", False)]  # Phường Sông Cầu issued, Xã Nông Thượng draft
+COMMUNE_TASK_AGENCIES = [
+    "Trạm Y tế phường",
+    "Đoàn Thanh niên phường",
+    "Hội Liên hiệp Phụ nữ phường",
+]

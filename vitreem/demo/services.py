@@ -1,14 +1,26 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from vitreem.accounts.models import Membership, User
 from vitreem.plans.loaders import load_plan_files
-from vitreem.units.models import AdministrativeUnit
+from vitreem.plans.models import Plan, Task
+from vitreem.plans.services import plan_derive, plan_issue, task_assign
+from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
 
-from .personas import AGENCY_UNITS, DEMO_PASSWORD, PERSONAS
+from .personas import (
+    AGENCY_UNITS,
+    CITY_PLAN_KEY,
+    COMMUNE_PLANS,
+    COMMUNE_TASK_AGENCIES,
+    DEMO_PASSWORD,
+    PERSONAS,
+    PRE_REFORM_DAY,
+)
 
 
 def _unit(code: str, as_of: object) -> AdministrativeUnit:
@@ -45,4 +57,33 @@ def demo_load() -> dict[str, int]:
         for target in [unit, *unit_children(unit, as_of)]:
             agencies += len(agencies_create_standard(actor=None, unit=target))
     plans = load_plan_files()  # after the agencies, so that assignees find theirs
-    return {"personas": len(PERSONAS) + 1, "agencies_created": agencies, "plans": len(plans)}
+    derived = _derive_commune_plans(admin)
+    return {
+        "personas": len(PERSONAS) + 1,
+        "agencies_created": agencies,
+        "plans": len(plans) + derived,
+    }
+
+
+def _derive_commune_plans(admin: User) -> int:
+    """Two wards of Bắc Kạn city implement the city plan: Sông Cầu issued, Nông Thượng a draft."""
+    city_plan = Plan.objects.filter(key=CITY_PLAN_KEY).first()
+    if city_plan is None:
+        return 0
+    made = 0
+    for code, issue in COMMUNE_PLANS:
+        ward = _unit(code, PRE_REFORM_DAY)
+        if Plan.objects.filter(parent=city_plan, issuer_unit=ward).exists():
+            continue
+        plan = plan_derive(actor=admin, parent=city_plan, issuer_unit=ward)
+        agencies = {a.name: a for a in Agency.objects.filter(unit=ward)}
+        tasks = Task.objects.filter(assignment__plan=plan).order_by("assignment__order", "order")
+        for task, agency_name in zip(tasks, COMMUNE_TASK_AGENCIES, strict=False):
+            if agency_name in agencies:
+                task_assign(actor=admin, task=task, agency=agencies[agency_name])
+        if issue:
+            plan_issue(
+                actor=admin, plan=plan, issued_on=date(2021, 5, 25), signer_name="Lường Văn Thắng"
+            )
+        made += 1
+    return made
