@@ -56,3 +56,7 @@ class ProgressForm(forms.Form):
 
     def clean_note(self) -> str:
         return nfc(self.cleaned_data["note"])
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Sang năm"), min_value=2018, max_value=2100)

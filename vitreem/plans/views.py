@@ -16,7 +16,7 @@ from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
 from .documents import plan_docx_response, plan_pdf_response
-from .forms import DeriveForm, IssueForm, ProgressForm, TaskAssignForm
+from .forms import CopyForm, DeriveForm, IssueForm, ProgressForm, TaskAssignForm
 from .models import Plan, PlanKind, PlanStatus
 
 
@@ -80,6 +80,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_issue": plan.status == PlanStatus.DRAFT
         and can(user, Action.APPROVE, plan.issuer_unit),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
+        "copy_form": CopyForm(initial={"year": plan.year + 1})
+        if can(user, Action.ENTER, plan.issuer_unit)
+        else None,
         "task_forms": [
             (
                 task,
@@ -107,6 +110,20 @@ def plan_derive_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("plans:detail", plan_id)
     plan = services.plan_derive(actor=user, parent=parent, issuer_unit=form.cleaned_data["unit"])
     messages.success(request, _("Đã tạo dự thảo kế hoạch triển khai."))
+    return redirect("plans:detail", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_copy_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    source = get_plan_for_user(user, plan_id, Action.ENTER)
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Năm không hợp lệ."))
+        return redirect("plans:detail", plan_id)
+    plan = services.plan_copy_previous(actor=user, source=source, year=form.cleaned_data["year"])
+    messages.success(request, _("Đã chép kế hoạch sang năm %(year)s.") % {"year": plan.year})
     return redirect("plans:detail", plan.pk)
 
 

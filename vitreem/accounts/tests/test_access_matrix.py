@@ -48,6 +48,7 @@ ENDPOINTS = [
         False,
         {"t{task}-agency": "{agency}"},
     ),
+    Endpoint("page copy plan", "POST", "/plans/{plan}/copy/", "enter", False, {"year": "2027"}),
     Endpoint(
         "page issue plan",
         "POST",

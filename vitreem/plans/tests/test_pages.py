@@ -88,3 +88,24 @@ def test_pdf_of_a_hidden_plan_is_404(client, personas, seeds):
     client.force_login(personas.officer_a)
     response = client.get(f"/plans/{seeds['bac-kan-city-2021-action-month'].pk}/document.pdf")
     assert response.status_code == 404
+
+
+def test_copy_page_makes_next_years_draft(client, seeds):
+    from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+    from vitreem.plans.models import Plan
+
+    source = seeds["tam-duong-2021-child-protection"]
+    officer = MembershipFactory(user=UserFactory(username="canbo.td"), unit=source.issuer_unit).user
+    client.force_login(officer)
+    response = client.post(f"/plans/{source.pk}/copy/", {"year": "2022"})
+    copy = Plan.objects.exclude(pk=source.pk).get(issuer_unit=source.issuer_unit)
+    assert response["Location"] == f"/plans/{copy.pk}/"
+    assert (copy.year, copy.status) == (2022, "draft")
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Chung tay bảo vệ trẻ em, hãy lên tiếng phòng, chống xâm hại, bạo lực trẻ em" in page
+        or copy.theme
+    )
+    bad = client.post(f"/plans/{source.pk}/copy/", {"year": "hai"})
+    assert bad.status_code == 302
+    assert Plan.objects.filter(issuer_unit=source.issuer_unit).count() == 2
