@@ -111,6 +111,25 @@ class _PlanWriter:
         for number, slogan in enumerate(self.plan.get("slogans", []), start=1):
             self.out.paragraph(f"{number}. {slogan}")
 
+    def block_theme(self, block: Data) -> None:
+        """Theme, period and scope as numbered lines: "1. Chủ đề: …", "2. Thời gian: …"."""
+        plan = self.plan
+        lines = []
+        if plan.get("theme"):
+            lines.append(("Chủ đề", f"“{plan['theme']}”"))
+        period = plan.get("period") or {}
+        if period.get("start") and period.get("end"):
+            lines.append(
+                (
+                    "Thời gian",
+                    f"Từ ngày {period['start']:%d/%m/%Y} đến ngày {period['end']:%d/%m/%Y}",
+                )
+            )
+        if plan.get("scope"):
+            lines.append(("Phạm vi", plan["scope"]))
+        for index, (name, text) in enumerate(lines):
+            self.out.heading(label(2, index), name, 2, text)
+
     def block_budget(self, block: Data) -> None:
         self.bullets([line["text"] for line in self.plan.get("budget", [])])
 

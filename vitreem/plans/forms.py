@@ -5,7 +5,7 @@ from vitreem.core.text import nfc
 from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit, Agency
 
-from .models import TaskStatus
+from .models import Plan, PlanKind, Target, TaskRole, TaskStatus
 
 
 class DeriveForm(forms.Form):
@@ -60,3 +60,101 @@ class ProgressForm(forms.Form):
 
 class CopyForm(forms.Form):
     year = forms.IntegerField(label=_("Sang năm"), min_value=2018, max_value=2100)
+
+
+class NewPlanForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Đơn vị ban hành"), queryset=AdministrativeUnit.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("Loại kế hoạch"), choices=PlanKind.choices)
+    year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100)
+    title = forms.CharField(label=_("Trích yếu"), max_length=300)
+
+    def __init__(self, *args: object, units: list[AdministrativeUnit], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units])
+
+    def clean_title(self) -> str:
+        return nfc(self.cleaned_data["title"])
+
+
+class PlanHeaderForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "subtitle",
+            "place",
+            "theme",
+            "period_start",
+            "period_end",
+            "scope",
+            "signer_authority",
+            "signer_deputy",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+            "period_end": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for name in ("period_start", "period_end"):
+            field = self.fields[name]
+            assert isinstance(field, forms.DateField)
+            field.input_formats = DATE_INPUTS
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        return {k: nfc(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
+class TargetForm(forms.Form):
+    text = forms.CharField(label=_("Chỉ tiêu"), max_length=500)
+    value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2, min_value=0)
+    unit = forms.ChoiceField(label=_("Đơn vị"), choices=Target.Unit.choices)
+    denominator = forms.IntegerField(label=_("Mẫu số"), required=False, min_value=1)
+    baseline = forms.DecimalField(
+        label=_("Giá trị gốc"), required=False, max_digits=14, decimal_places=2
+    )
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class TaskForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Giao cho"), queryset=Agency.objects.none())
+    text = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
+    role = forms.ChoiceField(label=_("Vai trò"), choices=TaskRole.choices, initial="lead")
+    lead_label = forms.CharField(
+        label=_("Đơn vị chủ trì (khi phối hợp)"), required=False, max_length=300
+    )
+    start_on = forms.DateField(
+        label=_("Bắt đầu"),
+        required=False,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+    )
+    due_on = forms.DateField(
+        label=_("Hạn"),
+        required=False,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+    )
+
+    def __init__(self, *args: object, unit: AdministrativeUnit, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(unit=unit).order_by("-is_lead_for_children", "name")
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
+TaskFormSet = forms.formset_factory(TaskForm, extra=2, can_delete=True)

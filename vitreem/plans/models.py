@@ -131,7 +131,9 @@ class Target(models.Model):
     value = models.DecimalField(_("Giá trị"), max_digits=14, decimal_places=2)
     unit = models.CharField(_("Đơn vị"), max_length=8, choices=Unit.choices)
     denominator = models.PositiveIntegerField(_("Mẫu số"), null=True, blank=True)
-    baseline = models.DecimalField(_("Giá trị gốc"), max_digits=14, decimal_places=2, null=True)
+    baseline = models.DecimalField(
+        _("Giá trị gốc"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     data_element_code = models.CharField(_("Mã chỉ tiêu báo cáo"), max_length=60, blank=True)
 
     class Meta:

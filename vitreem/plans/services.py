@@ -366,3 +366,182 @@ def task_assign(*, actor: User, task: Task, agency: Agency) -> Task:
             data={"agency": agency.name},
         )
     return task
+
+
+SKELETON_SECTIONS: list[dict[str, Any]] = [
+    {
+        "heading": "MỤC ĐÍCH, YÊU CẦU",
+        "blocks": [
+            {"type": "subsection", "heading": "Mục đích", "blocks": []},
+            {"type": "subsection", "heading": "Yêu cầu", "blocks": []},
+        ],
+    },
+    {
+        "heading": "CHỦ ĐỀ, THỜI GIAN, PHẠM VI TRIỂN KHAI",
+        "blocks": [{"type": "theme"}, {"type": "slogans"}],
+    },
+    {"heading": "MỤC TIÊU", "blocks": [{"type": "targets"}]},
+    {"heading": "NỘI DUNG HOẠT ĐỘNG", "blocks": [{"type": "launch"}]},
+    {"heading": "KINH PHÍ THỰC HIỆN", "blocks": [{"type": "budget"}]},
+    {"heading": "TỔ CHỨC THỰC HIỆN", "blocks": [{"type": "assignments"}]},
+    {"heading": "CHẾ ĐỘ BÁO CÁO", "blocks": [{"type": "reporting"}]},
+]
+
+
+def plan_create(
+    *, actor: User, issuer_unit: AdministrativeUnit, kind: str, year: int, title: str
+) -> Plan:
+    """A new draft with the skeleton of a plan (DOMAIN.md §2) and the year's theme and slogans."""
+    require(actor, Action.ENTER, issuer_unit)
+    library = theme_of_year(year)
+    action_month = kind == "action_month"
+    with transaction.atomic():
+        plan = Plan(
+            issuer_unit=issuer_unit,
+            header_name=f"Ủy ban nhân dân {issuer_unit.name}".upper(),
+            kind=kind,
+            year=year,
+            place=issuer_unit.short_name,
+            title=title,
+            theme=library["theme"] if action_month else "",
+            slogans=list(library["slogans"]) if action_month else [],
+            period_start=date(year, 6, 1) if action_month else date(year, 1, 1),
+            period_end=date(year, 6, 30) if action_month else date(year, 12, 31),
+            scope=_("Trên địa bàn %(unit)s.") % {"unit": issuer_unit.name.lower()},
+            sections=copy.deepcopy(SKELETON_SECTIONS),
+            recipients=["Lưu: VT."],
+            created_by=actor,
+        )
+        plan.full_clean()
+        plan.save()
+        audit_record(actor=actor, action="plan.create", target=plan, unit=issuer_unit)
+    return plan
+
+
+PLAN_HEADER_FIELDS = [
+    "title",
+    "subtitle",
+    "place",
+    "theme",
+    "period_start",
+    "period_end",
+    "scope",
+    "signer_authority",
+    "signer_deputy",
+    "signer_title",
+    "signer_name",
+]
+
+
+def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
+    """Change the header fields of a draft; the period must lie in the plan's year."""
+    require(actor, Action.ENTER, plan.issuer_unit)
+    unknown = set(changes) - set(PLAN_HEADER_FIELDS)
+    if unknown:
+        raise ValueError(f"not header fields: {sorted(unknown)}")
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        for field, value in changes.items():
+            setattr(plan, field, value)
+        plan.full_clean()
+        if not (plan.period_start.year <= plan.year <= plan.period_end.year):
+            raise ValidationError(
+                {"period_start": _("Thời gian thực hiện phải nằm trong năm của kế hoạch.")}
+            )
+        plan.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            actor=actor,
+            action="plan.update",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"fields": sorted(changes)},
+        )
+    return plan
+
+
+def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) -> Plan:
+    """Set a draft's tasks: each {agency, text, role, lead_label, start_on, due_on}.
+
+    All or nothing: one invalid task and nothing changes. A draft has no progress to lose.
+    """
+    require(actor, Action.ENTER, plan.issuer_unit)
+    errors: list[str] = []
+    for number, item in enumerate(tasks, start=1):
+        agency = item["agency"]
+        if agency.unit_id != plan.issuer_unit_id:
+            errors.append(
+                _("Dòng %(n)s: chỉ giao cho cơ quan của đơn vị ban hành.") % {"n": number}
+            )
+        if item.get("role") == "cooperate" and not item.get("lead_label"):
+            errors.append(
+                _("Dòng %(n)s: nhiệm vụ phối hợp phải ghi đơn vị chủ trì.") % {"n": number}
+            )
+        start, due = item.get("start_on"), item.get("due_on")
+        if start and due and due < start:
+            errors.append(_("Dòng %(n)s: hạn hoàn thành trước ngày bắt đầu.") % {"n": number})
+        if due and due < plan.period_start:
+            errors.append(_("Dòng %(n)s: hạn trước thời gian thực hiện kế hoạch.") % {"n": number})
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        Assignment.objects.filter(plan=plan).delete()
+        by_agency: dict[int, Assignment] = {}
+        for order, item in enumerate(tasks):
+            agency = item["agency"]
+            if agency.pk not in by_agency:
+                by_agency[agency.pk] = Assignment.objects.create(
+                    plan=plan,
+                    order=len(by_agency),
+                    assignee_label=agency.name,
+                    assignee_agency=agency,
+                )
+            task = Task(
+                assignment=by_agency[agency.pk],
+                order=order,
+                text=item["text"],
+                role=item.get("role") or "lead",
+                lead_label=item.get("lead_label") or "",
+                start_on=item.get("start_on"),
+                due_on=item.get("due_on"),
+            )
+            task.full_clean()
+            task.save()
+        audit_record(
+            actor=actor,
+            action="plan.tasks",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"tasks": len(tasks)},
+        )
+    return plan
+
+
+def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any]]) -> Plan:
+    """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline}."""
+    require(actor, Action.ENTER, plan.issuer_unit)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status != PlanStatus.DRAFT:
+            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        Target.objects.filter(plan=plan).delete()
+        rows = []
+        for order, item in enumerate(targets):
+            target = Target(plan=plan, order=order, **item)
+            if not target.indicator:
+                target.indicator = target.text
+            target.full_clean()
+            rows.append(target)
+        Target.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action="plan.targets",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"targets": len(rows)},
+        )
+    return plan

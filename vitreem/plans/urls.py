@@ -5,6 +5,8 @@ from . import views
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("new/", views.plan_new, name="new"),
+    path("<int:plan_id>/edit/", views.plan_edit, name="edit"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/document.docx", views.plan_docx, name="docx"),
     path("<int:plan_id>/document.pdf", views.plan_pdf, name="pdf"),

@@ -16,7 +16,17 @@ from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
 from .documents import plan_docx_response, plan_pdf_response
-from .forms import CopyForm, DeriveForm, IssueForm, ProgressForm, TaskAssignForm
+from .forms import (
+    CopyForm,
+    DeriveForm,
+    IssueForm,
+    NewPlanForm,
+    PlanHeaderForm,
+    ProgressForm,
+    TargetFormSet,
+    TaskAssignForm,
+    TaskFormSet,
+)
 from .models import Plan, PlanKind, PlanStatus
 
 
@@ -215,4 +225,109 @@ def task_progress_view(request: HttpRequest, task_id: int) -> HttpResponse:
         request,
         "plans/progress.html",
         {"task": task, "form": form, "history": task.progress.select_related("created_by")},
+    )
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    units = list(units_with_action(user, Action.ENTER))
+    form = NewPlanForm(
+        request.POST or None,
+        units=units,
+        initial={"year": timezone.localdate().year, "kind": PlanKind.ACTION_MONTH},
+    )
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(
+            actor=user,
+            issuer_unit=form.cleaned_data["unit"],
+            kind=form.cleaned_data["kind"],
+            year=form.cleaned_data["year"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, _("Đã tạo dự thảo kế hoạch."))
+        return redirect("plans:edit", plan.pk)
+    return render(request, "plans/new.html", {"form": form, "has_units": bool(units)})
+
+
+def _task_initial(plan: Plan) -> list[dict[str, object]]:
+    return [
+        {
+            "agency": assignment.assignee_agency_id,
+            "text": task.text,
+            "role": task.role,
+            "lead_label": task.lead_label,
+            "start_on": task.start_on,
+            "due_on": task.due_on,
+        }
+        for assignment in plan.assignments.all()
+        for task in assignment.tasks.all()
+    ]
+
+
+def _target_initial(plan: Plan) -> list[dict[str, object]]:
+    return [
+        {
+            "text": t.text,
+            "value": t.value,
+            "unit": t.unit,
+            "denominator": t.denominator,
+            "baseline": t.baseline,
+        }
+        for t in plan.targets.all()
+    ]
+
+
+def _kept(formset: object) -> list[dict[str, object]]:
+    """The filled rows of a valid formset, without the deleted and the untouched extra ones."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms  # type: ignore[attr-defined]
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id, Action.ENTER)
+    if plan.status != PlanStatus.DRAFT:
+        messages.error(request, _("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        return redirect("plans:detail", plan_id)
+    part = request.POST.get("part") if request.method == "POST" else None
+    unit = plan.issuer_unit
+    header = PlanHeaderForm(request.POST if part == "header" else None, instance=plan)
+    targets = TargetFormSet(
+        request.POST if part == "targets" else None, prefix="targets", initial=_target_initial(plan)
+    )
+    tasks = TaskFormSet(
+        request.POST if part == "tasks" else None,
+        prefix="tasks",
+        initial=_task_initial(plan),
+        form_kwargs={"unit": unit},
+    )
+    valid = {
+        "header": header.is_valid,
+        "targets": targets.is_valid,
+        "tasks": tasks.is_valid,
+    }.get(part or "", lambda: False)()
+    if valid:
+        try:
+            if part == "header":
+                changed = {f: header.cleaned_data[f] for f in header.changed_data}
+                services.plan_update(actor=user, plan=plan, **changed)
+            elif part == "targets":
+                services.plan_targets_replace(actor=user, plan=plan, targets=_kept(targets))
+            else:
+                services.plan_tasks_replace(actor=user, plan=plan, tasks=_kept(tasks))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return redirect("plans:edit", plan_id)
+    return render(
+        request,
+        "plans/edit.html",
+        {"plan": plan, "header": header, "targets": targets, "tasks": tasks},
     )

@@ -48,6 +48,21 @@ ENDPOINTS = [
         False,
         {"t{task}-agency": "{agency}"},
     ),
+    Endpoint("page plan editor", "GET", "/plans/{plan}/edit/", "enter", False),
+    Endpoint(
+        "page save plan header",
+        "POST",
+        "/plans/{plan}/edit/",
+        "enter",
+        False,
+        {
+            "part": "header",
+            "title": "Kế hoạch sửa",
+            "place": "Bắc Kạn",
+            "period_start": "01/06/2026",
+            "period_end": "30/06/2026",
+        },
+    ),
     Endpoint("page copy plan", "POST", "/plans/{plan}/copy/", "enter", False, {"year": "2027"}),
     Endpoint(
         "page issue plan",

@@ -1,0 +1,195 @@
+"""Drafting a plan from scratch: header, targets, tasks; bad input refused, nothing saved."""
+
+import io
+
+import pytest
+from docx import Document
+
+from vitreem.plans.models import Plan, Target, Task
+from vitreem.units.services import agencies_create_standard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(client, personas):
+    agencies_create_standard(actor=None, unit=personas.unit_a)
+    client.force_login(personas.officer_a)
+    response = client.post(
+        "/plans/new/",
+        {
+            "unit": personas.unit_a.pk,
+            "kind": "action_month",
+            "year": "2026",
+            "title": "Triển khai Tháng hành động vì trẻ em năm 2026",
+        },
+    )
+    plan = Plan.objects.get(issuer_unit=personas.unit_a)
+    assert response["Location"] == f"/plans/{plan.pk}/edit/"
+    return plan
+
+
+def formset(prefix, rows, total_initial=0):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(total_initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_a_new_plan_starts_with_the_skeleton_and_the_years_theme(client, draft):
+    assert draft.status == "draft"
+    assert draft.theme == "Trẻ em hạnh phúc, an toàn, vững bước trong kỷ nguyên số"
+    assert (draft.period_start.isoformat(), draft.period_end.isoformat()) == (
+        "2026-06-01",
+        "2026-06-30",
+    )
+    document = Document(io.BytesIO(client.get(f"/plans/{draft.pk}/document.docx").content))
+    texts = [p.text for p in document.paragraphs]
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in texts
+    assert "1. Chủ đề: “Trẻ em hạnh phúc, an toàn, vững bước trong kỷ nguyên số”" in texts
+    assert "2. Thời gian: Từ ngày 01/06/2026 đến ngày 30/06/2026" in texts
+
+
+def test_header_with_a_period_outside_the_year_is_refused(client, draft):
+    response = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "header",
+            "title": draft.title,
+            "place": "Bắc Kạn",
+            "period_start": "01/06/2025",
+            "period_end": "30/06/2025",
+        },
+        follow=True,
+    )
+    assert "Thời gian thực hiện phải nằm trong năm của kế hoạch." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.period_start.year == 2026
+
+
+def test_period_end_before_start_is_refused_in_vietnamese(client, draft):
+    response = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "header",
+            "title": draft.title,
+            "place": "Bắc Kạn",
+            "period_start": "30/06/2026",
+            "period_end": "01/06/2026",
+        },
+        follow=True,
+    )
+    assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
+
+
+def test_targets_and_tasks_are_saved_and_printed(client, draft, personas):
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "targets",
+            **formset(
+                "targets",
+                [
+                    {
+                        "text": "100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế",
+                        "value": "100",
+                        "unit": "%",
+                    },
+                ],
+            ),
+        },
+    )
+    health = draft.issuer_unit.agencies.get(name="Trạm Y tế phường")
+    youth = draft.issuer_unit.agencies.get(name="Đoàn Thanh niên Cộng sản Hồ Chí Minh phường")
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "tasks",
+            **formset(
+                "tasks",
+                [
+                    {
+                        "agency": health.pk,
+                        "text": "Khám sàng lọc cho trẻ em",
+                        "role": "lead",
+                        "due_on": "20/06/2026",
+                    },
+                    {
+                        "agency": youth.pk,
+                        "text": "Tổ chức diễn đàn trẻ em",
+                        "role": "lead",
+                        "due_on": "25/06/2026",
+                    },
+                ],
+            ),
+        },
+    )
+    assert Target.objects.get(plan=draft).value == 100
+    assert Task.objects.filter(assignment__plan=draft).count() == 2
+    texts = [
+        p.text
+        for p in Document(
+            io.BytesIO(client.get(f"/plans/{draft.pk}/document.docx").content)
+        ).paragraphs
+    ]
+    assert "- 100% trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế" in texts
+    assert "2. Đoàn Thanh niên Cộng sản Hồ Chí Minh phường" in texts
+
+
+def test_a_task_due_before_it_starts_changes_nothing(client, draft):
+    health = draft.issuer_unit.agencies.get(name="Trạm Y tế phường")
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "tasks",
+            **formset(
+                "tasks",
+                [
+                    {
+                        "agency": health.pk,
+                        "text": "Khám sàng lọc",
+                        "role": "lead",
+                        "due_on": "20/06/2026",
+                    },
+                ],
+            ),
+        },
+    )
+    response = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "tasks",
+            **formset(
+                "tasks",
+                [
+                    {
+                        "agency": health.pk,
+                        "text": "Khám lại",
+                        "role": "lead",
+                        "start_on": "20/06/2026",
+                        "due_on": "10/06/2026",
+                    },
+                    {"agency": health.pk, "text": "Phối hợp tuyên truyền", "role": "cooperate"},
+                ],
+            ),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Dòng 1: hạn hoàn thành trước ngày bắt đầu." in page
+    assert "Dòng 2: nhiệm vụ phối hợp phải ghi đơn vị chủ trì." in page
+    assert list(Task.objects.filter(assignment__plan=draft).values_list("text", flat=True)) == [
+        "Khám sàng lọc"
+    ]
+
+
+def test_another_commune_cannot_open_the_editor(client, draft, personas):
+    client.force_login(personas.officer_b)
+    assert client.get(f"/plans/{draft.pk}/edit/").status_code == 404
+    client.force_login(personas.viewer)
+    assert client.get(f"/plans/{draft.pk}/edit/").status_code == 403
