@@ -28,6 +28,8 @@ from .models import Membership, Role, User
 if TYPE_CHECKING:
     from vitreem.plans.models import Plan
 
+PUBLISHED = ("issued", "amended")  # as vitreem.plans.models.PUBLISHED; units must not import plans
+
 
 class Action(StrEnum):
     READ = "read"
@@ -101,14 +103,14 @@ def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
     """A plan is read by the issuer's subtree readers; once issued, also by the units below it."""
     if can(user, Action.READ, plan.issuer_unit):
         return True
-    return plan.status == "issued" and plan.issuer_unit_id in reach_upward_ids(user)
+    return plan.status in PUBLISHED and plan.issuer_unit_id in reach_upward_ids(user)
 
 
 def readable_plans_q(user: AnyUser) -> Q:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Q()
     return readable_units_q(user, prefix="issuer_unit__") | Q(
-        status="issued", issuer_unit_id__in=reach_upward_ids(user)
+        status__in=PUBLISHED, issuer_unit_id__in=reach_upward_ids(user)
     )
 
 

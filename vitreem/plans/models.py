@@ -23,6 +23,11 @@ class PlanKind(models.TextChoices):
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ISSUED = "issued", _("Đã ban hành")
+    AMENDED = "amended", _("Đã được sửa đổi")  # issued, then replaced by an issued amendment
+
+
+# Issued plans, amended or not, stay readable to the units below the issuer.
+PUBLISHED = ("issued", "amended")
 
 
 class Plan(TimeStampedModel):

@@ -129,6 +129,10 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def amendments_of(plan: Plan) -> QuerySet[Plan]:
+    return Plan.objects.filter(amends=plan).order_by("issued_on", "pk")
+
+
 def tasks_for_user(user: AnyUser) -> QuerySet[Task]:
     """Tasks of issued plans assigned to the user's units or to their agencies."""
     unit_ids = [m.unit_id for m in memberships(user)]

@@ -128,7 +128,7 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             theme=parent.theme,
             period_start=parent.period_start,
             period_end=parent.period_end,
-            scope=_("Trên địa bàn %(unit)s.") % {"unit": issuer_unit.name.lower()},
+            scope=f"Trên địa bàn {issuer_unit.name.lower()}.",
             opening=[
                 {
                     "text": f"Thực hiện {reference} về {subject}, {issuer_name} xây dựng "
@@ -153,7 +153,7 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             assignment = Assignment.objects.create(
                 plan=plan,
                 order=order,
-                assignee_label=lead.name if lead else _("Chưa phân công"),
+                assignee_label=lead.name if lead else "Chưa phân công",
                 assignee_agency=lead,
             )
             Task.objects.bulk_create(
@@ -268,6 +268,11 @@ def plan_issue(
             plan.signer_name = signer_name
         plan.full_clean()
         plan.save(update_fields=["number", "issued_on", "status", "signer_name", "updated_at"])
+        if plan.amends_id:
+            # The original stays readable; its tasks give way to the amendment's.
+            Plan.objects.filter(pk=plan.amends_id, status=PlanStatus.ISSUED).update(
+                status=PlanStatus.AMENDED
+            )
         audit_record(
             actor=actor,
             action="plan.issue",
@@ -407,7 +412,7 @@ def plan_create(
             slogans=list(library["slogans"]) if action_month else [],
             period_start=date(year, 6, 1) if action_month else date(year, 1, 1),
             period_end=date(year, 6, 30) if action_month else date(year, 12, 31),
-            scope=_("Trên địa bàn %(unit)s.") % {"unit": issuer_unit.name.lower()},
+            scope=f"Trên địa bàn {issuer_unit.name.lower()}.",
             sections=copy.deepcopy(SKELETON_SECTIONS),
             recipients=["Lưu: VT."],
             created_by=actor,
@@ -545,3 +550,35 @@ def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any
             data={"targets": len(rows)},
         )
     return plan
+
+
+def plan_amend(*, actor: User, plan: Plan) -> Plan:
+    """A draft amendment of an issued plan: its full content, to change and issue in its place."""
+    require(actor, Action.ENTER, plan.issuer_unit)
+    if plan.status != PlanStatus.ISSUED:
+        raise ValidationError(_("Chỉ sửa đổi được kế hoạch đang có hiệu lực."))
+    with transaction.atomic():
+        amendment = Plan.objects.get(pk=plan.pk)
+        amendment.pk = None
+        amendment.key = None
+        amendment.status = PlanStatus.DRAFT
+        amendment.number = None
+        amendment.issued_on = None
+        amendment.amends = plan
+        # Document text is Vietnamese whatever the language of the screen.
+        amendment.title = (
+            f"Sửa đổi, bổ sung Kế hoạch số {plan.number_text} ngày {_date_text(plan.issued_on)} "
+            f"về {plan.title[0].lower()}{plan.title[1:]}"
+        )
+        amendment.created_by = actor
+        amendment.full_clean()
+        amendment.save()
+        _copy_parts(plan, amendment)
+        audit_record(
+            actor=actor,
+            action="plan.amend",
+            target=amendment,
+            unit=plan.issuer_unit,
+            data={"amends": plan.pk},
+        )
+    return amendment

@@ -87,6 +87,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "has_pdf": libreoffice() is not None,
         "derive_form": DeriveForm(units=derivable) if derivable else None,
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
+        "can_amend": plan.status == PlanStatus.ISSUED and can(user, Action.ENTER, plan.issuer_unit),
+        "amendments": selectors.amendments_of(plan),
         "can_issue": plan.status == PlanStatus.DRAFT
         and can(user, Action.APPROVE, plan.issuer_unit),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
@@ -121,6 +123,21 @@ def plan_derive_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = services.plan_derive(actor=user, parent=parent, issuer_unit=form.cleaned_data["unit"])
     messages.success(request, _("Đã tạo dự thảo kế hoạch triển khai."))
     return redirect("plans:detail", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_amend_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id, Action.ENTER)
+    try:
+        amendment = services.plan_amend(actor=user, plan=plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("plans:detail", plan_id)
+    messages.success(request, _("Đã tạo dự thảo văn bản sửa đổi; kế hoạch gốc vẫn giữ nguyên."))
+    return redirect("plans:edit", amendment.pk)
 
 
 @login_required

@@ -63,6 +63,7 @@ ENDPOINTS = [
             "period_end": "30/06/2026",
         },
     ),
+    Endpoint("page amend issued plan", "POST", "/plans/{issued_plan}/amend/", "enter", False),
     Endpoint("page copy plan", "POST", "/plans/{plan}/copy/", "enter", False, {"year": "2027"}),
     Endpoint(
         "page issue plan",
@@ -204,6 +205,7 @@ def call(client, personas, persona: str, endpoint: Endpoint):
         "task": plan.assignments.first().tasks.first().pk,
         "agency": agency.pk,
         "issued_task": issued_task_of(personas.unit_a).pk,
+        "issued_plan": issued_task_of(personas.unit_a).assignment.plan_id,
     }
     path = endpoint.path.format(**names)
     body = {key.format(**names): str(value).format(**names) for key, value in endpoint.body.items()}

@@ -216,3 +216,32 @@ def test_bad_attachments_are_refused_and_nothing_is_saved(seeds, ward, name, siz
     assert message in str(error.value)
     assert not TaskProgress.objects.exists()
     assert Task.objects.get(pk=task.pk).status == TaskStatus.NOT_STARTED
+
+
+def test_an_issued_plan_changes_only_by_an_amendment_and_stays_readable(seeds, ward):
+    from vitreem.accounts.access import can_read_plan
+    from vitreem.plans.selectors import tasks_for_user
+    from vitreem.plans.services import plan_amend
+
+    officer = member("canbo.songcau", ward)
+    leader = member("lanhdao.songcau", ward, "leader")
+    original = plan_issue(
+        actor=leader,
+        plan=plan_derive(
+            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
+        ),
+        issued_on=date(2021, 5, 25),
+    )
+    with pytest.raises(ValidationError):
+        plan_issue(actor=leader, plan=original, issued_on=date(2021, 5, 26))
+    amendment = plan_amend(actor=officer, plan=original)
+    assert amendment.amends == original
+    assert amendment.title.startswith("Sửa đổi, bổ sung Kế hoạch số 1/KH-UBND ngày 25/5/2021")
+    assert Task.objects.filter(assignment__plan=amendment).count() == 6
+    plan_issue(actor=leader, plan=amendment, issued_on=date(2021, 6, 2))
+    original.refresh_from_db()
+    assert original.status == PlanStatus.AMENDED
+    assert can_read_plan(officer, original)
+    # Only the amendment's tasks are current.
+    plans = {t.assignment.plan_id for t in tasks_for_user(officer)}
+    assert plans == {amendment.pk}
