@@ -5,7 +5,7 @@ from vitreem.core.text import nfc
 from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit, Agency
 
-from .models import Plan, PlanKind, Target, TaskRole, TaskStatus
+from .models import BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 
 
 class DeriveForm(forms.Form):
@@ -158,3 +158,57 @@ class TaskForm(forms.Form):
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
 TaskFormSet = forms.formset_factory(TaskForm, extra=2, can_delete=True)
+
+
+class SectionForm(forms.Form):
+    path = forms.CharField(widget=forms.HiddenInput)
+    heading = forms.CharField(label=_("Tên mục"), max_length=300)
+    lines = forms.CharField(
+        label=_("Nội dung (mỗi dòng một đoạn; dòng bắt đầu bằng “- ” là một gạch đầu dòng)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def clean_lines(self) -> list[str]:
+        return [nfc(line) for line in self.cleaned_data["lines"].splitlines()]
+
+
+class SloganForm(forms.Form):
+    text = forms.CharField(label=_("Khẩu hiệu"), max_length=300)
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class BudgetForm(forms.Form):
+    source = forms.ChoiceField(label=_("Nguồn"), choices=BudgetSource.choices)
+    text = forms.CharField(label=_("Nội dung"), max_length=1000)
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False, min_value=0)
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class ReportingForm(forms.Form):
+    report = forms.CharField(label=_("Báo cáo"), max_length=300)
+    by = forms.CharField(label=_("Đơn vị báo cáo"), max_length=300, required=False)
+    to = forms.CharField(label=_("Gửi"), max_length=200, required=False)
+    through = forms.CharField(label=_("Qua"), max_length=200, required=False)
+    due = forms.DateField(
+        label=_("Hạn"),
+        required=False,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+    )
+    text = forms.CharField(
+        label=_("Câu chữ trong văn bản"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        return {k: nfc(v) if isinstance(v, str) else v for k, v in data.items()}
+
+
+SloganFormSet = forms.formset_factory(SloganForm, extra=2, can_delete=True)
+BudgetFormSet = forms.formset_factory(BudgetForm, extra=1, can_delete=True)
+ReportingFormSet = forms.formset_factory(ReportingForm, extra=1, can_delete=True)

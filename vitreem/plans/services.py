@@ -373,6 +373,15 @@ def task_assign(*, actor: User, task: Task, agency: Agency) -> Task:
     return task
 
 
+def _locked_draft(actor: User, plan: Plan) -> Plan:
+    """The draft, locked for the change; inside the caller's transaction."""
+    require(actor, Action.ENTER, plan.issuer_unit)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+    return plan
+
+
 SKELETON_SECTIONS: list[dict[str, Any]] = [
     {
         "heading": "MỤC ĐÍCH, YÊU CẦU",
@@ -445,9 +454,7 @@ def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
     if unknown:
         raise ValueError(f"not header fields: {sorted(unknown)}")
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != PlanStatus.DRAFT:
-            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        plan = _locked_draft(actor, plan)
         for field, value in changes.items():
             setattr(plan, field, value)
         plan.full_clean()
@@ -491,9 +498,7 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != PlanStatus.DRAFT:
-            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        plan = _locked_draft(actor, plan)
         Assignment.objects.filter(plan=plan).delete()
         by_agency: dict[int, Assignment] = {}
         for order, item in enumerate(tasks):
@@ -530,9 +535,7 @@ def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any
     """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline}."""
     require(actor, Action.ENTER, plan.issuer_unit)
     with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        if plan.status != PlanStatus.DRAFT:
-            raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        plan = _locked_draft(actor, plan)
         Target.objects.filter(plan=plan).delete()
         rows = []
         for order, item in enumerate(targets):
@@ -582,3 +585,114 @@ def plan_amend(*, actor: User, plan: Plan) -> Plan:
             data={"amends": plan.pk},
         )
     return amendment
+
+
+def plan_lists_update(
+    *,
+    actor: User,
+    plan: Plan,
+    slogans: list[str] | None = None,
+    budget: list[dict[str, Any]] | None = None,
+    reporting: list[dict[str, Any]] | None = None,
+) -> Plan:
+    """Replace a draft's slogans, budget lines or reporting regime (those given)."""
+    with transaction.atomic():
+        plan = _locked_draft(actor, plan)
+        if slogans is not None:
+            plan.slogans = [s for s in slogans if s]
+            plan.save(update_fields=["slogans", "updated_at"])
+        if budget is not None:
+            BudgetLine.objects.filter(plan=plan).delete()
+            lines = [BudgetLine(plan=plan, order=i, **item) for i, item in enumerate(budget)]
+            for line in lines:
+                line.full_clean()
+            BudgetLine.objects.bulk_create(lines)
+        if reporting is not None:
+            ReportingRequirement.objects.filter(plan=plan).delete()
+            rows = [
+                ReportingRequirement(plan=plan, order=i, **item) for i, item in enumerate(reporting)
+            ]
+            for row in rows:
+                row.full_clean()
+            ReportingRequirement.objects.bulk_create(rows)
+        audit_record(
+            actor=actor,
+            action="plan.lists",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={
+                "slogans": slogans is not None,
+                "budget": budget is not None,
+                "reporting": reporting is not None,
+            },
+        )
+    return plan
+
+
+def editable_parts(sections: list[dict[str, Any]]) -> list[tuple[str, int, dict[str, Any]]]:
+    """The parts of the body an editor rewrites: each section, and each subsection directly in it.
+
+    Returns (path, level, part), path "2" for section III, "0.1" for its second subsection.
+    """
+    parts: list[tuple[str, int, dict[str, Any]]] = []
+    for i, section in enumerate(sections):
+        parts.append((str(i), 1, section))
+        for j, block in enumerate(section.get("blocks", [])):
+            if block["type"] == "subsection":
+                parts.append((f"{i}.{j}", 2, block))
+    return parts
+
+
+def free_lines(part: dict[str, Any]) -> list[str]:
+    """A part's free content as editor lines: "- item" for bullets, plain text for paragraphs."""
+    lines: list[str] = []
+    for block in part.get("blocks", []):
+        if block["type"] == "text":
+            lines.append(block["text"])
+        elif block["type"] == "bullets":
+            for item in block.get("items", []):
+                lines.append("- " + (item["text"] if isinstance(item, dict) else item))
+    return lines
+
+
+def plan_section_update(
+    *, actor: User, plan: Plan, path: str, heading: str, items: list[str]
+) -> Plan:
+    """Rewrite the free content of one section or subsection: its heading and its lines.
+
+    A line starting with "- " is a bullet, any other a paragraph. The part's other blocks (its
+    subsections and typed blocks: targets, tasks, budget, …) stay, after the free content.
+    """
+    with transaction.atomic():
+        plan = _locked_draft(actor, plan)
+        sections = copy.deepcopy(plan.sections)
+        parts = {p: part for p, _level, part in editable_parts(sections)}
+        if path not in parts:
+            raise ValidationError(_("Không có mục này trong kế hoạch."))
+        if not heading.strip():
+            raise ValidationError(_("Tên mục không được để trống."))
+        part = parts[path]
+        kept = [b for b in part.get("blocks", []) if b["type"] not in {"text", "bullets"}]
+        free: list[dict[str, Any]] = []
+        for line in (item.strip() for item in items):
+            if not line:
+                continue
+            if line.startswith("- "):
+                if free and free[-1]["type"] == "bullets":
+                    free[-1]["items"].append(line[2:].strip())
+                else:
+                    free.append({"type": "bullets", "items": [line[2:].strip()]})
+            else:
+                free.append({"type": "text", "text": line})
+        part["heading"] = heading.strip().upper() if "." not in path else heading.strip()
+        part["blocks"] = free + kept
+        plan.sections = sections
+        plan.save(update_fields=["sections", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="plan.section",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"section": path},
+        )
+    return plan

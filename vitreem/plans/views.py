@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,12 +17,16 @@ from vitreem.units.models import AdministrativeUnit
 from . import selectors, services
 from .documents import plan_docx_response, plan_pdf_response
 from .forms import (
+    BudgetFormSet,
     CopyForm,
     DeriveForm,
     IssueForm,
     NewPlanForm,
     PlanHeaderForm,
     ProgressForm,
+    ReportingFormSet,
+    SectionForm,
+    SloganFormSet,
     TargetFormSet,
     TaskAssignForm,
     TaskFormSet,
@@ -312,39 +316,124 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         messages.error(request, _("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
         return redirect("plans:detail", plan_id)
     part = request.POST.get("part") if request.method == "POST" else None
-    unit = plan.issuer_unit
-    header = PlanHeaderForm(request.POST if part == "header" else None, instance=plan)
-    targets = TargetFormSet(
-        request.POST if part == "targets" else None, prefix="targets", initial=_target_initial(plan)
-    )
+
+    def bound(name: str) -> QueryDict | None:
+        return request.POST if part == name else None
+
+    header = PlanHeaderForm(bound("header"), instance=plan)
+    targets = TargetFormSet(bound("targets"), prefix="targets", initial=_target_initial(plan))
     tasks = TaskFormSet(
-        request.POST if part == "tasks" else None,
+        bound("tasks"),
         prefix="tasks",
         initial=_task_initial(plan),
-        form_kwargs={"unit": unit},
+        form_kwargs={"unit": plan.issuer_unit},
     )
-    valid = {
-        "header": header.is_valid,
-        "targets": targets.is_valid,
-        "tasks": tasks.is_valid,
-    }.get(part or "", lambda: False)()
-    if valid:
-        try:
-            if part == "header":
-                changed = {f: header.cleaned_data[f] for f in header.changed_data}
-                services.plan_update(actor=user, plan=plan, **changed)
-            elif part == "targets":
-                services.plan_targets_replace(actor=user, plan=plan, targets=_kept(targets))
+    slogans = SloganFormSet(
+        bound("slogans"), prefix="slogans", initial=[{"text": s} for s in plan.slogans]
+    )
+    budget = BudgetFormSet(
+        bound("budget"),
+        prefix="budget",
+        initial=[
+            {"source": b.source, "text": b.text, "amount": b.amount}
+            for b in plan.budget_lines.all()
+        ],
+    )
+    reporting = ReportingFormSet(
+        bound("reporting"),
+        prefix="reporting",
+        initial=[
+            {
+                "report": r.report,
+                "by": r.by,
+                "to": r.to,
+                "through": r.through,
+                "due": r.due,
+                "text": r.text,
+            }
+            for r in plan.reporting.all()
+        ],
+    )
+    section_forms = [
+        (
+            level,
+            SectionForm(
+                request.POST if part == "section" and request.POST.get("path") == path else None,
+                initial={
+                    "path": path,
+                    "heading": body["heading"],
+                    "lines": "\n".join(services.free_lines(body)),
+                },
+                prefix=f"s{path}",
+            ),
+        )
+        for path, level, body in services.editable_parts(plan.sections)
+    ]
+    actions = {
+        "header": (
+            header,
+            lambda: services.plan_update(
+                actor=user, plan=plan, **{f: header.cleaned_data[f] for f in header.changed_data}
+            ),
+        ),
+        "targets": (
+            targets,
+            lambda: services.plan_targets_replace(actor=user, plan=plan, targets=_kept(targets)),
+        ),
+        "tasks": (
+            tasks,
+            lambda: services.plan_tasks_replace(actor=user, plan=plan, tasks=_kept(tasks)),
+        ),
+        "slogans": (
+            slogans,
+            lambda: services.plan_lists_update(
+                actor=user, plan=plan, slogans=[str(row["text"]) for row in _kept(slogans)]
+            ),
+        ),
+        "budget": (
+            budget,
+            lambda: services.plan_lists_update(actor=user, plan=plan, budget=_kept(budget)),
+        ),
+        "reporting": (
+            reporting,
+            lambda: services.plan_lists_update(actor=user, plan=plan, reporting=_kept(reporting)),
+        ),
+    }
+    if part == "section":
+        form = next((f for _level, f in section_forms if f.is_bound), None)
+        if form is not None:
+            actions["section"] = (
+                form,
+                lambda: services.plan_section_update(
+                    actor=user,
+                    plan=plan,
+                    path=form.cleaned_data["path"],
+                    heading=form.cleaned_data["heading"],
+                    items=form.cleaned_data["lines"],
+                ),
+            )
+    if part in actions:
+        form_or_set, save = actions[part]
+        if form_or_set.is_valid():  # type: ignore[attr-defined]
+            try:
+                save()
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
             else:
-                services.plan_tasks_replace(actor=user, plan=plan, tasks=_kept(tasks))
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Đã lưu."))
-            return redirect("plans:edit", plan_id)
+                messages.success(request, _("Đã lưu."))
+                return redirect("plans:edit", plan_id)
     return render(
         request,
         "plans/edit.html",
-        {"plan": plan, "header": header, "targets": targets, "tasks": tasks},
+        {
+            "plan": plan,
+            "header": header,
+            "targets": targets,
+            "tasks": tasks,
+            "slogans": slogans,
+            "budget": budget,
+            "reporting": reporting,
+            "section_forms": section_forms,
+        },
     )

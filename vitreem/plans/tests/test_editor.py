@@ -193,3 +193,128 @@ def test_another_commune_cannot_open_the_editor(client, draft, personas):
     assert client.get(f"/plans/{draft.pk}/edit/").status_code == 404
     client.force_login(personas.viewer)
     assert client.get(f"/plans/{draft.pk}/edit/").status_code == 403
+
+
+def test_sections_are_edited_line_by_line_and_keep_their_typed_blocks(client, draft):
+    response = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "section",
+            "path": "0.0",
+            "s0.0-path": "0.0",
+            "s0.0-heading": "Mục đích",
+            "s0.0-lines": "- Nâng cao nhận thức về quyền trẻ em.\n- Huy động nguồn lực cho trẻ em.",
+        },
+    )
+    assert response.status_code == 302
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "section",
+            "path": "2",
+            "s2-path": "2",
+            "s2-heading": "Mục tiêu cụ thể",
+            "s2-lines": "Phấn đấu đạt các chỉ tiêu sau:",
+        },
+    )
+    draft.refresh_from_db()
+    purpose = draft.sections[0]["blocks"][0]
+    assert purpose["blocks"] == [
+        {
+            "type": "bullets",
+            "items": ["Nâng cao nhận thức về quyền trẻ em.", "Huy động nguồn lực cho trẻ em."],
+        }
+    ]
+    assert draft.sections[2]["heading"] == "MỤC TIÊU CỤ THỂ"
+    assert [b["type"] for b in draft.sections[2]["blocks"]] == ["text", "targets"]
+    texts = [
+        p.text
+        for p in Document(
+            io.BytesIO(client.get(f"/plans/{draft.pk}/document.docx").content)
+        ).paragraphs
+    ]
+    assert "- Huy động nguồn lực cho trẻ em." in texts
+    assert "III. MỤC TIÊU CỤ THỂ" in texts
+
+
+def test_an_empty_section_heading_is_refused(client, draft):
+    response = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "section",
+            "path": "1",
+            "s1-path": "1",
+            "s1-heading": "",
+            "s1-lines": "x",
+        },
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.sections[1]["heading"] == "CHỦ ĐỀ, THỜI GIAN, PHẠM VI TRIỂN KHAI"
+
+
+def test_slogans_budget_and_reporting_lists(client, draft):
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "slogans",
+            **formset(
+                "slogans",
+                [
+                    {"text": "Trẻ em hạnh phúc, an toàn, vững bước trong kỷ nguyên số."},
+                    {"text": "Tổng đài 111 - tiếp nhận thông tin mọi lúc, bảo vệ trẻ em mọi nơi."},
+                ],
+            ),
+        },
+    )
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "budget",
+            **formset(
+                "budget",
+                [
+                    {
+                        "source": "state",
+                        "text": "Ngân sách phường: 30.000.000 đồng",
+                        "amount": "30000000",
+                    },
+                ],
+            ),
+        },
+    )
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "reporting",
+            **formset(
+                "reporting",
+                [
+                    {
+                        "report": "Báo cáo kết quả",
+                        "to": "UBND phường",
+                        "due": "05/07/2026",
+                        "text": "Các cơ quan gửi báo cáo về UBND phường trước ngày 05/7/2026.",
+                    },
+                ],
+            ),
+        },
+    )
+    draft.refresh_from_db()
+    assert len(draft.slogans) == 2
+    assert draft.budget_lines.get().amount == 30_000_000
+    assert draft.reporting.get().due.isoformat() == "2026-07-05"
+    bad = client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "budget",
+            **formset(
+                "budget",
+                [
+                    {"source": "state", "text": "Âm", "amount": "-5"},
+                ],
+            ),
+        },
+    )
+    assert bad.status_code == 200
+    assert draft.budget_lines.get().amount == 30_000_000
