@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from vitreem.accounts.access import Action, can_read_plan, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
-from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.loaders import NAME_PREFIX
+from vitreem.units.models import AdministrativeUnit, Agency, Kind
 
 from .models import (
     AssigneeGroup,
@@ -53,6 +54,11 @@ def _shift_year(day: date | None, years: int) -> date | None:
 
 def _date_text(day: date | None) -> str:
     return f"{day.day}/{day.month}/{day.year}" if day else "…"
+
+
+def _unit_phrase(unit: AdministrativeUnit) -> str:
+    """ "phường Bắc Kạn": the kind in lower case, the proper name as written."""
+    return f"{NAME_PREFIX[Kind(unit.kind)].lower()} {unit.short_name}"
 
 
 def _lead_agency(unit: AdministrativeUnit) -> Agency | None:
@@ -128,7 +134,7 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             theme=parent.theme,
             period_start=parent.period_start,
             period_end=parent.period_end,
-            scope=f"Trên địa bàn {issuer_unit.name.lower()}.",
+            scope=f"Trên địa bàn {_unit_phrase(issuer_unit)}.",
             opening=[
                 {
                     "text": f"Thực hiện {reference} về {subject}, {issuer_name} xây dựng "
@@ -421,7 +427,7 @@ def plan_create(
             slogans=list(library["slogans"]) if action_month else [],
             period_start=date(year, 6, 1) if action_month else date(year, 1, 1),
             period_end=date(year, 6, 30) if action_month else date(year, 12, 31),
-            scope=f"Trên địa bàn {issuer_unit.name.lower()}.",
+            scope=f"Trên địa bàn {_unit_phrase(issuer_unit)}.",
             sections=copy.deepcopy(SKELETON_SECTIONS),
             recipients=["Lưu: VT."],
             created_by=actor,

@@ -47,6 +47,7 @@ def test_a_ward_derives_its_plan_from_the_city_plan(seeds, ward):
         city_plan.period_end,
     )
     assert plan.slogans == city_plan.slogans
+    assert plan.scope == "Trên địa bàn phường Sông Cầu."
     assert plan.opening[0]["text"].startswith("Thực hiện Kế hoạch số …/KH-UBND")
     assert "Ủy ban nhân dân Phường Sông Cầu" in plan.opening[0]["text"]
     # The city gave six tasks to "UBND các xã, phường": they wait at the ward's lead office.

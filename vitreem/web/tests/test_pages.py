@@ -115,3 +115,10 @@ def test_unit_page_queries_do_not_grow_with_children(
     with django_assert_max_num_queries(12):
         page = client.get("/units/19/?as_of=01/06/2026").content.decode()
     assert "92 đơn vị trực thuộc" in page
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client, personas):
+    client.force_login(personas.officer_a)
+    page = client.get("/units/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert "Đơn vị hành chính" in page
+    assert "Administrative units" not in page
