@@ -212,3 +212,59 @@ class ReportingForm(forms.Form):
 SloganFormSet = forms.formset_factory(SloganForm, extra=2, can_delete=True)
 BudgetFormSet = forms.formset_factory(BudgetForm, extra=1, can_delete=True)
 ReportingFormSet = forms.formset_factory(ReportingForm, extra=1, can_delete=True)
+
+
+class OpeningForm(forms.Form):
+    text = forms.CharField(label=_("Đoạn mở đầu"), widget=forms.Textarea(attrs={"rows": 2}))
+    basis = forms.BooleanField(label=_("Là căn cứ (in nghiêng)"), required=False)
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class RecipientForm(forms.Form):
+    text = forms.CharField(label=_("Nơi nhận"), max_length=300)
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class AwardForm(forms.Form):
+    text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
+    threshold = forms.IntegerField(
+        label=_("Mức ủng hộ tối thiểu (đồng)"), required=False, min_value=0
+    )
+
+    def clean_text(self) -> str:
+        return nfc(self.cleaned_data["text"])
+
+
+class LaunchForm(forms.Form):
+    held = forms.BooleanField(label=_("Có tổ chức Lễ phát động"), required=False)
+    date = forms.DateField(
+        label=_("Ngày"),
+        required=False,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    place = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
+    agenda = forms.CharField(
+        label=_("Chương trình (mỗi dòng một mục)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    note = forms.CharField(label=_("Ghi chú trong văn bản"), required=False, max_length=500)
+
+    def clean_agenda(self) -> list[str]:
+        return [nfc(line) for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("held") and not data.get("date"):
+            self.add_error("date", _("Lễ phát động cần có ngày."))
+        return data
+
+
+OpeningFormSet = forms.formset_factory(OpeningForm, extra=1, can_delete=True)
+RecipientFormSet = forms.formset_factory(RecipientForm, extra=2, can_delete=True)
+AwardFormSet = forms.formset_factory(AwardForm, extra=1, can_delete=True)

@@ -401,7 +401,7 @@ SKELETON_SECTIONS: list[dict[str, Any]] = [
         "blocks": [{"type": "theme"}, {"type": "slogans"}],
     },
     {"heading": "MỤC TIÊU", "blocks": [{"type": "targets"}]},
-    {"heading": "NỘI DUNG HOẠT ĐỘNG", "blocks": [{"type": "launch"}]},
+    {"heading": "NỘI DUNG HOẠT ĐỘNG", "blocks": [{"type": "launch"}, {"type": "awards"}]},
     {"heading": "KINH PHÍ THỰC HIỆN", "blocks": [{"type": "budget"}]},
     {"heading": "TỔ CHỨC THỰC HIỆN", "blocks": [{"type": "assignments"}]},
     {"heading": "CHẾ ĐỘ BÁO CÁO", "blocks": [{"type": "reporting"}]},
@@ -600,13 +600,42 @@ def plan_lists_update(
     slogans: list[str] | None = None,
     budget: list[dict[str, Any]] | None = None,
     reporting: list[dict[str, Any]] | None = None,
+    opening: list[dict[str, Any]] | None = None,
+    recipients: list[str] | None = None,
+    awards: list[dict[str, Any]] | None = None,
+    launch: dict[str, Any] | None = None,
 ) -> Plan:
-    """Replace a draft's slogans, budget lines or reporting regime (those given)."""
+    """Replace the given lists of a draft: slogans, budget, reporting regime, opening paragraphs
+    (bases), recipients, award rules, launch ceremony."""
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
+        changed = []
         if slogans is not None:
             plan.slogans = [s for s in slogans if s]
-            plan.save(update_fields=["slogans", "updated_at"])
+            changed.append("slogans")
+        if opening is not None:
+            plan.opening = [{"text": o["text"], "basis": bool(o.get("basis"))} for o in opening]
+            changed.append("opening")
+        if recipients is not None:
+            plan.recipients = [r for r in recipients if r]
+            changed.append("recipients")
+        if launch is not None:
+            plan.launch = {
+                "held": bool(launch.get("held")),
+                "date": launch["date"].isoformat() if launch.get("date") else None,
+                "place": launch.get("place") or None,
+                "agenda": [a for a in launch.get("agenda", []) if a],
+                "note": launch.get("note") or "",
+            }
+            changed.append("launch")
+        if changed:
+            plan.save(update_fields=[*changed, "updated_at"])
+        if awards is not None:
+            AwardRule.objects.filter(plan=plan).delete()
+            rules = [AwardRule(plan=plan, order=i, **item) for i, item in enumerate(awards)]
+            for rule in rules:
+                rule.full_clean()
+            AwardRule.objects.bulk_create(rules)
         if budget is not None:
             BudgetLine.objects.filter(plan=plan).delete()
             lines = [BudgetLine(plan=plan, order=i, **item) for i, item in enumerate(budget)]
@@ -627,9 +656,10 @@ def plan_lists_update(
             target=plan,
             unit=plan.issuer_unit,
             data={
-                "slogans": slogans is not None,
+                "changed": changed,
                 "budget": budget is not None,
                 "reporting": reporting is not None,
+                "awards": awards is not None,
             },
         )
     return plan

@@ -17,13 +17,17 @@ from vitreem.units.models import AdministrativeUnit
 from . import selectors, services
 from .documents import plan_docx_response, plan_pdf_response
 from .forms import (
+    AwardFormSet,
     BudgetFormSet,
     CopyForm,
     DeriveForm,
     IssueForm,
+    LaunchForm,
     NewPlanForm,
+    OpeningFormSet,
     PlanHeaderForm,
     ProgressForm,
+    RecipientFormSet,
     ReportingFormSet,
     SectionForm,
     SloganFormSet,
@@ -354,6 +358,20 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             for r in plan.reporting.all()
         ],
     )
+    opening = OpeningFormSet(bound("opening"), prefix="opening", initial=plan.opening)
+    recipients = RecipientFormSet(
+        bound("recipients"), prefix="recipients", initial=[{"text": r} for r in plan.recipients]
+    )
+    awards = AwardFormSet(
+        bound("awards"),
+        prefix="awards",
+        initial=[{"text": a.text, "threshold": a.threshold} for a in plan.award_rules.all()],
+    )
+    launch_data = dict(plan.launch or {})
+    launch = LaunchForm(
+        bound("launch"),
+        initial={**launch_data, "agenda": "\n".join(launch_data.get("agenda") or [])},
+    )
     section_forms = [
         (
             level,
@@ -399,6 +417,30 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             lambda: services.plan_lists_update(actor=user, plan=plan, reporting=_kept(reporting)),
         ),
     }
+    actions.update(
+        {
+            "opening": (
+                opening,
+                lambda: services.plan_lists_update(actor=user, plan=plan, opening=_kept(opening)),
+            ),
+            "recipients": (
+                recipients,
+                lambda: services.plan_lists_update(
+                    actor=user, plan=plan, recipients=[str(r["text"]) for r in _kept(recipients)]
+                ),
+            ),
+            "awards": (
+                awards,
+                lambda: services.plan_lists_update(actor=user, plan=plan, awards=_kept(awards)),
+            ),
+            "launch": (
+                launch,
+                lambda: services.plan_lists_update(
+                    actor=user, plan=plan, launch=launch.cleaned_data
+                ),
+            ),
+        }
+    )
     if part == "section":
         form = next((f for _level, f in section_forms if f.is_bound), None)
         if form is not None:
@@ -435,5 +477,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             "budget": budget,
             "reporting": reporting,
             "section_forms": section_forms,
+            "opening": opening,
+            "recipients": recipients,
+            "awards": awards,
+            "launch": launch,
         },
     )

@@ -318,3 +318,80 @@ def test_slogans_budget_and_reporting_lists(client, draft):
     )
     assert bad.status_code == 200
     assert draft.budget_lines.get().amount == 30_000_000
+
+
+def test_opening_launch_awards_and_recipients(client, draft):
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "opening",
+            **formset(
+                "opening",
+                [
+                    {"text": "Căn cứ Luật Trẻ em năm 2016;", "basis": "on"},
+                    {"text": "Ủy ban nhân dân phường xây dựng Kế hoạch, cụ thể như sau:"},
+                ],
+            ),
+        },
+    )
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "launch",
+            "held": "on",
+            "date": "30/05/2026",
+            "place": "Nhà văn hóa phường",
+            "agenda": "Văn nghệ chào mừng\nPhát biểu phát động",
+            "note": "",
+        },
+    )
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "awards",
+            **formset(
+                "awards",
+                [
+                    {
+                        "text": "Tặng Giấy khen cho nhà hảo tâm ủng hộ từ 50.000.000 đồng trở lên.",
+                        "threshold": "50000000",
+                    },
+                ],
+            ),
+        },
+    )
+    client.post(
+        f"/plans/{draft.pk}/edit/",
+        {
+            "part": "recipients",
+            **formset(
+                "recipients",
+                [
+                    {"text": "UBND tỉnh (b/c);"},
+                    {"text": "Lưu: VT, VHXH."},
+                ],
+            ),
+        },
+    )
+    draft.refresh_from_db()
+    assert draft.opening[0] == {"text": "Căn cứ Luật Trẻ em năm 2016;", "basis": True}
+    assert draft.launch["date"] == "2026-05-30"
+    assert draft.award_rules.get().threshold == 50_000_000
+    document = Document(io.BytesIO(client.get(f"/plans/{draft.pk}/document.docx").content))
+    texts = [p.text for p in document.paragraphs]
+    basis = next(p for p in document.paragraphs if p.text == "Căn cứ Luật Trẻ em năm 2016;")
+    assert all(run.italic for run in basis.runs)
+    assert "- Thời gian: 30/05/2026" in texts
+    assert "+ Phát biểu phát động" in texts
+    assert "- Tặng Giấy khen cho nhà hảo tâm ủng hộ từ 50.000.000 đồng trở lên." in texts
+    cells = [p.text for t in document.tables for c in t.columns[0].cells for p in c.paragraphs]
+    assert "- Lưu: VT, VHXH." in cells
+
+
+def test_a_launch_without_a_date_is_refused(client, draft):
+    response = client.post(
+        f"/plans/{draft.pk}/edit/", {"part": "launch", "held": "on", "place": "Sân"}
+    )
+    assert "Lễ phát động cần có ngày." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.launch == {}
