@@ -78,6 +78,12 @@ class ReportingOut(Schema):
     due: date | None
 
 
+class ActivityOut(Schema):
+    group: str
+    group_label: str
+    heading: str
+
+
 class PlanDetail(PlanItem):
     theme: str
     period_start: date
@@ -86,6 +92,7 @@ class PlanDetail(PlanItem):
     parent_id: int | None
     parent_reference: str
     slogans: list[str]
+    activities: list[ActivityOut]
     targets: list[TargetOut]
     assignments: list[AssignmentOut]
     reporting: list[ReportingOut]
@@ -128,6 +135,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
         "parent_id": plan.parent_id,
         "parent_reference": plan.parent_reference,
         "slogans": plan.slogans,
+        "activities": selectors.plan_activities(plan),
         "targets": list(plan.targets.all()),
         "assignments": [
             {

@@ -5,7 +5,7 @@ from vitreem.core.text import nfc
 from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit, Agency
 
-from .models import BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
+from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 
 
 class DeriveForm(forms.Form):
@@ -167,6 +167,12 @@ class SectionForm(forms.Form):
         label=_("Nội dung (mỗi dòng một đoạn; dòng bắt đầu bằng “- ” là một gạch đầu dòng)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    activity_group = forms.ChoiceField(
+        label=_("Nhóm hoạt động (Thông tư 28/2019)"),
+        required=False,
+        choices=[("", "—"), *ActivityGroup.choices],
     )
 
     def clean_lines(self) -> list[str]:

@@ -30,6 +30,21 @@ class PlanStatus(models.TextChoices):
 PUBLISHED = ("issued", "amended")
 
 
+class ActivityGroup(models.TextChoices):
+    """The seven groups of Action Month activities (Circular 28/2019/TT-BLĐTBXH, DOMAIN.md §7).
+
+    Kept on the activity subsections of a plan's body as ``activity_group``.
+    """
+
+    COMMUNICATION = "communication", _("Truyền thông")
+    RESOURCES = "resources", _("Vận động nguồn lực")
+    PARTICIPATION = "participation", _("Thúc đẩy sự tham gia của trẻ em")
+    SUMMER = "summer", _("Quản lý trẻ em sinh hoạt hè")
+    RECREATION = "recreation", _("Vui chơi, giải trí, văn hóa, thể thao an toàn")
+    SAFETY = "safety", _("Kiểm tra, khắc phục nơi không an toàn")
+    MOVEMENT = "movement", _("Phong trào toàn dân bảo vệ trẻ em")
+
+
 class Plan(TimeStampedModel):
     key = models.SlugField(max_length=80, unique=True, null=True, blank=True, editable=False)
     issuer_unit = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from vitreem.accounts.access import Action, AnyUser, can, memberships, readable_plans_q
 from vitreem.units.models import AdministrativeUnit
 
-from .models import Assignment, Plan, Task
+from .models import ActivityGroup, Assignment, Plan, Task
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
@@ -127,6 +127,21 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for a in plan.assignments.all()
         ],
     }
+
+
+def plan_activities(plan: Plan) -> list[dict[str, Any]]:
+    """The activity subsections of the body that carry an Action Month group."""
+    labels = dict(ActivityGroup.choices)
+    return [
+        {
+            "group": block["activity_group"],
+            "group_label": str(labels[block["activity_group"]]),
+            "heading": block["heading"],
+        }
+        for section in plan.sections
+        for block in section.get("blocks", [])
+        if block.get("type") == "subsection" and block.get("activity_group") in labels
+    ]
 
 
 def amendments_of(plan: Plan) -> QuerySet[Plan]:

@@ -692,7 +692,13 @@ def free_lines(part: dict[str, Any]) -> list[str]:
 
 
 def plan_section_update(
-    *, actor: User, plan: Plan, path: str, heading: str, items: list[str]
+    *,
+    actor: User,
+    plan: Plan,
+    path: str,
+    heading: str,
+    items: list[str],
+    activity_group: str = "",
 ) -> Plan:
     """Rewrite the free content of one section or subsection: its heading and its lines.
 
@@ -722,6 +728,11 @@ def plan_section_update(
                 free.append({"type": "text", "text": line})
         part["heading"] = heading.strip().upper() if "." not in path else heading.strip()
         part["blocks"] = free + kept
+        if "." in path:
+            if activity_group:
+                part["activity_group"] = activity_group
+            else:
+                part.pop("activity_group", None)
         plan.sections = sections
         plan.save(update_fields=["sections", "updated_at"])
         audit_record(

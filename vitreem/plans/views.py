@@ -381,6 +381,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                     "path": path,
                     "heading": body["heading"],
                     "lines": "\n".join(services.free_lines(body)),
+                    "activity_group": body.get("activity_group", ""),
                 },
                 prefix=f"s{path}",
             ),
@@ -452,6 +453,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                     path=form.cleaned_data["path"],
                     heading=form.cleaned_data["heading"],
                     items=form.cleaned_data["lines"],
+                    activity_group=form.cleaned_data["activity_group"],
                 ),
             )
     if part in actions:

@@ -183,3 +183,18 @@ def test_progress_with_an_unknown_status_is_422(client, personas, issued_task):
     )
     assert response.status_code == 422
     assert "status" in response.json()["detail"]
+
+
+def test_activities_carry_the_seven_groups_of_circular_28(client, personas, seeds):
+    get = token_client(client, personas.admin)
+    detail = get(f"/api/v1/plans/{seeds['bac-kan-province-2021-action-month'].pk}").json()
+    assert [a["group"] for a in detail["activities"]] == [
+        "communication",
+        "resources",
+        "participation",
+        "summer",
+        "recreation",
+        "safety",
+        "movement",
+    ]
+    assert detail["activities"][0]["group_label"] == "Truyền thông"

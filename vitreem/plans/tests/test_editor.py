@@ -395,3 +395,23 @@ def test_a_launch_without_a_date_is_refused(client, draft):
     assert "Lễ phát động cần có ngày." in response.content.decode()
     draft.refresh_from_db()
     assert draft.launch == {}
+
+
+def test_an_activity_subsection_takes_its_group(client, draft):
+    from vitreem.plans.services import plan_section_update
+
+    sections = draft.sections
+    sections[3]["blocks"].insert(0, {"type": "subsection", "heading": "Truyền thông", "blocks": []})
+    Plan.objects.filter(pk=draft.pk).update(sections=sections)
+    draft.refresh_from_db()
+    plan_section_update(
+        actor=draft.created_by,
+        plan=draft,
+        path="3.0",
+        heading="Tổ chức truyền thông",
+        items=["- Treo băng rôn, khẩu hiệu."],
+        activity_group="communication",
+    )
+    draft.refresh_from_db()
+    block = draft.sections[3]["blocks"][0]
+    assert (block["heading"], block["activity_group"]) == ("Tổ chức truyền thông", "communication")
