@@ -6,6 +6,7 @@ from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit, Agency
 
 from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
+from .services import PLAN_HEADER_FIELDS
 
 
 class DeriveForm(forms.Form):
@@ -66,6 +67,11 @@ class NewPlanForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Đơn vị ban hành"), queryset=AdministrativeUnit.objects.none()
     )
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan ban hành (để trống: Ủy ban nhân dân)"),
+        queryset=Agency.objects.none(),
+        required=False,
+    )
     kind = forms.ChoiceField(label=_("Loại kế hoạch"), choices=PlanKind.choices)
     year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100)
     title = forms.CharField(label=_("Trích yếu"), max_length=300)
@@ -75,27 +81,33 @@ class NewPlanForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units])
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = Agency.objects.filter(unit__in=[u.pk for u in units]).select_related(
+            "unit"
+        )
+        agency.label_from_instance = lambda a: f"{a.name} — {a.unit.name}"  # type: ignore[method-assign,assignment]
 
     def clean_title(self) -> str:
         return nfc(self.cleaned_data["title"])
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        agency, unit = data.get("agency"), data.get("unit")
+        mismatched = (
+            isinstance(agency, Agency)
+            and isinstance(unit, AdministrativeUnit)
+            and agency.unit_id != unit.pk
+        )
+        if mismatched:
+            self.add_error("agency", _("Cơ quan này không thuộc đơn vị đã chọn."))
+        return data
 
 
 class PlanHeaderForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = [
-            "title",
-            "subtitle",
-            "place",
-            "theme",
-            "period_start",
-            "period_end",
-            "scope",
-            "signer_authority",
-            "signer_deputy",
-            "signer_title",
-            "signer_name",
-        ]
+        fields = PLAN_HEADER_FIELDS
         widgets = {
             "period_start": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
             "period_end": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),

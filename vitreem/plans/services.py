@@ -409,16 +409,31 @@ SKELETON_SECTIONS: list[dict[str, Any]] = [
 
 
 def plan_create(
-    *, actor: User, issuer_unit: AdministrativeUnit, kind: str, year: int, title: str
+    *,
+    actor: User,
+    issuer_unit: AdministrativeUnit,
+    kind: str,
+    year: int,
+    title: str,
+    issuer_agency: Agency | None = None,
 ) -> Plan:
-    """A new draft with the skeleton of a plan (DOMAIN.md §2) and the year's theme and slogans."""
+    """A new draft with the skeleton of a plan (DOMAIN.md §2) and the year's theme and slogans.
+
+    An agency of the unit may issue it for its own part (a sector plan): the agency heads the
+    document under the people's committee above it.
+    """
     require(actor, Action.ENTER, issuer_unit)
+    if issuer_agency is not None and issuer_agency.unit_id != issuer_unit.pk:
+        raise ValidationError(_("Cơ quan này không thuộc đơn vị đã chọn."))
+    committee = f"Ủy ban nhân dân {_unit_phrase(issuer_unit)}".upper()
     library = theme_of_year(year)
     action_month = kind == "action_month"
     with transaction.atomic():
         plan = Plan(
             issuer_unit=issuer_unit,
-            header_name=f"Ủy ban nhân dân {issuer_unit.name}".upper(),
+            issuer_agency=issuer_agency,
+            header_above=committee if issuer_agency else "",
+            header_name=issuer_agency.name.upper() if issuer_agency else committee,
             kind=kind,
             year=year,
             place=issuer_unit.short_name,
@@ -441,7 +456,9 @@ def plan_create(
 PLAN_HEADER_FIELDS = [
     "title",
     "subtitle",
+    "symbol",
     "place",
+    "parent_reference",
     "theme",
     "period_start",
     "period_end",

@@ -269,6 +269,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             year=form.cleaned_data["year"],
             title=form.cleaned_data["title"],
+            issuer_agency=form.cleaned_data["agency"],
         )
         messages.success(request, _("Đã tạo dự thảo kế hoạch."))
         return redirect("plans:edit", plan.pk)

@@ -57,6 +57,7 @@ ENDPOINTS = [
         False,
         {
             "part": "header",
+            "symbol": "KH-UBND",
             "title": "Kế hoạch sửa",
             "place": "Bắc Kạn",
             "period_start": "01/06/2026",

@@ -60,6 +60,7 @@ def test_header_with_a_period_outside_the_year_is_refused(client, draft):
         f"/plans/{draft.pk}/edit/",
         {
             "part": "header",
+            "symbol": "KH-UBND",
             "title": draft.title,
             "place": "Bắc Kạn",
             "period_start": "01/06/2025",
@@ -77,6 +78,7 @@ def test_period_end_before_start_is_refused_in_vietnamese(client, draft):
         f"/plans/{draft.pk}/edit/",
         {
             "part": "header",
+            "symbol": "KH-UBND",
             "title": draft.title,
             "place": "Bắc Kạn",
             "period_start": "30/06/2026",
@@ -415,3 +417,42 @@ def test_an_activity_subsection_takes_its_group(client, draft):
     draft.refresh_from_db()
     block = draft.sections[3]["blocks"][0]
     assert (block["heading"], block["activity_group"]) == ("Tổ chức truyền thông", "communication")
+
+
+def test_an_agency_issues_a_sector_plan_under_its_committee(client, personas):
+    agencies_create_standard(actor=None, unit=personas.unit_a)
+    office = personas.unit_a.agencies.get(name="Phòng Văn hóa - Xã hội")
+    client.force_login(personas.officer_a)
+    client.post(
+        "/plans/new/",
+        {
+            "unit": personas.unit_a.pk,
+            "agency": office.pk,
+            "kind": "sector",
+            "year": "2026",
+            "title": "Truyền thông về quyền trẻ em năm 2026",
+        },
+    )
+    plan = Plan.objects.get(issuer_unit=personas.unit_a)
+    assert plan.issuer_agency == office
+    header = Document(io.BytesIO(client.get(f"/plans/{plan.pk}/document.docx").content)).tables[0]
+    issuer = header.rows[0].cells[0].text
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG BẮC KẠN" in issuer
+    assert "PHÒNG VĂN HÓA - XÃ HỘI" in issuer
+
+
+def test_an_agency_of_another_unit_is_refused(client, personas):
+    agencies_create_standard(actor=None, unit=personas.unit_b)
+    client.force_login(personas.officer_a)
+    response = client.post(
+        "/plans/new/",
+        {
+            "unit": personas.unit_a.pk,
+            "agency": personas.unit_b.agencies.first().pk,
+            "kind": "sector",
+            "year": "2026",
+            "title": "Kế hoạch",
+        },
+    )
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
