@@ -1,3 +1,7 @@
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -304,6 +308,13 @@ def _target_initial(plan: Plan) -> list[dict[str, object]]:
     ]
 
 
+def _save_list(user: User, plan: Plan, name: str, formset: object) -> Plan:
+    rows = _kept(formset)
+    # Slogans and recipients are plain lines; the other lists are rows of fields.
+    value: Any = [str(row["text"]) for row in rows] if name in {"slogans", "recipients"} else rows
+    return services.plan_lists_update(actor=user, plan=plan, **{name: value})
+
+
 def _kept(formset: object) -> list[dict[str, object]]:
     """The filled rows of a valid formset, without the deleted and the untouched extra ones."""
     return [
@@ -389,7 +400,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
         for path, level, body in services.editable_parts(plan.sections)
     ]
-    actions = {
+    # Each part of the page: its form or formset, and the service call that saves it.
+    actions: dict[str, tuple[Any, Callable[[], Plan]]] = {
         "header": (
             header,
             lambda: services.plan_update(
@@ -404,44 +416,20 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             tasks,
             lambda: services.plan_tasks_replace(actor=user, plan=plan, tasks=_kept(tasks)),
         ),
-        "slogans": (
-            slogans,
-            lambda: services.plan_lists_update(
-                actor=user, plan=plan, slogans=[str(row["text"]) for row in _kept(slogans)]
-            ),
-        ),
-        "budget": (
-            budget,
-            lambda: services.plan_lists_update(actor=user, plan=plan, budget=_kept(budget)),
-        ),
-        "reporting": (
-            reporting,
-            lambda: services.plan_lists_update(actor=user, plan=plan, reporting=_kept(reporting)),
-        ),
     }
-    actions.update(
-        {
-            "opening": (
-                opening,
-                lambda: services.plan_lists_update(actor=user, plan=plan, opening=_kept(opening)),
-            ),
-            "recipients": (
-                recipients,
-                lambda: services.plan_lists_update(
-                    actor=user, plan=plan, recipients=[str(r["text"]) for r in _kept(recipients)]
-                ),
-            ),
-            "awards": (
-                awards,
-                lambda: services.plan_lists_update(actor=user, plan=plan, awards=_kept(awards)),
-            ),
-            "launch": (
-                launch,
-                lambda: services.plan_lists_update(
-                    actor=user, plan=plan, launch=launch.cleaned_data
-                ),
-            ),
-        }
+    lists: dict[str, Any] = {
+        "slogans": slogans,
+        "budget": budget,
+        "reporting": reporting,
+        "opening": opening,
+        "recipients": recipients,
+        "awards": awards,
+    }
+    for name, formset in lists.items():
+        actions[name] = (formset, partial(_save_list, user, plan, name, formset))
+    actions["launch"] = (
+        launch,
+        lambda: services.plan_lists_update(actor=user, plan=plan, launch=launch.cleaned_data),
     )
     if part == "section":
         form = next((f for _level, f in section_forms if f.is_bound), None)
@@ -459,7 +447,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             )
     if part in actions:
         form_or_set, save = actions[part]
-        if form_or_set.is_valid():  # type: ignore[attr-defined]
+        if form_or_set.is_valid():
             try:
                 save()
             except ValidationError as error:
