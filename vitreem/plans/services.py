@@ -333,16 +333,26 @@ def task_progress_post(
         raise ValidationError(_("Kế hoạch chưa ban hành."))
     if attachment is not None:
         _check_attachment(attachment)
-    with transaction.atomic():
-        progress = TaskProgress(task=task, status=status, note=note, created_by=actor)
-        progress.full_clean(exclude=["attachment"])
-        if attachment is not None:
-            progress.attachment.save(attachment.name or "tep", attachment, save=False)
-        progress.save()
-        Task.objects.filter(pk=task.pk).update(status=status)
-        audit_record(
-            actor=actor, action="task.progress", target=task, unit=unit, data={"status": status}
-        )
+    progress = TaskProgress(task=task, status=status, note=note, created_by=actor)
+    progress.full_clean(exclude=["attachment"])
+    try:
+        with transaction.atomic():
+            if attachment is not None:
+                progress.attachment.save(attachment.name or "tep", attachment, save=False)
+            progress.save()
+            Task.objects.filter(pk=task.pk).update(status=status)
+            audit_record(
+                actor=actor,
+                action="task.progress",
+                target=task,
+                unit=unit,
+                data={"status": status},
+            )
+    except Exception:
+        # The database kept nothing: neither may the disk.
+        if progress.attachment:
+            progress.attachment.delete(save=False)
+        raise
     return progress
 
 

@@ -246,3 +246,31 @@ def test_an_issued_plan_changes_only_by_an_amendment_and_stays_readable(seeds, w
     # Only the amendment's tasks are current.
     plans = {t.assignment.plan_id for t in tasks_for_user(officer)}
     assert plans == {amendment.pk}
+
+
+def test_a_failed_progress_save_leaves_no_file_behind(seeds, ward, monkeypatch, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    officer = member("canbo.songcau", ward)
+    leader = member("lanhdao.songcau", ward, "leader")
+    plan = plan_issue(
+        actor=leader,
+        plan=plan_derive(
+            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
+        ),
+        issued_on=date(2021, 5, 25),
+    )
+    task = Task.objects.filter(assignment__plan=plan).first()
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr("vitreem.plans.services.audit_record", broken_audit)
+    with pytest.raises(RuntimeError):
+        task_progress_post(
+            actor=officer,
+            task=task,
+            status=TaskStatus.DONE,
+            attachment=SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4"),
+        )
+    assert not TaskProgress.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
