@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from vitreem.reporting.loaders import load_forms
 from vitreem.units.loaders import load_units
 
 PRE_REFORM_DAY = date(2021, 6, 1)
@@ -14,6 +15,7 @@ CURRENT_DAY = date(2026, 6, 1)
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_units()
+        load_forms()
 
 
 @pytest.fixture(autouse=True)

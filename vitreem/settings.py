@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vitreem.accounts",
     "vitreem.units",
     "vitreem.plans",
+    "vitreem.reporting",
     "vitreem.web",
     "vitreem.demo",
 ]

@@ -1,0 +1,135 @@
+"""A report form's definition (reporting/forms/*.yaml) as typed, read-only objects."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Disaggregations of a column: the categories its value is entered by, with their labels.
+CATEGORIES: dict[str, list[tuple[str, str]]] = {
+    "source": [("state", "Ngân sách"), ("mobilised", "Vận động")],
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    label: str
+    label_en: str
+    group: str
+    type: str
+    disaggregation: str = ""
+
+    @property
+    def categories(self) -> list[tuple[str, str]]:
+        return CATEGORIES.get(self.disaggregation, [("", "")])
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Table:
+    code: str
+    title: str
+    title_en: str
+    row_header: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)  # empty: one row per reporting unit
+    note: str = ""
+
+    @property
+    def is_grid(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def row_codes(self) -> list[str]:
+        return [r.code for r in self.rows] or [""]
+
+    def header_groups(self) -> list[tuple[str, int]]:
+        """Consecutive columns sharing a group: (group label, span); "" for ungrouped columns."""
+        groups: list[tuple[str, int]] = []
+        for column in self.columns:
+            if groups and column.group and groups[-1][0] == column.group:
+                groups[-1] = (column.group, groups[-1][1] + 1)
+            else:
+                groups.append((column.group, 1))
+        return groups
+
+
+@dataclass(frozen=True)
+class NarrativeItem:
+    code: str
+    heading: str
+    items: list["NarrativeItem"]
+
+    def flat(self) -> list["NarrativeItem"]:
+        return [self, *(child for item in self.items for child in item.flat())]
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    code: str
+    year: int
+    title: str
+    tables: list[Table]
+    narrative: list[NarrativeItem]
+    rules: list[dict[str, Any]]
+    bounds: dict[str, int]
+
+    @classmethod
+    def parse(cls, data: dict[str, Any]) -> "FormDefinition":
+        def narrative(items: list[dict[str, Any]]) -> list[NarrativeItem]:
+            return [
+                NarrativeItem(i["code"], i["heading"], narrative(i.get("items", []))) for i in items
+            ]
+
+        tables = [
+            Table(
+                code=str(t["code"]),
+                title=t["title"],
+                title_en=t.get("title_en", ""),
+                row_header=t.get("row_header", ""),
+                note=t.get("note", ""),
+                rows=[Row(str(r["code"]), r["label"]) for r in t.get("rows", [])],
+                columns=[
+                    Column(
+                        code=c["code"],
+                        label=c["label"],
+                        label_en=c.get("label_en", ""),
+                        group=c.get("group", ""),
+                        type=c["type"],
+                        disaggregation=c.get("disaggregation", ""),
+                    )
+                    for c in t["columns"]
+                ],
+            )
+            for t in data["tables"]
+        ]
+        return cls(
+            code=data["code"],
+            year=int(data["year"]),
+            title=data["title"],
+            tables=tables,
+            narrative=narrative(data.get("narrative", [])),
+            rules=list(data.get("rules", [])),
+            bounds={k: int(v) for k, v in data.get("bounds", {}).items()},
+        )
+
+    def column(self, code: str) -> tuple[Table, Column]:
+        for table in self.tables:
+            for column in table.columns:
+                if column.code == code:
+                    return table, column
+        raise KeyError(code)
+
+    def cells(self) -> list[tuple[Table, str, Column, str]]:
+        """Every cell of a reporting unit's report: (table, row, column, category)."""
+        return [
+            (table, row, column, category)
+            for table in self.tables
+            for row in table.row_codes
+            for column in table.columns
+            for category, _label in column.categories
+        ]

@@ -1,0 +1,187 @@
+"""Live consolidation and completeness of a round, for any unit of its tree."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+
+from vitreem.units.models import AdministrativeUnit, Agency
+
+from .definitions import FormDefinition, Table
+from .loaders import definition_of
+from .models import DataValue, Round, Submission, SubmissionStatus
+
+FILED = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
+
+
+def round_submissions(round_: Round, unit: AdministrativeUnit) -> QuerySet[Submission]:
+    """The round's submissions in the unit's subtree."""
+    return Submission.objects.filter(round=round_).filter(
+        **{f"unit__{unit.subtree_field}": unit.pk}
+    )
+
+
+def _child_key(unit: AdministrativeUnit) -> Case:
+    """For a value, the row of the unit's consolidation it falls in: the unit directly below."""
+    below: Coalesce | F = (
+        Coalesce("submission__unit__district_id", "submission__unit_id")
+        if unit.level == 1
+        else F("submission__unit_id")
+    )
+    return Case(
+        When(submission__unit_id=unit.pk, then=None), default=below, output_field=IntegerField()
+    )
+
+
+@dataclass
+class ConsolidatedRow:
+    key: str
+    unit_code: str
+    unit_name: str
+    group: str  # "agencies", "units" or "rows" (grid tables)
+    values: dict[str, int] = field(default_factory=dict)  # element code → total over categories
+    by_category: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+@dataclass
+class ConsolidatedTable:
+    table: Table
+    rows: list[ConsolidatedRow]
+    total: dict[str, int]
+    total_by_category: dict[tuple[str, str], int]
+
+
+def consolidate(round_: Round, unit: AdministrativeUnit) -> list[ConsolidatedTable]:
+    """The round's tables over the unit's subtree, rows as the official form groups them:
+    the unit's agencies, then the units directly below, then "Tổng cộng". Only filed reports
+    (submitted or approved) count; every saved value shows at once, there is no stored copy.
+    """
+    definition = definition_of(round_.form)
+    values = (
+        DataValue.objects.filter(submission__round=round_, submission__status__in=FILED)
+        .filter(**{f"submission__unit__{unit.subtree_field}": unit.pk})
+        .annotate(child=_child_key(unit))
+        .values("child", "submission__agency_id", "element__code", "row", "category")
+        .annotate(total=Sum("value"))
+    )
+    cells: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    # (row key, table row, element) → {category: total}
+    for v in values:
+        key = f"a{v['submission__agency_id']}" if v["child"] is None else f"u{v['child']}"
+        cells[(key, v["row"], v["element__code"])][v["category"]] = v["total"]
+    agencies = {
+        f"a{a.pk}": a
+        for a in Agency.objects.filter(
+            pk__in=round_submissions(round_, unit).filter(unit=unit).values("agency_id")
+        )
+    }
+    children = {
+        f"u{u.pk}": u
+        for u in AdministrativeUnit.objects.filter(
+            parent=unit, pk__in=_reporting_children(round_, unit)
+        )
+    }
+    return [_table(definition, table, cells, agencies, children) for table in definition.tables]
+
+
+def _reporting_children(round_: Round, unit: AdministrativeUnit) -> QuerySet[Any]:
+    subs = round_submissions(round_, unit).exclude(unit=unit)
+    field_name = "unit__district_id" if unit.level == 1 else "unit_id"
+    return subs.annotate(child=Coalesce(field_name, "unit_id")).values("child")
+
+
+def _table(
+    definition: FormDefinition,
+    table: Table,
+    cells: dict[tuple[str, str, str], dict[str, int]],
+    agencies: dict[str, Agency],
+    children: dict[str, AdministrativeUnit],
+) -> ConsolidatedTable:
+    def row_for(key: str, table_row: str, code: str, name: str, group: str) -> ConsolidatedRow:
+        row = ConsolidatedRow(key=key, unit_code=code, unit_name=name, group=group)
+        for column in table.columns:
+            by_cat = cells.get((key, table_row, column.code))
+            if by_cat:
+                row.values[column.code] = sum(by_cat.values())
+                for category, value in by_cat.items():
+                    row.by_category[(column.code, category)] = value
+        return row
+
+    if table.is_grid:
+        # A grid (the 14 groups) is summed over every reporter of the subtree, row by row.
+        reporters = [*agencies, *children]
+        rows = []
+        for grid_row in table.rows:
+            merged = ConsolidatedRow(
+                key=grid_row.code, unit_code="", unit_name=grid_row.label, group="rows"
+            )
+            for key in reporters:
+                part = row_for(key, grid_row.code, "", "", "")
+                for code, value in part.values.items():
+                    merged.values[code] = merged.values.get(code, 0) + value
+                for cell, value in part.by_category.items():
+                    merged.by_category[cell] = merged.by_category.get(cell, 0) + value
+            rows.append(merged)
+    else:
+        rows = [
+            row_for(key, "", "", agency.name, "agencies")
+            for key, agency in sorted(
+                agencies.items(), key=lambda kv: (not kv[1].is_lead_for_children, kv[1].name)
+            )
+        ] + [
+            row_for(key, "", unit.code, unit.name, "units")
+            for key, unit in sorted(children.items(), key=lambda kv: kv[1].name_folded)
+        ]
+    total: dict[str, int] = {}
+    total_by_category: dict[tuple[str, str], int] = {}
+    for row in rows:
+        for code, value in row.values.items():
+            total[code] = total.get(code, 0) + value
+        for cell, value in row.by_category.items():
+            total_by_category[cell] = total_by_category.get(cell, 0) + value
+    return ConsolidatedTable(
+        table=table, rows=rows, total=total, total_by_category=total_by_category
+    )
+
+
+@dataclass(frozen=True)
+class Completeness:
+    expected: int
+    submitted: int
+    on_time: int
+    late: int
+    missing: int
+    approved: int
+
+
+def completeness(round_: Round, unit: AdministrativeUnit, today: date) -> Completeness:
+    """Filed against expected, and how many on time, late or missing, over the unit's subtree."""
+    subs = round_submissions(round_, unit).annotate(day=TruncDate("submitted_at"))
+    filed = Q(status__in=FILED)
+    counts = subs.aggregate(
+        expected=Count("id"),
+        submitted=Count("id", filter=filed),
+        approved=Count("id", filter=Q(status=SubmissionStatus.APPROVED)),
+        on_time=Count("id", filter=filed & (Q(deadline__isnull=True) | Q(day__lte=F("deadline")))),
+        late=Count("id", filter=filed & Q(day__gt=F("deadline"))),
+    )
+    return Completeness(
+        expected=counts["expected"],
+        submitted=counts["submitted"],
+        on_time=counts["on_time"],
+        late=counts["late"],
+        missing=counts["expected"] - counts["submitted"],
+        approved=counts["approved"],
+    )
+
+
+def rounds_for_user_q(units: list[AdministrativeUnit]) -> Q:
+    """Rounds a user sees: received in a unit they may read, or with a report of their units."""
+    q = Q(pk__in=[])
+    for unit in units:
+        q |= Q(**{f"receiving_unit__{unit.subtree_field}": unit.pk})
+        q |= Q(**{f"submissions__unit__{unit.subtree_field}": unit.pk})
+    return q
