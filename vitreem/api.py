@@ -4,6 +4,7 @@ from vitreem.accounts.api import router as accounts_router
 from vitreem.core.api import api, health_router
 from vitreem.plans.api import router as plans_router
 from vitreem.plans.api import tasks_router
+from vitreem.reporting.api import router as reporting_router
 from vitreem.units.api import router as units_router
 
 api.add_router("/", health_router)
@@ -11,5 +12,6 @@ api.add_router("/", accounts_router)
 api.add_router("/units", units_router)
 api.add_router("/plans", plans_router)
 api.add_router("/", tasks_router)
+api.add_router("/", reporting_router)
 
 __all__ = ["api"]

@@ -27,6 +27,7 @@ from .models import Membership, Role, User
 
 if TYPE_CHECKING:
     from vitreem.plans.models import Plan
+    from vitreem.reporting.models import Round, Submission
 
 PUBLISHED = ("issued", "amended")  # as vitreem.plans.models.PUBLISHED; units must not import plans
 
@@ -124,6 +125,46 @@ def get_plan_for_user(user: AnyUser, plan_id: int, action: Action = Action.READ)
     if action is not Action.READ:
         require(user, action, plan.issuer_unit)
     return plan
+
+
+def can_read_round(user: AnyUser, round_: "Round") -> bool:
+    """A round is seen by the receiving unit's readers and by every unit that reports in it."""
+    if can(user, Action.READ, round_.receiving_unit):
+        return True
+    mine = [m.unit for m in memberships(user)]
+    return any(
+        round_.submissions.filter(**{f"unit__{unit.subtree_field}": unit.pk}).exists()
+        for unit in mine
+    )
+
+
+def get_round_for_user(user: AnyUser, round_id: int) -> "Round":
+    from vitreem.reporting.models import Round
+
+    round_ = Round.objects.select_related("form", "receiving_unit").filter(pk=round_id).first()
+    if round_ is None or not can_read_round(user, round_):
+        raise Http404(_("Không tìm thấy đợt báo cáo."))
+    return round_
+
+
+def get_submission_for_user(
+    user: AnyUser, submission_id: int, action: Action = Action.READ
+) -> "Submission":
+    """A report, read by its unit's readers (the unit and those above); written per role."""
+    from vitreem.reporting.models import Submission
+
+    submission = (
+        Submission.objects.select_related(
+            "round__form", "round__receiving_unit", "unit__parent", "agency"
+        )
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None or not can(user, Action.READ, submission.unit):
+        raise Http404(_("Không tìm thấy báo cáo."))
+    if action is not Action.READ:
+        require(user, action, submission.unit)
+    return submission
 
 
 def units_with_action(user: AnyUser, action: Action) -> Iterable[AdministrativeUnit]:

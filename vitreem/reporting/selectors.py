@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 
+from vitreem.accounts.access import AnyUser, readable_units_q
 from vitreem.units.models import AdministrativeUnit, Agency
 
 from .definitions import FormDefinition, Table
@@ -178,10 +179,33 @@ def completeness(round_: Round, unit: AdministrativeUnit, today: date) -> Comple
     )
 
 
-def rounds_for_user_q(units: list[AdministrativeUnit]) -> Q:
-    """Rounds a user sees: received in a unit they may read, or with a report of their units."""
+def rounds_for_user(
+    user: AnyUser, *, year: int | None = None, form_code: str | None = None
+) -> QuerySet[Round]:
+    """Rounds a user sees: received by a unit they may read, or in which their units report."""
+    rounds = Round.objects.select_related("form", "receiving_unit")
+    if not (user.is_authenticated and user.is_superuser):
+        reporting = Submission.objects.filter(readable_units_q(user, prefix="unit__")).values(
+            "round_id"
+        )
+        rounds = rounds.filter(
+            readable_units_q(user, prefix="receiving_unit__") | Q(pk__in=reporting)
+        )
+    if year:
+        rounds = rounds.filter(period_end__year=year)
+    if form_code:
+        rounds = rounds.filter(form__code=form_code)
+    return rounds.order_by("-period_end", "-id")
+
+
+def submissions_in(round_: Round, units: list[AdministrativeUnit]) -> QuerySet[Submission]:
+    """The round's submissions in the subtrees of the given units."""
     q = Q(pk__in=[])
     for unit in units:
-        q |= Q(**{f"receiving_unit__{unit.subtree_field}": unit.pk})
-        q |= Q(**{f"submissions__unit__{unit.subtree_field}": unit.pk})
-    return q
+        q |= Q(**{f"unit__{unit.subtree_field}": unit.pk})
+    return (
+        Submission.objects.filter(round=round_)
+        .filter(q)
+        .select_related("unit", "agency")
+        .order_by("agency_id", "unit__name_folded")
+    )

@@ -6,6 +6,7 @@ Expected outcomes: "ok" (the operation happens), "forbidden" (403: may read, may
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -91,6 +92,47 @@ ENDPOINTS = [
         False,
         {"status": "done"},
     ),
+    Endpoint("api report of A", "GET", "/api/v1/submissions/{draft_report}", "read", True),
+    Endpoint(
+        "api enter values of A",
+        "PUT",
+        "/api/v1/submissions/{draft_report}/values",
+        "enter",
+        True,
+        {"values": [{"element": "forums", "value": 2}]},
+    ),
+    Endpoint(
+        "api submit report of A", "POST", "/api/v1/submissions/{draft_report}/submit", "enter", True
+    ),
+    Endpoint(
+        "api consolidation of A",
+        "GET",
+        "/api/v1/rounds/{draft_round}/consolidated?unit=01843",
+        "read",
+        True,
+    ),
+    Endpoint(
+        "api completeness of A",
+        "GET",
+        "/api/v1/rounds/{draft_round}/completeness?unit=01843",
+        "read",
+        True,
+    ),
+    Endpoint(
+        "api approve report of A",
+        "POST",
+        "/api/v1/submissions/{filed_report}/approve",
+        "decide",
+        True,
+    ),
+    Endpoint(
+        "api return report of A",
+        "POST",
+        "/api/v1/submissions/{filed_report}/return",
+        "decide",
+        True,
+        {"reason": "Thiếu số liệu bảng 2"},
+    ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
@@ -113,20 +155,34 @@ ENDPOINTS = [
 ]
 
 # persona → outcome per action on unit A (phường Bắc Kạn).
+# "decide" is the province's approval of A's filed report: A itself may not decide on it.
 EXPECTED = {
-    "anonymous": {"read": "login", "enter": "login", "approve": "login", "manage": "login"},
-    "officer_b": {"read": "hidden", "enter": "hidden", "approve": "hidden", "manage": "hidden"},
-    "old_officer": {"read": "hidden", "enter": "hidden", "approve": "hidden", "manage": "hidden"},
-    "officer_a": {"read": "ok", "enter": "ok", "approve": "forbidden", "manage": "forbidden"},
-    "viewer": {"read": "ok", "enter": "forbidden", "approve": "forbidden", "manage": "forbidden"},
+    "anonymous": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "login"),
+    "officer_b": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "hidden"),
+    "old_officer": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "hidden"),
+    "officer_a": {
+        "read": "ok",
+        "enter": "ok",
+        "approve": "forbidden",
+        "manage": "forbidden",
+        "decide": "hidden",
+    },
+    "viewer": {
+        "read": "ok",
+        "enter": "forbidden",
+        "approve": "forbidden",
+        "manage": "forbidden",
+        "decide": "forbidden",
+    },
     "supervisor": {
         "read": "ok",
         "enter": "forbidden",
         "approve": "forbidden",
         "manage": "forbidden",
+        "decide": "ok",
     },
-    "leader_a": {"read": "ok", "enter": "ok", "approve": "ok", "manage": "ok"},
-    "admin": {"read": "ok", "enter": "ok", "approve": "ok", "manage": "ok"},
+    "leader_a": {"read": "ok", "enter": "ok", "approve": "ok", "manage": "ok", "decide": "hidden"},
+    "admin": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "ok"),
 }
 
 STATUS = {
@@ -139,6 +195,13 @@ STATUS = {
     (False, "hidden"): {404},
     (False, "login"): {302},
 }
+
+
+def footprint() -> int:
+    """What a write leaves: audit events (tokens aside) and recorded changes of report cells."""
+    from vitreem.reporting.models import ValueChange
+
+    return AuditEvent.objects.exclude(action="token.issue").count() + ValueChange.objects.count()
 
 
 def draft_plan_of(unit):
@@ -191,6 +254,27 @@ def issued_task_of(unit):
     return Task.objects.get(assignment__plan=plan)
 
 
+def report_of(personas, *, filed: bool):
+    """A's report in a round received by its province (draft, or filed for the province)."""
+    from vitreem.reporting.models import ReportForm, Round, Submission
+    from vitreem.reporting.services import round_create, submission_submit
+
+    title = "Đợt đã nộp" if filed else "Đợt đang nhập"
+    round_ = Round.objects.filter(title=title).first() or round_create(
+        actor=personas.admin,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title=title,
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    report = Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
+    if filed and report.status == "draft":
+        report = submission_submit(actor=personas.admin, submission=report)
+    return report
+
+
 def call(client, personas, persona: str, endpoint: Endpoint):
     from vitreem.accounts.services import token_issue
 
@@ -207,9 +291,15 @@ def call(client, personas, persona: str, endpoint: Endpoint):
         "agency": agency.pk,
         "issued_task": issued_task_of(personas.unit_a).pk,
         "issued_plan": issued_task_of(personas.unit_a).assignment.plan_id,
+        "draft_report": report_of(personas, filed=False).pk,
+        "draft_round": report_of(personas, filed=False).round_id,
+        "filed_report": report_of(personas, filed=True).pk,
     }
     path = endpoint.path.format(**names)
-    body = {key.format(**names): str(value).format(**names) for key, value in endpoint.body.items()}
+    body = {
+        key.format(**names): value.format(**names) if isinstance(value, str) else value
+        for key, value in endpoint.body.items()
+    }
     headers = {}
     if persona != "anonymous":
         user = getattr(personas, persona)
@@ -219,6 +309,8 @@ def call(client, personas, persona: str, endpoint: Endpoint):
             client.force_login(user)
     if endpoint.method == "GET":
         return client.get(path, headers=headers)
+    if endpoint.method == "PUT":
+        return client.put(path, body, content_type="application/json", headers=headers)
     if endpoint.api:
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)
@@ -230,8 +322,10 @@ def test_access_matrix(client, personas, persona, endpoint):
     outcome = EXPECTED[persona][endpoint.action]
     draft_plan_of(personas.unit_a)
     issued_task_of(personas.unit_a)
+    report_of(personas, filed=False)
+    report_of(personas, filed=True)
     agencies_before = Agency.objects.count() + 1  # the matrix's own "Trạm Y tế phường"
-    audit_before = AuditEvent.objects.exclude(action="token.issue").count()
+    audit_before = footprint()
 
     response = call(client, personas, persona, endpoint)
 
@@ -242,11 +336,11 @@ def test_access_matrix(client, personas, persona, endpoint):
     )
     if outcome == "login":
         assert endpoint.api or "/accounts/login/" in response["Location"]
-    if endpoint.method == "POST" and outcome != "ok":
+    if endpoint.method in {"POST", "PUT"} and outcome != "ok":
         assert Agency.objects.count() == agencies_before
-        assert AuditEvent.objects.exclude(action="token.issue").count() == audit_before
-    if outcome == "ok" and endpoint.method == "POST":
-        assert AuditEvent.objects.exclude(action="token.issue").count() > audit_before
+        assert footprint() == audit_before
+    if outcome == "ok" and endpoint.method in {"POST", "PUT"}:
+        assert footprint() > audit_before
 
 
 def test_hidden_and_absent_look_the_same(client, personas):

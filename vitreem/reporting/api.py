@@ -1,0 +1,335 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from vitreem.accounts.access import (
+    Action,
+    get_round_for_user,
+    get_submission_for_user,
+    memberships,
+    require,
+)
+from vitreem.accounts.models import User
+from vitreem.units.models import AdministrativeUnit
+from vitreem.units.selectors import unit_by_code
+
+from . import selectors, services
+from .loaders import definition_of
+from .models import Round, Submission
+from .validation import Cells
+
+router = Router(tags=["Báo cáo"])
+
+
+class RoundItem(Schema):
+    id: int
+    title: str
+    form_code: str
+    form_year: int
+    period: str
+    period_start: date
+    period_end: date
+    receiving_unit_code: str
+    receiving_unit_name: str
+    deadline: date | None
+    deadlines: dict[str, date]
+
+
+class RoundPage(Schema):
+    count: int
+    items: list[RoundItem]
+
+
+class RoundFilters(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+    form: str | None = Field(None, description="Mã biểu, ví dụ action-month-result")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def _round_item(round_: Round) -> dict[str, object]:
+    deadlines = {k: date.fromisoformat(v) for k, v in round_.deadlines.items()}
+    return {
+        "id": round_.pk,
+        "title": round_.title,
+        "form_code": round_.form.code,
+        "form_year": round_.form.year,
+        "period": round_.period_kind,
+        "period_start": round_.period_start,
+        "period_end": round_.period_end,
+        "receiving_unit_code": round_.receiving_unit.code,
+        "receiving_unit_name": round_.receiving_unit.name,
+        "deadline": max(deadlines.values()) if deadlines else None,
+        "deadlines": deadlines,
+    }
+
+
+@router.get("/rounds", response=RoundPage, summary="Các đợt báo cáo bạn được xem")
+def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str, object]:
+    rounds = selectors.rounds_for_user(request.user, year=filters.year, form_code=filters.form)
+    page = rounds[filters.offset : filters.offset + filters.limit]
+    return {"count": rounds.count(), "items": [_round_item(r) for r in page]}
+
+
+def _unit_in_round(request: HttpRequest, round_: Round, code: str | None) -> AdministrativeUnit:
+    """The unit of a consolidation: the receiving unit, or one below it the user may read."""
+    if not code:
+        unit = round_.receiving_unit
+    else:
+        found = unit_by_code(code, round_.period_end)
+        lineage = (
+            {found.pk, found.parent_id, found.district_id, found.province_id} if found else set()
+        )
+        if found is None or round_.receiving_unit_id not in lineage:
+            raise Http404(_("Đơn vị %(code)s không thuộc đợt báo cáo này.") % {"code": code})
+        unit = found
+    require(request.user, Action.READ, unit)
+    return unit
+
+
+class ColumnOut(Schema):
+    code: str
+    label: str
+
+
+class RowOut(Schema):
+    unit_code: str
+    unit_name: str
+    group: str
+    values: dict[str, int]
+
+
+class TableOut(Schema):
+    code: str
+    title: str
+    columns: list[ColumnOut]
+    rows: list[RowOut]
+    total: dict[str, int]
+
+
+class UnitOut(Schema):
+    code: str
+    name: str
+
+
+class ConsolidatedOut(Schema):
+    unit: UnitOut
+    tables: list[TableOut]
+
+
+@router.get(
+    "/rounds/{round_id}/consolidated",
+    response=ConsolidatedOut,
+    summary="Bảng tổng hợp trực tiếp của một đơn vị (tiền tính bằng đồng)",
+)
+def consolidated(request: HttpRequest, round_id: int, unit: str | None = None) -> dict[str, object]:
+    round_ = get_round_for_user(request.user, round_id)
+    target = _unit_in_round(request, round_, unit)
+    return {
+        "unit": {"code": target.code, "name": target.name},
+        "tables": [
+            {
+                "code": t.table.code,
+                "title": t.table.title,
+                "columns": [{"code": c.code, "label": c.label} for c in t.table.columns],
+                "rows": [
+                    {
+                        "unit_code": r.unit_code,
+                        "unit_name": r.unit_name,
+                        "group": r.group,
+                        "values": r.values,
+                    }
+                    for r in t.rows
+                ],
+                "total": t.total,
+            }
+            for t in selectors.consolidate(round_, target)
+        ],
+    }
+
+
+class CompletenessOut(Schema):
+    expected: int
+    submitted: int
+    on_time: int
+    late: int
+    missing: int
+    approved: int
+
+
+@router.get(
+    "/rounds/{round_id}/completeness",
+    response=CompletenessOut,
+    summary="Số báo cáo phải nộp, đã nộp, đúng hạn, trễ hạn, chưa nộp",
+)
+def completeness(
+    request: HttpRequest, round_id: int, unit: str | None = None
+) -> selectors.Completeness:
+    round_ = get_round_for_user(request.user, round_id)
+    return selectors.completeness(
+        round_, _unit_in_round(request, round_, unit), timezone.localdate()
+    )
+
+
+class CellOut(Schema):
+    element: str
+    row: str = ""
+    category: str = ""
+    value: int | None
+
+
+class SubmissionOut(Schema):
+    id: int
+    round_id: int
+    unit_code: str
+    reporter: str
+    status: str
+    version: int
+    deadline: date | None
+    return_reason: str
+    values: list[CellOut]
+    narrative: dict[str, str]
+
+
+def _submission_out(submission: Submission) -> dict[str, object]:
+    return {
+        "id": submission.pk,
+        "round_id": submission.round_id,
+        "unit_code": submission.unit.code,
+        "reporter": submission.reporter_name,
+        "status": submission.status,
+        "version": submission.version,
+        "deadline": submission.deadline,
+        "return_reason": submission.return_reason,
+        "values": [
+            {"element": code, "row": row, "category": category, "value": value}
+            for (code, row, category), value in sorted(
+                services.submission_cells(submission).items()
+            )
+        ],
+        "narrative": submission.narrative,
+    }
+
+
+@router.get(
+    "/submissions/{submission_id}", response=SubmissionOut, summary="Một báo cáo với số liệu"
+)
+def get_submission(request: HttpRequest, submission_id: int) -> dict[str, object]:
+    return _submission_out(get_submission_for_user(request.user, submission_id))
+
+
+class ValuesIn(Schema):
+    version: int | None = Field(
+        None, description="Phiên bản đã đọc; nếu báo cáo đã đổi từ đó thì bị từ chối (422)"
+    )
+    values: list[CellOut]
+    narrative: dict[str, str] | None = None
+
+
+@router.put(
+    "/submissions/{submission_id}/values",
+    response=SubmissionOut,
+    summary="Ghi số liệu (tiền bằng đồng; null là ô trống)",
+)
+def put_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> dict[str, object]:
+    assert isinstance(request.user, User)
+    submission = get_submission_for_user(request.user, submission_id, Action.ENTER)
+    definition = definition_of(submission.round.form)
+    known = {(c.code, row, cat): c for _t, row, c, cat in definition.cells()}
+    cells: Cells = {}
+    errors = []
+    for cell in payload.values:
+        key = (cell.element, cell.row, cell.category)
+        column = known.get(key)
+        if column is None:
+            errors.append(_("Không có ô %(cell)s trong biểu.") % {"cell": "/".join(key)})
+        elif cell.value is not None and not 0 <= cell.value <= definition.bounds.get(
+            column.type, 10**15
+        ):
+            errors.append(
+                _("Giá trị ngoài khoảng cho phép ở ô %(cell)s.") % {"cell": "/".join(key)}
+            )
+        else:
+            cells[key] = cell.value
+    if errors:
+        raise ValidationError(errors)
+    saved = services.submission_save(
+        actor=request.user,
+        submission=submission,
+        cells=cells,
+        narrative=payload.narrative,
+        expected_version=payload.version,
+        source="api",
+    )
+    return _submission_out(saved)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+@router.post("/submissions/{submission_id}/submit", response=SubmissionOut, summary="Gửi báo cáo")
+def submit(request: HttpRequest, submission_id: int) -> dict[str, object]:
+    assert isinstance(request.user, User)
+    submission = get_submission_for_user(request.user, submission_id, Action.ENTER)
+    return _submission_out(services.submission_submit(actor=request.user, submission=submission))
+
+
+@router.post(
+    "/submissions/{submission_id}/approve", response=SubmissionOut, summary="Duyệt báo cáo"
+)
+def approve(request: HttpRequest, submission_id: int) -> dict[str, object]:
+    assert isinstance(request.user, User)
+    submission = get_submission_for_user(request.user, submission_id)
+    return _submission_out(services.submission_approve(actor=request.user, submission=submission))
+
+
+@router.post(
+    "/submissions/{submission_id}/return",
+    response=SubmissionOut,
+    summary="Trả lại (hoặc mở lại báo cáo đã duyệt) kèm lý do",
+)
+def return_(request: HttpRequest, submission_id: int, payload: ReasonIn) -> dict[str, object]:
+    assert isinstance(request.user, User)
+    submission = get_submission_for_user(request.user, submission_id)
+    return _submission_out(
+        services.submission_return(actor=request.user, submission=submission, reason=payload.reason)
+    )
+
+
+class MySubmission(Schema):
+    id: int
+    round_id: int
+    round_title: str
+    reporter: str
+    status: str
+    deadline: date | None
+
+
+@router.get(
+    "/rounds/{round_id}/submissions", response=list[MySubmission], summary="Báo cáo trong đợt"
+)
+def round_submissions(
+    request: HttpRequest, round_id: int, unit: str | None = None
+) -> list[dict[str, object]]:
+    round_ = get_round_for_user(request.user, round_id)
+    scope = _unit_in_round(request, round_, unit) if unit else None
+    units = [scope] if scope else [m.unit for m in memberships(request.user)]
+    if request.user.is_superuser and scope is None:
+        units = [round_.receiving_unit]
+    subs = selectors.submissions_in(round_, units)
+    return [
+        {
+            "id": s.pk,
+            "round_id": round_.pk,
+            "round_title": round_.title,
+            "reporter": s.reporter_name,
+            "status": s.status,
+            "deadline": s.deadline,
+        }
+        for s in subs
+    ]

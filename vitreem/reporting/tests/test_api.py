@@ -1,0 +1,141 @@
+from datetime import date
+
+import pytest
+
+from vitreem.accounts.services import token_issue
+from vitreem.reporting.models import ReportForm, Submission
+from vitreem.reporting.services import round_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province_round(personas):
+    return round_create(
+        actor=personas.supervisor,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title="Tháng hành động 2026",
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+
+
+def api(client, user):
+    headers = {"Authorization": f"Bearer {token_issue(user=user)}"}
+
+    class Client:
+        def get(self, path):
+            return client.get(path, headers=headers)
+
+        def put(self, path, body):
+            return client.put(path, body, content_type="application/json", headers=headers)
+
+        def post(self, path, body=None):
+            return client.post(path, body or {}, content_type="application/json", headers=headers)
+
+    return Client()
+
+
+def test_rounds_list_the_two_tier_deadline(client, personas, province_round):
+    body = api(client, personas.officer_a).get("/api/v1/rounds?year=2026").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert (item["form_code"], item["receiving_unit_code"], item["period"]) == (
+        "action-month-result",
+        "19",
+        "campaign",
+    )
+    assert item["deadline"] == "2026-07-20"
+
+
+def test_values_submit_approve_and_the_consolidation_agree(client, personas, province_round):
+    a = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    b = Submission.objects.get(round=province_round, unit=personas.unit_b, agency=None)
+    for user, sub, gifts in ((personas.officer_a, a, 40), (personas.officer_b, b, 25)):
+        me = api(client, user)
+        read = me.get(f"/api/v1/submissions/{sub.pk}").json()
+        saved = me.put(
+            f"/api/v1/submissions/{sub.pk}/values",
+            {
+                "version": read["version"],
+                "values": [
+                    {"element": "gifts_children", "value": gifts},
+                    {"element": "gifts_cost", "category": "state", "value": gifts * 100_000},
+                ],
+            },
+        )
+        assert saved.status_code == 200, saved.json()
+        assert me.post(f"/api/v1/submissions/{sub.pk}/submit").json()["status"] == "submitted"
+    province = api(client, personas.supervisor)
+    assert province.post(f"/api/v1/submissions/{a.pk}/approve").json()["status"] == "approved"
+    body = province.get(f"/api/v1/rounds/{province_round.pk}/consolidated?unit=19").json()
+    table2 = next(t for t in body["tables"] if t["code"] == "2")
+    assert table2["total"]["gifts_children"] == 65
+    assert table2["total"]["gifts_cost"] == 6_500_000
+    rows = {r["unit_name"]: r["values"] for r in table2["rows"]}
+    assert rows["Phường Bắc Kạn"]["gifts_children"] == 40
+    assert [c["code"] for c in table2["columns"]][:2] == ["gifts_children", "gifts_cost"]
+    stats = province.get(f"/api/v1/rounds/{province_round.pk}/completeness?unit=19").json()
+    assert (stats["submitted"], stats["approved"], stats["missing"]) == (
+        2,
+        1,
+        stats["expected"] - 2,
+    )
+
+
+def test_a_stale_version_and_an_unknown_cell_are_refused(client, personas, province_round):
+    a = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    me = api(client, personas.officer_a)
+    me.put(
+        f"/api/v1/submissions/{a.pk}/values",
+        {"version": 0, "values": [{"element": "camps", "value": 1}]},
+    )
+    stale = me.put(
+        f"/api/v1/submissions/{a.pk}/values",
+        {"version": 0, "values": [{"element": "camps", "value": 9}]},
+    )
+    assert stale.status_code == 422
+    assert "người khác sửa" in stale.json()["detail"]
+    unknown = me.put(
+        f"/api/v1/submissions/{a.pk}/values", {"values": [{"element": "ghost", "value": 1}]}
+    )
+    assert unknown.status_code == 422
+    negative = me.put(
+        f"/api/v1/submissions/{a.pk}/values", {"values": [{"element": "camps", "value": -3}]}
+    )
+    assert negative.status_code == 422
+    assert me.get(f"/api/v1/submissions/{a.pk}").json()["values"] == [
+        {"element": "camps", "row": "", "category": "", "value": 1}
+    ]
+
+
+def test_a_return_needs_a_reason(client, personas, province_round):
+    a = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    api(client, personas.officer_a).post(f"/api/v1/submissions/{a.pk}/submit")
+    response = api(client, personas.supervisor).post(
+        f"/api/v1/submissions/{a.pk}/return", {"reason": " "}
+    )
+    assert response.status_code == 422
+    assert Submission.objects.get(pk=a.pk).status == "submitted"
+
+
+def test_a_commune_cannot_read_its_siblings_report_or_the_provinces_consolidation(
+    client, personas, province_round
+):
+    a = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    b_user = api(client, personas.officer_b)
+    assert b_user.get(f"/api/v1/submissions/{a.pk}").status_code == 404
+    assert b_user.get(f"/api/v1/rounds/{province_round.pk}/consolidated?unit=19").status_code == 404
+    assert (
+        b_user.get(f"/api/v1/rounds/{province_round.pk}/consolidated?unit=05443").status_code == 200
+    )
+
+
+def test_consolidation_of_a_unit_outside_the_round_is_404(client, personas, province_round):
+    response = api(client, personas.admin).get(
+        f"/api/v1/rounds/{province_round.pk}/consolidated?unit=00001"
+    )
+    assert response.status_code == 404
+    assert "00001" in response.json()["detail"]
