@@ -40,7 +40,7 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy .
 
-check: lint typecheck test
+check: lint typecheck messages-check test
 
 ## Regenerate the committed OpenAPI document after an intended API change
 openapi: install

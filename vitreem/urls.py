@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("vitreem.web.urls")),
     path("units/", include("vitreem.units.urls")),
     path("plans/", include("vitreem.plans.urls")),
+    path("reports/", include("vitreem.reporting.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

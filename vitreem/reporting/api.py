@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -15,7 +15,6 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 from vitreem.units.models import AdministrativeUnit
-from vitreem.units.selectors import unit_by_code
 
 from . import selectors, services
 from .loaders import definition_of
@@ -77,16 +76,7 @@ def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str,
 
 def _unit_in_round(request: HttpRequest, round_: Round, code: str | None) -> AdministrativeUnit:
     """The unit of a consolidation: the receiving unit, or one below it the user may read."""
-    if not code:
-        unit = round_.receiving_unit
-    else:
-        found = unit_by_code(code, round_.period_end)
-        lineage = (
-            {found.pk, found.parent_id, found.district_id, found.province_id} if found else set()
-        )
-        if found is None or round_.receiving_unit_id not in lineage:
-            raise Http404(_("Đơn vị %(code)s không thuộc đợt báo cáo này.") % {"code": code})
-        unit = found
+    unit = selectors.unit_in_round(round_, code) if code else round_.receiving_unit
     require(request.user, Action.READ, unit)
     return unit
 

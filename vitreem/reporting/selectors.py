@@ -7,13 +7,16 @@ from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, readable_units_q
+from vitreem.accounts.access import AnyUser, memberships, readable_units_q
 from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.selectors import unit_by_code
 
 from .definitions import FormDefinition, Table
 from .loaders import definition_of
-from .models import DataValue, Round, Submission, SubmissionStatus
+from .models import DataValue, Round, Submission, SubmissionStatus, ValueChange
 
 FILED = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
@@ -209,3 +212,36 @@ def submissions_in(round_: Round, units: list[AdministrativeUnit]) -> QuerySet[S
         .select_related("unit", "agency")
         .order_by("agency_id", "unit__name_folded")
     )
+
+
+def unit_in_round(round_: Round, code: str) -> AdministrativeUnit:
+    """The unit of that code in the round's tree (the receiving unit or below), or 404."""
+    unit = unit_by_code(code, round_.period_end)
+    lineage = {unit.pk, unit.parent_id, unit.district_id, unit.province_id} if unit else set()
+    if unit is None or round_.receiving_unit_id not in lineage:
+        raise Http404(_("Đơn vị %(code)s không thuộc đợt báo cáo này.") % {"code": code})
+    return unit
+
+
+def my_open_submissions(user: AnyUser) -> QuerySet[Submission]:
+    """Reports of the user's own units still to be filed (draft or returned)."""
+    unit_ids = [m.unit_id for m in memberships(user)]
+    return (
+        Submission.objects.filter(
+            unit_id__in=unit_ids, status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
+        )
+        .select_related("round", "unit", "agency")
+        .order_by(F("deadline").asc(nulls_last=True), "round_id")
+    )
+
+
+def cell_changes(submission: Submission, cell: str) -> QuerySet[ValueChange]:
+    """The history of one cell ("element/row/category"), or of the whole report."""
+    changes = ValueChange.objects.filter(submission=submission).select_related(
+        "element", "changed_by"
+    )
+    if cell:
+        element, _sep, rest = cell.partition("/")
+        row, _sep, category = rest.partition("/")
+        changes = changes.filter(element__code=element, row=row, category=category)
+    return changes.order_by("-changed_at", "-id")

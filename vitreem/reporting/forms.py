@@ -1,0 +1,60 @@
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from vitreem.core.text import nfc
+from vitreem.units.forms import DATE_INPUTS
+from vitreem.units.models import AdministrativeUnit
+
+from .models import PeriodKind, ReportForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def _date_field(label: "StrOrPromise", required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUTS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+    )
+
+
+class RoundForm(forms.Form):
+    form = forms.ModelChoiceField(label=_("Biểu báo cáo"), queryset=ReportForm.objects.all())
+    receiving_unit = forms.ModelChoiceField(
+        label=_("Đơn vị nhận báo cáo"), queryset=AdministrativeUnit.objects.none()
+    )
+    title = forms.CharField(label=_("Tên đợt báo cáo"), max_length=300)
+    period_kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodKind.choices)
+    period_start = _date_field(_("Từ ngày"))
+    period_end = _date_field(_("Đến ngày"))
+    deadline_agency = _date_field(_("Hạn nộp của các cơ quan"), required=False)
+    deadline_commune = _date_field(_("Hạn nộp của cấp xã"), required=False)
+    deadline_district = _date_field(_("Hạn nộp của cấp huyện (trước 01/7/2025)"), required=False)
+
+    def __init__(self, *args: object, units: list[AdministrativeUnit], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["receiving_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units])
+
+    def clean_title(self) -> str:
+        return nfc(self.cleaned_data["title"])
+
+    def deadlines(self) -> dict[str, str] | None:
+        """The deadlines given, or None for the defaults of DOMAIN.md §7."""
+        given = {
+            level: self.cleaned_data[f"deadline_{level}"].isoformat()
+            for level in ("agency", "commune", "district")
+            if self.cleaned_data.get(f"deadline_{level}")
+        }
+        return given or None
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )

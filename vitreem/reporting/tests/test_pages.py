@@ -1,0 +1,152 @@
+from datetime import date
+
+import pytest
+
+from vitreem.reporting.models import ReportForm, Submission
+from vitreem.reporting.services import round_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def province_round(personas):
+    return round_create(
+        actor=personas.supervisor,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title="Tháng hành động 2026",
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+
+
+def report_a(personas, round_):
+    return Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
+
+
+def test_the_officer_enters_in_the_official_layout_and_submits(client, personas, province_round):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_a)
+    page = client.get(f"/reports/submissions/{sub.pk}/").content.decode()
+    assert "2. Hoạt động hỗ trợ trẻ em" in page
+    assert "Tặng quà" in page
+    assert "Ngân sách" in page
+    assert "Vận động" in page
+    response = client.post(
+        f"/reports/submissions/{sub.pk}/",
+        {
+            "version": "0",
+            "action": "submit",
+            "c-gifts_children--": "40",
+            "c-gifts_cost--state": "4.000",
+            "c-gifts_cost--mobilised": "1.000",
+            "n-I.1": "UBND phường ban hành Kế hoạch số 41/KH-UBND.",
+        },
+    )
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == "submitted"
+    assert sub.narrative["I.1"].startswith("UBND phường")
+    values = {v.category: v.value for v in sub.values.filter(element__code="gifts_cost")}
+    assert values == {"state": 4_000_000, "mobilised": 1_000_000}
+
+
+def test_bad_cells_are_named_and_nothing_is_saved(client, personas, province_round):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_a)
+    response = client.post(
+        f"/reports/submissions/{sub.pk}/",
+        {
+            "version": "0",
+            "action": "save",
+            "c-gifts_children--": "40",
+            "c-camps--": "hai",
+        },
+    )
+    page = response.content.decode()
+    assert "Bảng 3, cột “Cắm trại – Số lượng (lần cắm trại)”: “hai” không phải số nguyên" in page
+    assert not sub.values.exists()
+
+
+def test_the_province_returns_then_approves_and_the_tables_add_up(client, personas, province_round):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_a)
+    client.post(
+        f"/reports/submissions/{sub.pk}/",
+        {
+            "version": "0",
+            "action": "submit",
+            "c-forums--": "2",
+            "c-forums_children--": "80",
+        },
+    )
+    client.force_login(personas.supervisor)
+    client.post(
+        f"/reports/submissions/{sub.pk}/decide/", {"action": "return", "reason": "Thiếu bảng 2"}
+    )
+    assert Submission.objects.get(pk=sub.pk).status == "returned"
+    client.force_login(personas.officer_a)
+    assert "Thiếu bảng 2" in client.get("/reports/").content.decode()
+    version = Submission.objects.get(pk=sub.pk).version
+    client.post(
+        f"/reports/submissions/{sub.pk}/",
+        {
+            "version": str(version),
+            "action": "submit",
+            "c-forums--": "2",
+            "c-forums_children--": "80",
+            "c-gifts_children--": "12",
+        },
+    )
+    client.force_login(personas.supervisor)
+    client.post(f"/reports/submissions/{sub.pk}/decide/", {"action": "approve"})
+    assert Submission.objects.get(pk=sub.pk).status == "approved"
+    page = client.get(f"/reports/{province_round.pk}/consolidated/?unit=19").content.decode()
+    assert "Phường Bắc Kạn" in page
+    assert "Tổng cộng" in page
+    round_page = client.get(f"/reports/{province_round.pk}/").content.decode()
+    assert "Đã duyệt" in round_page
+
+
+def test_a_sibling_commune_sees_neither_the_report_nor_the_provinces_table(
+    client, personas, province_round
+):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_b)
+    assert client.get(f"/reports/submissions/{sub.pk}/").status_code == 404
+    assert client.get(f"/reports/{province_round.pk}/consolidated/?unit=19").status_code == 404
+    assert client.get(f"/reports/{province_round.pk}/consolidated/?unit=05443").status_code == 200
+    response = client.post(f"/reports/submissions/{sub.pk}/", {"version": "0", "c-forums--": "9"})
+    assert response.status_code == 404
+    assert not sub.values.exists()
+
+
+def test_a_viewer_reads_but_cannot_write(client, personas, province_round):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.viewer)
+    page = client.get(f"/reports/submissions/{sub.pk}/").content.decode()
+    assert "readonly" in page
+    response = client.post(f"/reports/submissions/{sub.pk}/", {"version": "0", "c-forums--": "9"})
+    assert response.status_code == 403
+    assert not sub.values.exists()
+
+
+def test_opening_a_round_from_the_page(client, personas):
+    client.force_login(personas.supervisor)
+    form = ReportForm.objects.get(code="action-month-result")
+    response = client.post(
+        "/reports/new/",
+        {
+            "form": form.pk,
+            "receiving_unit": personas.province.pk,
+            "title": "Tháng hành động 2026",
+            "period_kind": "campaign",
+            "period_start": "01/06/2026",
+            "period_end": "30/06/2026",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "Phải nộp" in page
+    assert "Phường Bắc Kạn" in page

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("new/", views.round_new, name="round_new"),
+    path("<int:round_id>/", views.round_detail, name="round"),
+    path("<int:round_id>/consolidated/", views.consolidated, name="consolidated"),
+    path("submissions/<int:submission_id>/", views.submission_detail, name="submission"),
+    path("submissions/<int:submission_id>/decide/", views.submission_decide, name="decide"),
+    path("submissions/<int:submission_id>/history/", views.cell_history, name="history"),
+]

@@ -1,0 +1,277 @@
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vitreem.accounts.access import (
+    Action,
+    can,
+    get_round_for_user,
+    get_submission_for_user,
+    memberships,
+    require,
+    units_with_action,
+)
+from vitreem.accounts.models import User
+
+from . import selectors, services
+from .definitions import FormDefinition, Row, Table
+from .forms import ReturnForm, RoundForm
+from .loaders import definition_of
+from .models import Round, SubmissionStatus
+from .validation import Cells, display_number, parse_cells
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    rounds = selectors.rounds_for_user(user)
+    mine = selectors.my_open_submissions(user)
+    return render(
+        request,
+        "reporting/round_list.html",
+        {
+            "rounds": rounds[:200],
+            "mine": mine,
+            "can_create": bool(units_with_action(user, Action.ENTER)),
+        },
+    )
+
+
+@login_required
+def round_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    units = list(units_with_action(user, Action.ENTER))
+    form = RoundForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = services.round_create(
+                actor=user,
+                form=data["form"],
+                receiving_unit=data["receiving_unit"],
+                title=data["title"],
+                period_kind=data["period_kind"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                deadlines=form.deadlines(),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã mở đợt báo cáo."))
+            return redirect("reporting:round", round_.pk)
+    return render(request, "reporting/round_new.html", {"form": form})
+
+
+def _scope(request: HttpRequest, round_: Round) -> Any:
+    """The unit the round page looks at: ?unit=CODE, else the receiving unit if readable,
+    else the user's own unit in the round."""
+    user = _user(request)
+    code = request.GET.get("unit")
+    if code:
+        unit = selectors.unit_in_round(round_, code)
+        require(user, Action.READ, unit)
+        return unit
+    if can(user, Action.READ, round_.receiving_unit):
+        return round_.receiving_unit
+    for m in memberships(user):
+        if selectors.submissions_in(round_, [m.unit]).exists():
+            return m.unit
+    return round_.receiving_unit
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(_user(request), round_id)
+    unit = _scope(request, round_)
+    today = timezone.localdate()
+    submissions = list(selectors.submissions_in(round_, [unit]))
+    return render(
+        request,
+        "reporting/round_detail.html",
+        {
+            "round": round_,
+            "unit": unit,
+            "stats": selectors.completeness(round_, unit, today),
+            "submissions": submissions,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def consolidated(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(_user(request), round_id)
+    unit = _scope(request, round_)
+    tables = selectors.consolidate(round_, unit)
+    return render(
+        request,
+        "reporting/consolidated.html",
+        {"round": round_, "unit": unit, "tables": [_printable(t) for t in tables]},
+    )
+
+
+def _printable(consolidated_table: selectors.ConsolidatedTable) -> dict[str, Any]:
+    table = consolidated_table.table
+    columns = table.columns
+
+    def cells(values: dict[str, int]) -> list[str]:
+        return [display_number(values.get(c.code), c) for c in columns]
+
+    groups = {"agencies": [], "units": [], "rows": []}  # type: dict[str, list[dict[str, Any]]]
+    for row in consolidated_table.rows:
+        groups[row.group].append(
+            {"name": row.unit_name, "code": row.unit_code, "cells": cells(row.values)}
+        )
+    return {
+        "table": table,
+        "groups": groups,
+        "total": cells(consolidated_table.total),
+        "header": _header(table, split=False),
+    }
+
+
+def _header(table: Table, *, split: bool) -> dict[str, Any]:
+    """The official two-level header; with ``split`` a third level for funding sources."""
+    top = []
+    for group, span in table.header_groups():
+        columns = [c for c in table.columns if c.group == group] if group else []
+        width = sum(len(c.categories) for c in columns) if split and group else span
+        top.append({"text": group, "span": width})
+    leaves = []
+    for column in table.columns:
+        leaves.append({"column": column, "span": len(column.categories) if split else 1})
+    return {"top": top, "leaves": leaves, "split": split}
+
+
+def _entry_tables(
+    definition: FormDefinition, cells: Cells, typed: dict[tuple[str, str, str], str]
+) -> list[dict[str, Any]]:
+    tables = []
+    for table in definition.tables:
+        rows = []
+        grid_rows: list[Row | None] = list(table.rows) or [None]
+        for row in grid_rows:
+            row_code = row.code if row else ""
+            inputs = []
+            for column in table.columns:
+                for category, label in column.categories:
+                    key = (column.code, row_code, category)
+                    value = typed.get(key, display_number(cells.get(key), column))
+                    inputs.append(
+                        {
+                            "name": f"c-{column.code}-{row_code}-{category}",
+                            "value": value,
+                            "label": f"{column.group} – {column.label}"
+                            + (f" ({label})" if label else ""),
+                            "money": column.type == "money",
+                        }
+                    )
+            rows.append({"label": row.label if row else "", "inputs": inputs})
+        tables.append({"table": table, "rows": rows, "header": _header(table, split=True)})
+    return tables
+
+
+def _typed(request: HttpRequest, definition: FormDefinition) -> dict[tuple[str, str, str], str]:
+    typed = {}
+    for _table, row, column, category in definition.cells():
+        name = f"c-{column.code}-{row}-{category}"
+        if name in request.POST:
+            typed[(column.code, row, category)] = request.POST[name]
+    return typed
+
+
+@login_required
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for_user(user, submission_id)
+    definition = definition_of(submission.round.form)
+    typed: dict[tuple[str, str, str], str] = {}
+    errors: list[str] = []
+    if request.method == "POST":
+        typed = _typed(request, definition)
+        cells, cell_errors = parse_cells(definition, typed)
+        errors = [e.describe(definition) for e in cell_errors]
+        if not errors:
+            narrative = {
+                item.code: request.POST.get(f"n-{item.code}", "").strip()
+                for top in definition.narrative
+                for item in top.flat()
+                if f"n-{item.code}" in request.POST
+            }
+            try:
+                version = request.POST.get("version")
+                submission = services.submission_save(
+                    actor=user,
+                    submission=submission,
+                    cells=cells,
+                    narrative=narrative,
+                    expected_version=int(version) if version and version.isdigit() else None,
+                )
+                if request.POST.get("action") == "submit":
+                    services.submission_submit(actor=user, submission=submission)
+                    messages.success(request, _("Đã gửi báo cáo."))
+                else:
+                    messages.success(request, _("Đã lưu."))
+                return redirect("reporting:submission", submission.pk)
+            except ValidationError as error:
+                errors = list(error.messages)
+    editable = submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) and can(
+        user, Action.ENTER, submission.unit
+    )
+    approver = services.approver_unit(submission)
+    return render(
+        request,
+        "reporting/submission.html",
+        {
+            "submission": submission,
+            "definition": definition,
+            "tables": _entry_tables(definition, services.submission_cells(submission), typed),
+            "narrative": [item for top in definition.narrative for item in top.flat()],
+            "errors": errors,
+            "editable": editable,
+            "can_decide": can(user, Action.APPROVE, approver)
+            and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submission_decide(request: HttpRequest, submission_id: int) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for_user(user, submission_id)
+    try:
+        if request.POST.get("action") == "approve":
+            services.submission_approve(actor=user, submission=submission)
+            messages.success(request, _("Đã duyệt báo cáo."))
+        else:
+            form = ReturnForm(request.POST)
+            reason = form.data.get("reason", "")
+            services.submission_return(actor=user, submission=submission, reason=str(reason))
+            messages.success(request, _("Đã trả lại báo cáo."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("reporting:submission", submission.pk)
+
+
+@login_required
+def cell_history(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(_user(request), submission_id)
+    changes = selectors.cell_changes(submission, request.GET.get("cell", ""))
+    return render(request, "reporting/history.html", {"submission": submission, "changes": changes})
