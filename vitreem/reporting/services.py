@@ -136,7 +136,8 @@ def approver_unit(submission: Submission) -> AdministrativeUnit:
 
 def _locked(submission: Submission) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        # Lock the report's row only (its unit's parent is an outer join PostgreSQL won't lock).
+        Submission.objects.select_for_update(of=("self",))
         .select_related("round__form", "unit__parent")
         .get(pk=submission.pk)
     )
