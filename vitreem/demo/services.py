@@ -8,6 +8,7 @@ from vitreem.accounts.models import Membership, User
 from vitreem.plans.loaders import load_plan_files
 from vitreem.plans.models import Plan, Task
 from vitreem.plans.services import plan_derive, plan_issue, task_assign
+from vitreem.reporting.loaders import load_forms
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
@@ -21,6 +22,7 @@ from .personas import (
     PERSONAS,
     PRE_REFORM_DAY,
 )
+from .reports import demo_rounds
 
 
 def _unit(code: str, as_of: object) -> AdministrativeUnit:
@@ -58,7 +60,10 @@ def demo_load() -> dict[str, int]:
             agencies += len(agencies_create_standard(actor=None, unit=target))
     plans = load_plan_files()  # after the agencies, so that assignees find theirs
     derived = _derive_commune_plans(admin)
+    load_forms()
+    rounds = demo_rounds(admin)
     return {
+        "rounds": rounds,
         "personas": len(PERSONAS) + 1,
         "agencies_created": agencies,
         "plans": len(plans) + derived,

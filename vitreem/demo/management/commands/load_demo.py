@@ -12,5 +12,5 @@ class Command(BaseCommand):
         result = demo_load()
         self.stdout.write(
             f"demo: {result['personas']} accounts, {result['agencies_created']} agencies created,"
-            f" {result['plans']} plans loaded"
+            f" {result['plans']} plans loaded, {result['rounds']} reporting rounds opened"
         )

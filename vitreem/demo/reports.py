@@ -1,0 +1,137 @@
+"""Demo reporting rounds: Bắc Kạn city 2021 (pre-reform) and Thái Nguyên 2026 (two-tier).
+
+Values are made up but plausible, drawn from a seeded generator so every load gives the same
+figures; a few reports are late, one is returned with a reason, one is missing.
+"""
+
+import random
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from vitreem.accounts.models import User
+from vitreem.reporting.models import ReportForm, Round, Submission
+from vitreem.reporting.services import (
+    round_create,
+    submission_approve,
+    submission_return,
+    submission_save,
+    submission_submit,
+)
+from vitreem.reporting.validation import Cells
+from vitreem.units.selectors import unit_by_code
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Typical sizes of one reporting unit's Action Month figures: (low, high) per column.
+RANGES = {
+    "works_new": (0, 1),
+    "works_upgraded": (0, 2),
+    "budget_state": (2_000_000, 30_000_000),
+    "budget_mobilised": (1_000_000, 50_000_000),
+    "gifts_children": (10, 120),
+    "scholarships_children": (0, 15),
+    "medical_children": (0, 40),
+    "participation_activities": (1, 6),
+    "participation_children": (30, 300),
+    "forums": (0, 1),
+    "forums_children": (20, 60),
+    "camps": (0, 2),
+    "camps_children": (30, 150),
+    "recreation_activities": (1, 8),
+    "recreation_children": (50, 400),
+}
+COST_PER_CHILD = {"gifts_cost": 150_000, "scholarships_cost": 1_000_000, "medical_cost": 500_000}
+COUNT_OF = {
+    "gifts_cost": "gifts_children",
+    "scholarships_cost": "scholarships_children",
+    "medical_cost": "medical_children",
+}
+
+
+def demo_values(rng: random.Random) -> Cells:
+    cells: Cells = {}
+    for code, (low, high) in RANGES.items():
+        value = rng.randint(low, high)
+        cells[(code, "", "")] = value - value % 1000 if code.startswith("budget") else value
+    for cost, count in COUNT_OF.items():
+        children = cells[(count, "", "")] or 0
+        total = children * COST_PER_CHILD[cost]
+        state = total * rng.randint(30, 70) // 100
+        cells[(cost, "", "state")] = state - state % 1000
+        cells[(cost, "", "mobilised")] = (total - state) - (total - state) % 1000
+    if not cells[("forums", "", "")]:
+        cells[("forums_children", "", "")] = 0
+    if not cells[("camps", "", "")]:
+        cells[("camps_children", "", "")] = 0
+    return cells
+
+
+def _file(admin: User, submission: Submission, when: datetime, rng: random.Random) -> None:
+    submission_save(actor=admin, submission=submission, cells=demo_values(rng), source="demo")
+    submission_submit(actor=admin, submission=submission)
+    Submission.objects.filter(pk=submission.pk).update(submitted_at=when)
+
+
+def _round(
+    admin: User, code: str, as_of: date, title: str, deadlines: dict[str, str]
+) -> Round | None:
+    if Round.objects.filter(title=title).exists():
+        return None
+    unit = unit_by_code(code, as_of)
+    assert unit is not None
+    return round_create(
+        actor=admin,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=unit,
+        title=title,
+        period_kind="campaign",
+        period_start=date(as_of.year, 6, 1),
+        period_end=date(as_of.year, 6, 30),
+        deadlines=deadlines,
+    )
+
+
+def demo_rounds(admin: User) -> int:
+    made = 0
+    rng = random.Random(2021)  # noqa: S311  (made-up demo figures, the same at every load)
+    city = _round(
+        admin,
+        "058",
+        date(2021, 6, 1),
+        "Kết quả Tháng hành động vì trẻ em năm 2021 — thành phố Bắc Kạn",
+        {"agency": "2021-07-03", "commune": "2021-07-03"},
+    )
+    if city is not None:
+        made += 1
+        subs = list(
+            city.submissions.select_related("unit", "agency").order_by("agency_id", "unit__code")
+        )
+        for index, sub in enumerate(subs):
+            if sub.unit.code == "01852":  # Xã Nông Thượng has not reported
+                continue
+            late = index % 7 == 3
+            day = date(2021, 7, 5) if late else date(2021, 7, 1 + index % 3)
+            _file(admin, sub, datetime.combine(day, time(9 + index % 6, 15), VN), rng)
+            if sub.unit.code == "01846":  # Phường Huyền Tụng: returned for a correction
+                submission_return(
+                    actor=admin,
+                    submission=sub,
+                    reason="Bảng 2 thiếu kinh phí khám, chữa bệnh theo nguồn.",
+                )
+            elif index % 2 == 0:
+                submission_approve(actor=admin, submission=sub)
+    tn = _round(
+        admin,
+        "19",
+        date(2026, 6, 1),
+        "Kết quả Tháng hành động vì trẻ em năm 2026 — tỉnh Thái Nguyên",
+        {"agency": "2026-07-15", "commune": "2026-07-20"},
+    )
+    if tn is not None:
+        made += 1
+        subs = list(tn.submissions.select_related("unit").order_by("agency_id", "unit__code"))
+        for index, sub in enumerate(subs[: len(subs) * 2 // 3]):
+            late = index % 9 == 4
+            day = date(2026, 7, 22) if late else date(2026, 7, 10 + index % 8)
+            _file(admin, sub, datetime.combine(day, time(8 + index % 8, 30), VN), rng)
+    return made
