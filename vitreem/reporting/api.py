@@ -323,3 +323,40 @@ def round_submissions(
         }
         for s in subs
     ]
+
+
+class DataValueOut(Schema):
+    dataElement: str  # noqa: N815  (DHIS2's field names)
+    period: str
+    orgUnit: str  # noqa: N815
+    categoryOptionCombo: str  # noqa: N815
+    value: str
+    followup: str
+    comment: str
+
+
+class DataValueSetOut(Schema):
+    dataSet: str  # noqa: N815
+    period: str
+    orgUnit: str  # noqa: N815
+    completeDate: date | None  # noqa: N815
+    dataValues: list[DataValueOut]  # noqa: N815
+
+
+@router.get(
+    "/rounds/{round_id}/datavaluesets",
+    response=DataValueSetOut,
+    summary="Số liệu đã nộp của đợt theo định dạng dataValueSets của DHIS2",
+)
+def datavaluesets(
+    request: HttpRequest, round_id: int, unit: str | None = None
+) -> dict[str, object]:
+    round_ = get_round_for_user(request.user, round_id)
+    target = _unit_in_round(request, round_, unit)
+    return {
+        "dataSet": f"{round_.form.code}-{round_.form.year}",
+        "period": selectors.dhis2_period(round_),
+        "orgUnit": target.code,
+        "completeDate": None,
+        "dataValues": selectors.data_value_set(round_, target),
+    }

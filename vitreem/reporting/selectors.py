@@ -245,3 +245,53 @@ def cell_changes(submission: Submission, cell: str) -> QuerySet[ValueChange]:
         row, _sep, category = rest.partition("/")
         changes = changes.filter(element__code=element, row=row, category=category)
     return changes.order_by("-changed_at", "-id")
+
+
+def dhis2_period(round_: Round) -> str:
+    """The round's period in DHIS2 notation: 202106 (a month), 2021Q2, 2021S1, 2021."""
+    start, end = round_.period_start, round_.period_end
+    if round_.period_kind in ("campaign", "month") and (start.year, start.month) == (
+        end.year,
+        end.month,
+    ):
+        return f"{start.year}{start.month:02d}"
+    if round_.period_kind == "quarter":
+        return f"{start.year}Q{(start.month - 1) // 3 + 1}"
+    if round_.period_kind == "half_year":
+        return f"{start.year}S{1 if start.month <= 6 else 2}"
+    return str(end.year)
+
+
+def data_value_set(round_: Round, unit: AdministrativeUnit) -> list[dict[str, str]]:
+    """The filed values of the unit's subtree as DHIS2 dataValues (money in đồng).
+
+    orgUnit is the administrative unit's official code, or "<unit code>-A<agency id>" for an
+    agency; categoryOptionCombo is the funding source of a disaggregated cost, or "default".
+    """
+    period = dhis2_period(round_)
+    values = (
+        DataValue.objects.filter(submission__round=round_, submission__status__in=FILED)
+        .filter(**{f"submission__unit__{unit.subtree_field}": unit.pk})
+        .values_list(
+            "element__code",
+            "row",
+            "category",
+            "value",
+            "submission__unit__code",
+            "submission__agency_id",
+            "submission__status",
+        )
+        .order_by("submission__unit__code", "submission__agency_id", "element__order", "row")
+    )
+    return [
+        {
+            "dataElement": f"{code}.{row}" if row else code,
+            "period": period,
+            "orgUnit": f"{unit_code}-A{agency_id}" if agency_id else unit_code,
+            "categoryOptionCombo": category or "default",
+            "value": str(value),
+            "followup": "false",
+            "comment": status,
+        }
+        for code, row, category, value, unit_code, agency_id, status in values
+    ]

@@ -133,6 +133,37 @@ ENDPOINTS = [
         True,
         {"reason": "Thiếu số liệu bảng 2"},
     ),
+    Endpoint("page report of A", "GET", "/reports/submissions/{draft_report}/", "read", False),
+    Endpoint(
+        "page enter report of A",
+        "POST",
+        "/reports/submissions/{draft_report}/",
+        "enter",
+        False,
+        {"version": "0", "action": "save", "c-forums--": "2"},
+    ),
+    Endpoint(
+        "page consolidation of A",
+        "GET",
+        "/reports/{draft_round}/consolidated/?unit=01843",
+        "read",
+        False,
+    ),
+    Endpoint(
+        "page approve report of A",
+        "POST",
+        "/reports/submissions/{filed_report}/decide/",
+        "decide",
+        False,
+        {"action": "approve"},
+    ),
+    Endpoint(
+        "page cell history of A",
+        "GET",
+        "/reports/submissions/{draft_report}/history/",
+        "read",
+        False,
+    ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False

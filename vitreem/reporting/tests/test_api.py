@@ -139,3 +139,41 @@ def test_consolidation_of_a_unit_outside_the_round_is_404(client, personas, prov
     )
     assert response.status_code == 404
     assert "00001" in response.json()["detail"]
+
+
+def test_filed_values_leave_as_a_dhis2_data_value_set(client, personas, province_round):
+    a = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    me = api(client, personas.officer_a)
+    me.put(
+        f"/api/v1/submissions/{a.pk}/values",
+        {
+            "values": [
+                {"element": "gifts_children", "value": 40},
+                {"element": "gifts_cost", "category": "state", "value": 4_000_000},
+            ]
+        },
+    )
+    draft = (
+        api(client, personas.supervisor)
+        .get(f"/api/v1/rounds/{province_round.pk}/datavaluesets")
+        .json()
+    )
+    assert draft["dataValues"] == []  # a draft is not data yet
+    me.post(f"/api/v1/submissions/{a.pk}/submit")
+    body = (
+        api(client, personas.supervisor)
+        .get(f"/api/v1/rounds/{province_round.pk}/datavaluesets")
+        .json()
+    )
+    assert (body["dataSet"], body["period"], body["orgUnit"]) == (
+        "action-month-result-2021",
+        "202606",
+        "19",
+    )
+    assert {
+        (v["dataElement"], v["orgUnit"], v["categoryOptionCombo"], v["value"])
+        for v in body["dataValues"]
+    } == {
+        ("gifts_children", "01843", "default", "40"),
+        ("gifts_cost", "01843", "state", "4000000"),
+    }
