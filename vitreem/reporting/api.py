@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -16,12 +16,13 @@ from vitreem.accounts.access import (
 from vitreem.accounts.models import User
 from vitreem.units.models import AdministrativeUnit
 
-from . import selectors, services
+from . import selectors, services, workbooks
 from .loaders import definition_of
 from .models import Round, Submission
 from .validation import Cells
 
 router = Router(tags=["Báo cáo"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class RoundItem(Schema):
@@ -149,6 +150,21 @@ class CompletenessOut(Schema):
     late: int
     missing: int
     approved: int
+
+
+@router.get(
+    "/rounds/{round_id}/consolidated.xlsx",
+    response={200: None},
+    summary="Bảng tổng hợp dạng Excel theo đúng mẫu biểu",
+)
+def consolidated_xlsx(request: HttpRequest, round_id: int, unit: str | None = None) -> HttpResponse:
+    round_ = get_round_for_user(request.user, round_id)
+    target = _unit_in_round(request, round_, unit)
+    response = HttpResponse(workbooks.consolidated_workbook(round_, target), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="tong-hop-{round_.pk}-{target.code}.xlsx"'
+    )
+    return response
 
 
 @router.get(

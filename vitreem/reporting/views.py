@@ -20,7 +20,7 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 
-from . import selectors, services
+from . import selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
 from .forms import ReturnForm, RoundForm
 from .loaders import definition_of
@@ -275,3 +275,48 @@ def cell_history(request: HttpRequest, submission_id: int) -> HttpResponse:
     submission = get_submission_for_user(_user(request), submission_id)
     changes = selectors.cell_changes(submission, request.GET.get("cell", ""))
     return render(request, "reporting/history.html", {"submission": submission, "changes": changes})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def consolidated_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_round_for_user(_user(request), round_id)
+    unit = _scope(request, round_)
+    return _xlsx(workbooks.consolidated_workbook(round_, unit), f"tong-hop-{round_.pk}-{unit.code}")
+
+
+@login_required
+def submission_xlsx(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(_user(request), submission_id)
+    return _xlsx(workbooks.submission_workbook(submission), f"bieu-mau-{submission.pk}")
+
+
+@login_required
+@require_POST
+def submission_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
+    user = _user(request)
+    submission = get_submission_for_user(user, submission_id, Action.ENTER)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Hãy chọn tệp Excel đã điền."))
+        return redirect("reporting:submission", submission.pk)
+    try:
+        before = submission.version
+        saved = workbooks.submission_import(actor=user, submission=submission, data=upload.read())
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if saved.version == before:
+            messages.success(request, _("Tệp không có gì khác với số liệu đã lưu."))
+        else:
+            messages.success(request, _("Đã nhập số liệu từ tệp Excel."))
+    return redirect("reporting:submission", submission.pk)

@@ -150,3 +150,30 @@ def test_opening_a_round_from_the_page(client, personas):
     page = client.get(response["Location"]).content.decode()
     assert "Phải nộp" in page
     assert "Phường Bắc Kạn" in page
+
+
+def test_uploading_a_form_is_for_the_units_officers_only(client, personas, province_round):
+    import io
+
+    from openpyxl import load_workbook
+
+    from vitreem.reporting.workbooks import submission_workbook
+
+    sub = report_a(personas, province_round)
+    book = load_workbook(io.BytesIO(submission_workbook(sub)))
+    book["Bảng 3"]["D7"] = 2
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    def upload(user):
+        client.force_login(user)
+        buffer.seek(0)
+        buffer.name = "bao-cao.xlsx"
+        return client.post(f"/reports/submissions/{sub.pk}/upload/", {"file": buffer})
+
+    assert upload(personas.officer_b).status_code == 404
+    assert upload(personas.viewer).status_code == 403
+    assert not sub.values.exists()
+    response = upload(personas.officer_a)
+    assert response.status_code == 302
+    assert sub.values.get().value == 2

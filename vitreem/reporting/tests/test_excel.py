@@ -1,0 +1,189 @@
+"""The Excel round trip: the official layout out, a filled form back in, hostile files refused."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook, load_workbook
+
+from vitreem.reporting.models import ReportForm, Submission, ValueChange
+from vitreem.reporting.services import round_create, submission_save, submission_submit
+from vitreem.reporting.workbooks import (
+    consolidated_workbook,
+    submission_import,
+    submission_workbook,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(personas):
+    round_ = round_create(
+        actor=personas.supervisor,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title="Tháng hành động 2026",
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    return Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
+
+
+def fill(data: bytes, values: dict[tuple[str, str], int | float | str]) -> bytes:
+    """Type values into the downloaded form as an official would: sheet, cell → value."""
+    book = load_workbook(io.BytesIO(data))
+    for (sheet, cell), value in values.items():
+        book[sheet][cell] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_downloaded_form_filled_in_gives_the_same_values_back(personas, report):
+    blank = submission_workbook(report)
+    sheet = load_workbook(io.BytesIO(blank))["Bảng 2"]
+    assert sheet["B5"].value == "Tặng quà"
+    assert sheet["B6"].value == "Số lượng trẻ em"
+    assert sheet["C6"].value == "Kinh phí (ĐVT: 1.000đ)"
+    assert (sheet["C7"].value, sheet["D7"].value) == ("Ngân sách", "Vận động")
+    assert sheet["A8"].value == "Phường Bắc Kạn"
+    filled = fill(
+        blank,
+        {
+            ("Bảng 2", "B8"): 40,
+            ("Bảng 2", "C8"): 4000,
+            ("Bảng 2", "D8"): 1500,
+            ("Bảng 3", "D7"): 2,
+            ("Bảng 3", "E7"): 90,
+        },
+    )
+    submission_import(actor=personas.officer_a, submission=report, data=filled)
+    values = {
+        (v.element.code, v.category): v.value for v in report.values.select_related("element")
+    }
+    assert values == {
+        ("gifts_children", ""): 40,
+        ("gifts_cost", "state"): 4_000_000,
+        ("gifts_cost", "mobilised"): 1_500_000,
+        ("forums", ""): 2,
+        ("forums_children", ""): 90,
+    }
+    again = submission_workbook(Submission.objects.get(pk=report.pk))
+    assert load_workbook(io.BytesIO(again))["Bảng 2"]["C8"].value == 4000
+
+
+def test_the_same_file_twice_changes_nothing(personas, report):
+    filled = fill(submission_workbook(report), {("Bảng 1", "B7"): 1})
+    submission_import(actor=personas.officer_a, submission=report, data=filled)
+    version, changes = Submission.objects.get(pk=report.pk).version, ValueChange.objects.count()
+    submission_import(
+        actor=personas.officer_a, submission=Submission.objects.get(pk=report.pk), data=filled
+    )
+    assert (Submission.objects.get(pk=report.pk).version, ValueChange.objects.count()) == (
+        version,
+        changes,
+    )
+
+
+def refused(personas, report, data: bytes) -> str:
+    submission_save(actor=personas.officer_a, submission=report, cells={("camps", "", ""): 3})
+    before = list(report.values.values_list("element__code", "value"))
+    with pytest.raises(ValidationError) as error:
+        submission_import(
+            actor=personas.officer_a, submission=Submission.objects.get(pk=report.pk), data=data
+        )
+    assert list(report.values.values_list("element__code", "value")) == before
+    return " ".join(error.value.messages)
+
+
+def test_a_bad_cell_is_named_and_the_whole_file_is_refused(personas, report):
+    data = fill(submission_workbook(report), {("Bảng 1", "B7"): 2, ("Bảng 2", "B8"): "bốn mươi"})
+    message = refused(personas, report, data)
+    assert (
+        "Trang “Bảng 2”, ô B8 (Số lượng trẻ em): “bốn mươi” không phải số nguyên không âm."
+        in message
+    )
+
+
+def test_a_formula_where_a_value_belongs_is_refused(personas, report):
+    data = fill(submission_workbook(report), {("Bảng 2", "B8"): "=10+30"})
+    assert "Trang “Bảng 2”, ô B8: có công thức; hãy nhập số." in refused(personas, report, data)
+
+
+def test_a_negative_or_fractional_number_is_refused(personas, report):
+    data = fill(submission_workbook(report), {("Bảng 3", "B7"): -1, ("Bảng 3", "C7"): 2.5})
+    message = refused(personas, report, data)
+    assert "ô B7" in message
+    assert "không được là số âm" in message
+    assert "ô C7" in message
+    assert "không phải số nguyên" in message
+
+
+def test_something_that_is_not_a_workbook_is_refused(personas, report):
+    assert "không phải bảng tính Excel" in refused(personas, report, b"%PDF-1.4 not a workbook")
+
+
+def test_a_workbook_of_another_layout_is_refused(personas, report):
+    book = Workbook()
+    book.active["A1"] = "Một bảng tính bất kỳ"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "không phải biểu mẫu tải từ hệ thống" in refused(personas, report, buffer.getvalue())
+
+
+def test_another_reports_form_is_refused(personas, report):
+    other = Submission.objects.filter(round=report.round).exclude(pk=report.pk).first()
+    data = fill(submission_workbook(other), {("Bảng 1", "B7"): 1})
+    assert "biểu mẫu của báo cáo khác" in refused(personas, report, data)
+
+
+def test_an_edited_header_is_refused(personas, report):
+    data = fill(submission_workbook(report), {("Bảng 2", "B6"): "Số quà"})
+    assert "tiêu đề “Số quà” không đúng mẫu" in refused(personas, report, data)
+
+
+def test_an_oversized_file_is_refused(personas, report):
+    assert "Tệp quá lớn" in refused(personas, report, b"PK" + b"0" * (6 * 1024 * 1024))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened(personas, report):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "0" * (60 * 1024 * 1024))
+    assert "nén bất thường" in refused(personas, report, buffer.getvalue())
+
+
+def test_the_consolidated_workbook_has_the_official_layout_and_totals(personas, report):
+    submission_save(
+        actor=personas.officer_a,
+        submission=report,
+        cells={
+            ("gifts_children", "", ""): 40,
+            ("gifts_cost", "", "state"): 4_000_000,
+            ("gifts_cost", "", "mobilised"): 1_000_000,
+        },
+    )
+    submission_submit(actor=personas.officer_a, submission=report)
+    book = load_workbook(io.BytesIO(consolidated_workbook(report.round, personas.province)))
+    sheet = book["Bảng 2"]
+    assert sheet["A1"].value == "TỔNG HỢP SỐ LIỆU BÁO CÁO KẾT QUẢ THÁNG HÀNH ĐỘNG VÌ TRẺ EM"
+    assert sheet["G4"].value == "ĐVT: 1.000đ"
+    assert "B5:C5" in {str(r) for r in sheet.merged_cells.ranges}
+    labels = [sheet.cell(row=r, column=1).value for r in range(7, sheet.max_row + 1)]
+    assert labels[0] == "Phòng/ban/ngành/đơn vị..."
+    assert "Xã, phường" in labels
+    ward = labels.index("Phường Bắc Kạn") + 7
+    total = labels.index("Tổng cộng") + 7
+    assert (sheet.cell(row=ward, column=2).value, sheet.cell(row=ward, column=3).value) == (
+        40,
+        5000,
+    )
+    assert (sheet.cell(row=total, column=2).value, sheet.cell(row=total, column=3).value) == (
+        40,
+        5000,
+    )
