@@ -91,6 +91,30 @@ def consolidate(round_: Round, unit: AdministrativeUnit) -> list[ConsolidatedTab
     return [_table(definition, table, cells, agencies, children) for table in definition.tables]
 
 
+def consolidate_national(
+    form: Any, period_start: date, period_end: date
+) -> list[ConsolidatedTable]:
+    """The provincial rounds of one form and period summed by province: the national tables."""
+    definition = definition_of(form)
+    rounds = Round.objects.filter(
+        form=form, period_start=period_start, period_end=period_end, receiving_unit__level=1
+    )
+    values = (
+        DataValue.objects.filter(submission__round__in=rounds, submission__status__in=FILED)
+        .values("submission__unit__province_id", "element__code", "row", "category")
+        .annotate(total=Sum("value"))
+    )
+    cells: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
+    for v in values:
+        key = f"u{v['submission__unit__province_id']}"
+        cells[(key, v["row"], v["element__code"])][v["category"]] = v["total"]
+    provinces = {
+        f"u{u.pk}": u
+        for u in AdministrativeUnit.objects.filter(pk__in=rounds.values("receiving_unit_id"))
+    }
+    return [_table(definition, table, cells, {}, provinces) for table in definition.tables]
+
+
 def _reporting_children(round_: Round, unit: AdministrativeUnit) -> QuerySet[Any]:
     subs = round_submissions(round_, unit).exclude(unit=unit)
     field_name = "unit__district_id" if unit.level == 1 else "unit_id"

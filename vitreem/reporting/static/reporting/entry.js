@@ -26,6 +26,21 @@
     var target = rows[r].children[p.col] && rows[r].children[p.col].querySelector("input.cell");
     if (target) { target.focus(); target.select(); }
   }
+  // Submitting waits for the saves under way, so the page posts the latest version.
+  form.addEventListener("submit", function (e) {
+    if (form.dataset.flushed) { return; }
+    e.preventDefault();
+    var button = e.submitter;
+    queue.then(function () {
+      form.dataset.flushed = "1";
+      if (button && button.name) {
+        var hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = button.name; hidden.value = button.value;
+        form.appendChild(hidden);
+      }
+      form.submit();
+    });
+  });
   cells.forEach(function (input) {
     input.dataset.saved = input.value;
     input.addEventListener("keydown", function (e) {
@@ -45,17 +60,22 @@
     var money = input.dataset.money === "1";  // money is typed in thousands of đồng
     return parseInt(raw, 10) * (money ? 1000 : 1);
   }
+  // One save at a time, each with the version the previous one returned: no lost update.
+  var queue = Promise.resolve();
   function save(input) {
+    queue = queue.then(function () { return send(input); });
+  }
+  function send(input) {
     var parts = input.name.split("-");  // c-element-row-category
     var value = parse(input);
     if (value === undefined) {
       input.classList.add("invalid");
       status.textContent = "Ô “" + input.getAttribute("aria-label") + "”: cần một số nguyên không âm.";
-      return;
+      return Promise.resolve();
     }
     input.classList.remove("invalid");
     status.textContent = "Đang lưu…";
-    fetch("/api/v1/submissions/" + id + "/values", {
+    return fetch("/api/v1/submissions/" + id + "/values", {
       method: "PUT",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
