@@ -93,7 +93,8 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     assert total_cells[1:4] == ["42", "4.000", "5"]
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải Excel theo mẫu").click()
-    sheet = load_workbook(download.value.path())["Bảng 2"]
+    with open(download.value.path(), "rb") as fh:  # the saved download has no file extension
+        sheet = load_workbook(fh)["Bảng 2"]
     total_row = next(
         r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "Tổng cộng"
     )
