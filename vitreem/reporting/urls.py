@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:round_id>/consolidated/", views.consolidated, name="consolidated"),
     path("<int:round_id>/consolidated.xlsx", views.consolidated_xlsx, name="consolidated_xlsx"),
     path("submissions/<int:submission_id>/form.xlsx", views.submission_xlsx, name="form_xlsx"),
+    path("submissions/<int:submission_id>/report.docx", views.submission_docx, name="report_docx"),
     path("submissions/<int:submission_id>/upload/", views.submission_upload, name="upload"),
     path("submissions/<int:submission_id>/", views.submission_detail, name="submission"),
     path("submissions/<int:submission_id>/decide/", views.submission_decide, name="decide"),

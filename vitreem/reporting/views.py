@@ -20,7 +20,7 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 
-from . import selectors, services, workbooks
+from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
 from .forms import ReturnForm, RoundForm
 from .loaders import definition_of
@@ -320,3 +320,14 @@ def submission_upload(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã nhập số liệu từ tệp Excel."))
     return redirect("reporting:submission", submission.pk)
+
+
+@login_required
+def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = get_submission_for_user(_user(request), submission_id)
+    response = HttpResponse(
+        documents.submission_docx(submission),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{submission.pk}.docx"'
+    return response

@@ -187,3 +187,25 @@ def test_the_consolidated_workbook_has_the_official_layout_and_totals(personas, 
         40,
         5000,
     )
+
+
+def test_the_report_prints_as_a_decree_30_word_document(personas, report):
+    from docx import Document
+
+    from vitreem.reporting.documents import submission_docx
+
+    submission_save(
+        actor=personas.officer_a,
+        submission=report,
+        cells={("gifts_children", "", ""): 40, ("gifts_cost", "", "state"): 4_000_000},
+        narrative={"I.1": "UBND phường ban hành Kế hoạch số 41/KH-UBND ngày 15/5/2026."},
+    )
+    document = Document(io.BytesIO(submission_docx(Submission.objects.get(pk=report.pk))))
+    texts = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert "I. TỔ CHỨC THỰC HIỆN" in texts
+    assert "1. Công tác chỉ đạo, ban hành Kế hoạch triển khai" in texts
+    assert "UBND phường ban hành Kế hoạch số 41/KH-UBND ngày 15/5/2026." in texts
+    assert "2. Hoạt động hỗ trợ trẻ em" in texts
+    table2 = document.tables[2]
+    assert [c.text for c in table2.rows[2].cells][:3] == ["Phường Bắc Kạn", "40", "4.000"]
