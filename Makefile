@@ -23,6 +23,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_units
 	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
 serve: install
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)

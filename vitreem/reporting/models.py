@@ -205,3 +205,34 @@ class ValueChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.element_id}: {self.old_value} → {self.new_value}"
+
+
+class ConsolidatedValue(models.Model):
+    """The filed values of a round summed per consolidating unit and row of its table.
+
+    ``node`` is the unit whose consolidated table this is; ``child`` the table's row: "a<id>"
+    for one of the node's agencies, "u<id>" for a unit directly below it. Kept up to date in the
+    transaction that files or withdraws a report (submit, return, reopen), so every
+    consolidation is live; ADR 0004.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="consolidated")
+    node = models.ForeignKey("units.AdministrativeUnit", on_delete=models.CASCADE, related_name="+")
+    child = models.CharField(max_length=24)
+    element = models.ForeignKey(DataElement, on_delete=models.CASCADE, related_name="+")
+    row = models.CharField(max_length=20, blank=True, default="")
+    category = models.CharField(max_length=20, blank=True, default="")
+    value = models.BigIntegerField(default=0)
+    # How many filed values make up this total: 0 is a blank cell, not a reported zero.
+    reports = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "node", "child", "element", "row", "category"],
+                name="consolidated_value_cell_uniq",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}/{self.node_id}/{self.child}/{self.element_id}={self.value}"

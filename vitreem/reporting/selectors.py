@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -16,7 +16,14 @@ from vitreem.units.selectors import unit_by_code
 
 from .definitions import FormDefinition, Table
 from .loaders import definition_of
-from .models import DataValue, Round, Submission, SubmissionStatus, ValueChange
+from .models import (
+    ConsolidatedValue,
+    DataValue,
+    Round,
+    Submission,
+    SubmissionStatus,
+    ValueChange,
+)
 
 FILED = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
@@ -25,18 +32,6 @@ def round_submissions(round_: Round, unit: AdministrativeUnit) -> QuerySet[Submi
     """The round's submissions in the unit's subtree."""
     return Submission.objects.filter(round=round_).filter(
         **{f"unit__{unit.subtree_field}": unit.pk}
-    )
-
-
-def _child_key(unit: AdministrativeUnit) -> Case:
-    """For a value, the row of the unit's consolidation it falls in: the unit directly below."""
-    below: Coalesce | F = (
-        Coalesce("submission__unit__district_id", "submission__unit_id")
-        if unit.level == 1
-        else F("submission__unit_id")
-    )
-    return Case(
-        When(submission__unit_id=unit.pk, then=None), default=below, output_field=IntegerField()
     )
 
 
@@ -64,18 +59,12 @@ def consolidate(round_: Round, unit: AdministrativeUnit) -> list[ConsolidatedTab
     (submitted or approved) count; every saved value shows at once, there is no stored copy.
     """
     definition = definition_of(round_.form)
-    values = (
-        DataValue.objects.filter(submission__round=round_, submission__status__in=FILED)
-        .filter(**{f"submission__unit__{unit.subtree_field}": unit.pk})
-        .annotate(child=_child_key(unit))
-        .values("child", "submission__agency_id", "element__code", "row", "category")
-        .annotate(total=Sum("value"))
-    )
     cells: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     # (row key, table row, element) → {category: total}
-    for v in values:
-        key = f"a{v['submission__agency_id']}" if v["child"] is None else f"u{v['child']}"
-        cells[(key, v["row"], v["element__code"])][v["category"]] = v["total"]
+    for child, row, code, category, total in ConsolidatedValue.objects.filter(
+        round=round_, node=unit, reports__gt=0
+    ).values_list("child", "row", "element__code", "category", "value"):
+        cells[(child, row, code)][category] = total
     agencies = {
         f"a{a.pk}": a
         for a in Agency.objects.filter(
@@ -99,15 +88,17 @@ def consolidate_national(
     rounds = Round.objects.filter(
         form=form, period_start=period_start, period_end=period_end, receiving_unit__level=1
     )
+    # A province's table totals are the rows it keeps for itself; summed per province.
     values = (
-        DataValue.objects.filter(submission__round__in=rounds, submission__status__in=FILED)
-        .values("submission__unit__province_id", "element__code", "row", "category")
+        ConsolidatedValue.objects.filter(
+            round__in=rounds, node_id=F("round__receiving_unit_id"), reports__gt=0
+        )
+        .values("node_id", "element__code", "row", "category")
         .annotate(total=Sum("value"))
     )
     cells: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     for v in values:
-        key = f"u{v['submission__unit__province_id']}"
-        cells[(key, v["row"], v["element__code"])][v["category"]] = v["total"]
+        cells[(f"u{v['node_id']}", v["row"], v["element__code"])][v["category"]] = v["total"]
     provinces = {
         f"u{u.pk}": u
         for u in AdministrativeUnit.objects.filter(pk__in=rounds.values("receiving_unit_id"))

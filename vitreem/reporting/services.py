@@ -15,6 +15,7 @@ from vitreem.core.audit import audit_record
 from vitreem.units.loaders import REFORM_DATE
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
+from . import rollups
 from .definitions import FormDefinition
 from .loaders import definition_of
 from .models import (
@@ -143,6 +144,11 @@ def _locked(submission: Submission) -> Submission:
     )
 
 
+def _lock_round(submission: Submission) -> None:
+    """The round's row lock: its consolidated totals change one report at a time."""
+    Round.objects.select_for_update().filter(pk=submission.round_id).first()
+
+
 def _errors(definition: FormDefinition, errors: list[CellError]) -> ValidationError:
     return ValidationError([error.describe(definition) for error in errors])
 
@@ -236,6 +242,8 @@ def submission_submit(*, actor: User, submission: Submission) -> Submission:
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = timezone.now()
         submission.save(update_fields=["status", "submitted_at", "updated_at"])
+        _lock_round(submission)
+        rollups.apply(submission, 1)
         audit_record(
             actor=actor, action="submission.submit", target=submission, unit=submission.unit
         )
@@ -271,6 +279,8 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
             actor, submission, (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         )
         reopened = submission.status == SubmissionStatus.APPROVED
+        _lock_round(submission)
+        rollups.apply(submission, -1)
         submission.status = SubmissionStatus.RETURNED
         submission.return_reason = reason.strip()
         submission.decided_at = timezone.now()
