@@ -63,7 +63,13 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     for text in ["40", "3.000", "1.000", "5", "10.000"]:
         page.keyboard.type(text)
         page.keyboard.press("Tab")
-    page.get_by_text("Đã lưu nháp.").wait_for()
+    # Every save has answered (the status no longer says it is saving), and the last one saved.
+    page.wait_for_function(
+        "() => { const s = document.getElementById('autosave').textContent;"
+        " return s && !s.startsWith('Đang'); }",
+        timeout=60_000,
+    )
+    assert page.locator("#autosave").inner_text() == "Đã lưu nháp."
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.get_by_text("Đã gửi báo cáo.").wait_for()
 
