@@ -36,6 +36,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from vitreem.accounts.models import User  # noqa: E402
 from vitreem.reporting.loaders import definition_of, load_forms  # noqa: E402
 from vitreem.reporting.models import (  # noqa: E402
     ConsolidatedValue,
@@ -47,6 +48,7 @@ from vitreem.reporting.models import (  # noqa: E402
 )
 from vitreem.reporting.rollups import rebuild  # noqa: E402
 from vitreem.reporting.selectors import completeness, consolidate, consolidate_national  # noqa: E402
+from vitreem.reporting.services import submission_return, submission_submit  # noqa: E402
 from vitreem.reporting.workbooks import consolidated_workbook  # noqa: E402
 from vitreem.units.loaders import REFORM_DATE, load_units  # noqa: E402
 from vitreem.units.models import AdministrativeUnit, Agency  # noqa: E402
@@ -238,6 +240,19 @@ def main() -> None:
         lambda: consolidated_workbook(hanoi, hanoi.receiving_unit),
         max(3, args.runs // 3),
     )
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench", password=None
+    )
+    commune_report = Submission.objects.filter(round=hanoi, agency=None, unit__level=3).first()
+    assert commune_report is not None
+
+    def refile() -> None:
+        # Withdraw and file again one commune's report: both keep the totals up to date.
+        report = Submission.objects.get(pk=commune_report.pk)
+        submission_return(actor=admin, submission=report, reason="Đo thời gian")
+        submission_submit(actor=admin, submission=Submission.objects.get(pk=report.pk))
+
+    measure("return + resubmit one report (totals maintained twice)", refile, args.runs)
     national = consolidate_national(form, date(2026, 6, 1), date(2026, 6, 30))
     print(
         f"national total of gifts_children: {national[1].total.get('gifts_children', 0):,}"

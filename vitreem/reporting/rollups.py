@@ -2,7 +2,8 @@
 
 A filed report adds each of its values to the table of every unit it reaches: an agency's
 report to its unit's table (row "a<agency>"), and every report to the tables of the units above
-its unit up to the round's receiving unit (row "u<unit directly below>"). Withdrawing a report
+its unit up to the round's receiving unit (row "u<unit directly below>"); each of those tables
+also keeps its total (row "*"). Withdrawing a report
 (return, reopen) subtracts the same amounts. The callers hold the round's row lock, so totals
 of one round change one report at a time.
 """
@@ -13,6 +14,7 @@ from django.db.models import F
 from .models import ConsolidatedValue, DataValue, Round, Submission
 
 Key = tuple[int, str, int, str, str]  # (node, child, element, row, category)
+TOTAL = "*"  # the row of a node's own total
 
 
 def _chain(
@@ -22,21 +24,21 @@ def _chain(
     agency_id: int | None,
     receiving_unit_id: int,
 ) -> list[tuple[int, str]]:
-    """(node, row) pairs a report adds to, from its own unit up to the receiving unit."""
+    """(node, row) pairs a report adds to, from its own unit up to the receiving unit, each node
+    also with its total row "*" (what the level above reads without summing the rows again)."""
     pairs: list[tuple[int, str]] = []
     if agency_id:
         pairs.append((unit_id, f"a{agency_id}"))
-    if unit_id == receiving_unit_id:
-        return pairs
-    below = unit_id
-    for ancestor in (district_id, province_id):  # nearest first
-        if ancestor is None or ancestor == unit_id:
-            continue
-        pairs.append((ancestor, f"u{below}"))
-        if ancestor == receiving_unit_id:
-            break
-        below = ancestor
-    return pairs
+    if unit_id != receiving_unit_id:
+        below = unit_id
+        for ancestor in (district_id, province_id):  # nearest first
+            if ancestor is None or ancestor == unit_id:
+                continue
+            pairs.append((ancestor, f"u{below}"))
+            if ancestor == receiving_unit_id:
+                break
+            below = ancestor
+    return pairs + [(node, TOTAL) for node in dict.fromkeys(node for node, _row in pairs)]
 
 
 def _amounts(submission: Submission, sign: int) -> dict[Key, tuple[int, int]]:

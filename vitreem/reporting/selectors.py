@@ -24,6 +24,7 @@ from .models import (
     SubmissionStatus,
     ValueChange,
 )
+from .rollups import TOTAL
 
 FILED = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
@@ -61,9 +62,11 @@ def consolidate(round_: Round, unit: AdministrativeUnit) -> list[ConsolidatedTab
     definition = definition_of(round_.form)
     cells: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     # (row key, table row, element) → {category: total}
-    for child, row, code, category, total in ConsolidatedValue.objects.filter(
-        round=round_, node=unit, reports__gt=0
-    ).values_list("child", "row", "element__code", "category", "value"):
+    for child, row, code, category, total in (
+        ConsolidatedValue.objects.filter(round=round_, node=unit, reports__gt=0)
+        .exclude(child=TOTAL)
+        .values_list("child", "row", "element__code", "category", "value")
+    ):
         cells[(child, row, code)][category] = total
     agencies = {
         f"a{a.pk}": a
@@ -91,7 +94,7 @@ def consolidate_national(
     # A province's table totals are the rows it keeps for itself; summed per province.
     values = (
         ConsolidatedValue.objects.filter(
-            round__in=rounds, node_id=F("round__receiving_unit_id"), reports__gt=0
+            round__in=rounds, node_id=F("round__receiving_unit_id"), child=TOTAL, reports__gt=0
         )
         .values("node_id", "element__code", "row", "category")
         .annotate(total=Sum("value"))

@@ -11,7 +11,7 @@ from conftest import PRE_REFORM_DAY, unit
 from vitreem.accounts.models import User
 from vitreem.reporting.models import ReportForm, Submission
 from vitreem.reporting.rollups import rebuild
-from vitreem.reporting.selectors import consolidate
+from vitreem.reporting.selectors import consolidate, consolidate_national
 from vitreem.reporting.services import (
     round_create,
     submission_return,
@@ -95,6 +95,13 @@ def test_totals_equal_the_values_at_every_level(seed):
     nodes += [s.unit for s in chosen if s.unit.level == 3][:3]
     for node in nodes:
         assert actual_rows(round_, node) == expected_rows(round_, node), node.name
+    # The national tables read each province's own total row: it equals the sum of its rows.
+    for national, provincial in zip(
+        consolidate_national(round_.form, round_.period_start, round_.period_end),
+        consolidate(round_, province),
+        strict=True,
+    ):
+        assert national.total == provincial.total
     before = {node.pk: actual_rows(round_, node) for node in nodes}
     rebuild(round_)
     assert {node.pk: actual_rows(round_, node) for node in nodes} == before
