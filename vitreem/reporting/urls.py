@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.round_new, name="round_new"),
     path("<int:round_id>/", views.round_detail, name="round"),
     path("<int:round_id>/consolidated/", views.consolidated, name="consolidated"),
+    path("<int:round_id>/upload/", views.round_upload, name="round_upload"),
     path("<int:round_id>/consolidated.xlsx", views.consolidated_xlsx, name="consolidated_xlsx"),
     path("submissions/<int:submission_id>/form.xlsx", views.submission_xlsx, name="form_xlsx"),
     path("submissions/<int:submission_id>/report.docx", views.submission_docx, name="report_docx"),

@@ -331,3 +331,26 @@ def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="bao-cao-{submission.pk}.docx"'
     return response
+
+
+@login_required
+def round_upload(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Upload a .zip of filled forms; the page shows one line per file."""
+    user = _user(request)
+    round_ = get_round_for_user(user, round_id)
+    results: list[workbooks.FileResult] = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Hãy chọn tệp .zip gồm các biểu mẫu đã điền."))
+        else:
+            try:
+                results = workbooks.round_import_zip(actor=user, round_=round_, data=upload.read())
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+    return render(
+        request,
+        "reporting/round_upload.html",
+        {"round": round_, "results": results, "ok": sum(r.ok for r in results)},
+    )

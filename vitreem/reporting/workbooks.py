@@ -1,12 +1,18 @@
 """Excel round trip of reports: consolidated tables and a unit's form out, a filled form in."""
 
+import io
+import zipfile
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from openpyxl.utils import get_column_letter
 
 from vitreem.accounts.models import User
 from vitreem.documents.workbooks import (
+    MAX_BYTES,
+    MAX_RATIO,
     SheetColumn,
     SheetTable,
     WorkbookRefusedError,
@@ -209,3 +215,65 @@ def submission_import(*, actor: User, submission: Submission, data: bytes) -> Su
     """All or nothing: a file with any bad cell changes no value; the same file twice, nothing."""
     cells = read_submission_workbook(submission, data)
     return services.submission_save(actor=actor, submission=submission, cells=cells, source="excel")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    name: str
+    reporter: str
+    ok: bool
+    message: str
+
+
+MAX_ZIP_BYTES = 200 * 1024 * 1024
+MAX_ZIP_FILES = 5000
+
+
+def round_import_zip(*, actor: User, round_: Round, data: bytes) -> list[FileResult]:
+    """A .zip of filled forms, one per report: each file all or nothing, each with its result."""
+    if len(data) > MAX_ZIP_BYTES:
+        raise ValidationError(f"Tệp nén quá lớn (tối đa {MAX_ZIP_BYTES // 2**20} MB).")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValidationError("Tệp không phải tệp nén .zip.")
+    results = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = [i for i in archive.infolist() if not i.is_dir()]
+        if len(entries) > MAX_ZIP_FILES:
+            raise ValidationError(f"Tệp nén có quá nhiều tệp (tối đa {MAX_ZIP_FILES}).")
+        for info in entries:
+            name = info.filename
+            if not name.lower().endswith(".xlsx"):
+                results.append(FileResult(name, "", False, "Không phải tệp .xlsx: bỏ qua."))
+                continue
+            if info.file_size > MAX_BYTES or info.file_size > MAX_RATIO * max(
+                info.compress_size, 1
+            ):
+                results.append(FileResult(name, "", False, "Tệp quá lớn hoặc nén bất thường."))
+                continue
+            results.append(_import_one(actor, round_, name, archive.read(info)))
+    return results
+
+
+def _import_one(actor: User, round_: Round, name: str, data: bytes) -> FileResult:
+    try:
+        meta = read_meta(open_workbook(data))
+    except WorkbookRefusedError as refused:
+        return FileResult(name, "", False, str(refused))
+    submission = (
+        Submission.objects.filter(round=round_, pk=meta.get("submission", "0") or 0)
+        .select_related("round__form", "unit", "agency")
+        .first()
+    )
+    if submission is None:
+        return FileResult(name, meta.get("reporter", ""), False, "Tệp không thuộc đợt báo cáo này.")
+    try:
+        before = submission.version
+        saved = submission_import(actor=actor, submission=submission, data=data)
+    except ValidationError as error:
+        return FileResult(name, submission.reporter_name, False, " ".join(error.messages))
+    except (PermissionDenied, Http404):
+        return FileResult(
+            name, submission.reporter_name, False, "Bạn không có quyền nhập báo cáo của đơn vị này."
+        )
+    message = "Không có gì thay đổi." if saved.version == before else "Đã nhập."
+    return FileResult(name, submission.reporter_name, True, message)

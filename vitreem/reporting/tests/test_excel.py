@@ -209,3 +209,66 @@ def test_the_report_prints_as_a_decree_30_word_document(personas, report):
     assert "2. Hoạt động hỗ trợ trẻ em" in texts
     table2 = document.tables[2]
     assert [c.text for c in table2.rows[2].cells][:3] == ["Phường Bắc Kạn", "40", "4.000"]
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_of_forms_imports_each_file_on_its_own(personas, report):
+    from vitreem.reporting.workbooks import round_import_zip
+
+    good = fill(submission_workbook(report), {("Bảng 3", "D7"): 3})
+    other = Submission.objects.filter(round=report.round).exclude(pk=report.pk).first()
+    foreign = fill(submission_workbook(other), {("Bảng 3", "D7"): 4})  # not officer A's unit
+    bad = fill(submission_workbook(report), {("Bảng 3", "D7"): "ba"})
+    results = round_import_zip(
+        actor=personas.officer_a,
+        round_=report.round,
+        data=zipped(
+            {
+                "bac-kan.xlsx": good,
+                "khac.xlsx": foreign,
+                "loi.xlsx": bad,
+                "ghi-chu.txt": b"x",
+            }
+        ),
+    )
+    by_name = {r.name: r for r in results}
+    assert by_name["bac-kan.xlsx"].ok
+    assert not by_name["khac.xlsx"].ok
+    assert "không có quyền" in by_name["khac.xlsx"].message
+    assert not by_name["loi.xlsx"].ok
+    assert "không phải số nguyên" in by_name["loi.xlsx"].message
+    assert not by_name["ghi-chu.txt"].ok
+    assert report.values.get(element__code="forums").value == 3
+    assert not other.values.exists()
+
+
+def test_a_zip_bomb_of_forms_is_refused_file_by_file(personas, report):
+    from vitreem.reporting.workbooks import round_import_zip
+
+    results = round_import_zip(
+        actor=personas.officer_a,
+        round_=report.round,
+        data=zipped(
+            {
+                "bom.xlsx": b"0" * (20 * 1024 * 1024),
+            }
+        ),
+    )
+    assert [(r.ok, r.message) for r in results] == [(False, "Tệp quá lớn hoặc nén bất thường.")]
+
+
+def test_the_bulk_upload_page_lists_each_file(client, personas, report):
+    good = fill(submission_workbook(report), {("Bảng 3", "D7"): 5})
+    client.force_login(personas.officer_a)
+    upload = io.BytesIO(zipped({"bac-kan.xlsx": good}))
+    upload.name = "bao-cao.zip"
+    page = client.post(f"/reports/{report.round_id}/upload/", {"file": upload}).content.decode()
+    assert "1/1 tệp đã nhập" in page
+    assert report.values.get(element__code="forums").value == 5

@@ -177,3 +177,9 @@ def test_uploading_a_form_is_for_the_units_officers_only(client, personas, provi
     response = upload(personas.officer_a)
     assert response.status_code == 302
     assert sub.values.get().value == 2
+
+
+def test_a_round_of_another_province_is_hidden_page_by_page(client, personas, province_round):
+    client.force_login(personas.old_officer)  # thành phố Bắc Kạn, before the reform
+    for path in ["", "consolidated/", "upload/", "consolidated.xlsx"]:
+        assert client.get(f"/reports/{province_round.pk}/{path}").status_code == 404, path
