@@ -197,7 +197,7 @@ def open_workbook(data: bytes) -> Any:
         if any(n.startswith("xl/vbaProject") for n in names):
             raise WorkbookRefusedError("Tệp có macro nên bị từ chối; hãy lưu dạng .xlsx thường.")
     try:
-        return load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+        return load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise WorkbookRefusedError("Không đọc được bảng tính: tệp bị hỏng.") from error
 
@@ -221,7 +221,8 @@ def read_value_row(
     """The typed cells of the rows labelled ``row_labels`` under the table's header.
 
     Checks the header cell by cell against the form; a formula where a value belongs is refused.
-    Returns (label, cell reference prefix, raw values) per row.
+    Returns (label, row number, raw values) per row. Reads the sheet once, row by row, so that
+    a workbook opened read-only is read fast.
     """
     if sheet_name not in book.sheetnames:
         raise WorkbookRefusedError(f"Thiếu trang “{sheet_name}”: tệp không đúng mẫu.")
@@ -230,33 +231,41 @@ def read_value_row(
     split = any(len(c.categories) > 1 for c in table.columns)
     top = heading_rows + 2  # title rows, then the unit line
     levels = 3 if split else 2
-    expected_leaf_row = top + 1
-    for offset, (column, _code, _label) in enumerate(leaves, start=2):
-        found = sheet.cell(row=expected_leaf_row, column=offset).value
-        if found is not None and str(found).strip() != column.label:
-            raise WorkbookRefusedError(
-                f"Trang “{sheet_name}”, ô {get_column_letter(offset)}{expected_leaf_row}: "
-                f"tiêu đề “{found}” không đúng mẫu (cần “{column.label}”)."
-            )
+    leaf_row, first = top + 1, top + levels
     out = []
-    first = top + levels
     labels_left = list(row_labels)
-    for r in range(first, first + 200):
-        label = sheet.cell(row=r, column=1).value
+    for number, cells in enumerate(
+        sheet.iter_rows(min_row=leaf_row, max_row=first + 200, max_col=len(leaves) + 1),
+        start=leaf_row,
+    ):
+        cells = list(cells) + [None] * (len(leaves) + 1 - len(cells))
+        if number == leaf_row:
+            for offset, (column, _code, _label) in enumerate(leaves, start=1):
+                found = getattr(cells[offset], "value", None)
+                if found is not None and str(found).strip() != column.label:
+                    raise WorkbookRefusedError(
+                        f"Trang “{sheet_name}”, ô {get_column_letter(offset + 1)}{leaf_row}: "
+                        f"tiêu đề “{found}” không đúng mẫu (cần “{column.label}”)."
+                    )
+            continue
+        if number < first:
+            continue
+        label = getattr(cells[0], "value", None)
         if label is None or str(label).strip() not in labels_left:
             continue
         labels_left.remove(str(label).strip())
         raw = []
-        for offset in range(2, len(leaves) + 2):
-            cell = sheet.cell(row=r, column=offset)
-            if cell.data_type == "f" or (
-                isinstance(cell.value, str) and cell.value.startswith("=")
+        for offset, cell in enumerate(cells[1:], start=2):
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or (
+                isinstance(value, str) and value.startswith("=")
             ):
                 raise WorkbookRefusedError(
-                    f"Trang “{sheet_name}”, ô {cell.coordinate}: có công thức; hãy nhập số."
+                    f"Trang “{sheet_name}”, ô {get_column_letter(offset)}{number}: "
+                    "có công thức; hãy nhập số."
                 )
-            raw.append(cell.value)
-        out.append((str(label).strip(), str(r), raw))
+            raw.append(value)
+        out.append((str(label).strip(), str(number), raw))
     if labels_left:
         raise WorkbookRefusedError(
             f"Trang “{sheet_name}”: không tìm thấy dòng “{labels_left[0]}”; tệp không đúng mẫu."

@@ -183,3 +183,18 @@ def test_a_round_of_another_province_is_hidden_page_by_page(client, personas, pr
     client.force_login(personas.old_officer)  # thành phố Bắc Kạn, before the reform
     for path in ["", "consolidated/", "upload/", "consolidated.xlsx"]:
         assert client.get(f"/reports/{province_round.pk}/{path}").status_code == 404, path
+
+
+def test_ids_and_versions_in_the_page_carry_no_thousands_separator(
+    client, personas, province_round
+):
+    sub = report_a(personas, province_round)
+    Submission.objects.filter(pk=sub.pk).update(version=12345)
+    moved = Submission.objects.get(pk=sub.pk)
+    moved.pk = 123456  # a large id, as on a database that has seen many reports
+    moved.reporter_key = "u-test"
+    moved.save(force_insert=True)
+    client.force_login(personas.officer_a)
+    page = client.get("/reports/submissions/123456/").content.decode()
+    assert 'data-submission="123456"' in page
+    assert 'name="version" value="12345"' in page
