@@ -32,6 +32,14 @@ def ward():
     return ward
 
 
+def issued_ward_plan(seeds, ward, officer, leader):
+    """The ward's plan derived from the city plan by its officer and issued by its leader."""
+    draft = plan_derive(
+        actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
+    )
+    return plan_issue(actor=leader, plan=draft, issued_on=date(2021, 5, 25))
+
+
 def member(username, unit_, role="officer"):
     return MembershipFactory(user=UserFactory(username=username), unit=unit_, role=role).user
 
@@ -170,13 +178,7 @@ def test_a_task_due_before_it_starts_or_without_a_lead_is_invalid(seeds):
 def test_agency_officer_reports_progress_and_others_cannot(seeds, ward):
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
-    plan = plan_issue(
-        actor=leader,
-        plan=plan_derive(
-            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
-        ),
-        issued_on=date(2021, 5, 25),
-    )
+    plan = issued_ward_plan(seeds, ward, officer, leader)
     task = Task.objects.filter(assignment__plan=plan).first()
     report = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4 ket qua", content_type="application/pdf")
     task_progress_post(
@@ -199,13 +201,7 @@ def test_agency_officer_reports_progress_and_others_cannot(seeds, ward):
 def test_bad_attachments_are_refused_and_nothing_is_saved(seeds, ward, name, size, message):
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
-    plan = plan_issue(
-        actor=leader,
-        plan=plan_derive(
-            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
-        ),
-        issued_on=date(2021, 5, 25),
-    )
+    plan = issued_ward_plan(seeds, ward, officer, leader)
     task = Task.objects.filter(assignment__plan=plan).first()
     with pytest.raises(ValidationError) as error:
         task_progress_post(
@@ -226,13 +222,7 @@ def test_an_issued_plan_changes_only_by_an_amendment_and_stays_readable(seeds, w
 
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
-    original = plan_issue(
-        actor=leader,
-        plan=plan_derive(
-            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
-        ),
-        issued_on=date(2021, 5, 25),
-    )
+    original = issued_ward_plan(seeds, ward, officer, leader)
     with pytest.raises(ValidationError):
         plan_issue(actor=leader, plan=original, issued_on=date(2021, 5, 26))
     amendment = plan_amend(actor=officer, plan=original)
@@ -252,13 +242,7 @@ def test_a_failed_progress_save_leaves_no_file_behind(seeds, ward, monkeypatch, 
     settings.MEDIA_ROOT = tmp_path
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
-    plan = plan_issue(
-        actor=leader,
-        plan=plan_derive(
-            actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward
-        ),
-        issued_on=date(2021, 5, 25),
-    )
+    plan = issued_ward_plan(seeds, ward, officer, leader)
     task = Task.objects.filter(assignment__plan=plan).first()
 
     def broken_audit(**kwargs):

@@ -1,25 +1,9 @@
-from datetime import date
-
 import pytest
 
 from vitreem.accounts.services import token_issue
-from vitreem.reporting.models import ReportForm, Submission
-from vitreem.reporting.services import round_create
+from vitreem.reporting.models import Submission
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def province_round(personas):
-    return round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
 
 
 def api(client, user):

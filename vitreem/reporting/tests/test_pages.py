@@ -1,24 +1,8 @@
-from datetime import date
-
 import pytest
 
 from vitreem.reporting.models import ReportForm, Submission
-from vitreem.reporting.services import round_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def province_round(personas):
-    return round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
 
 
 def report_a(personas, round_):
