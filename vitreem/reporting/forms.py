@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vitreem.core.text import nfc
+from vitreem.plans.models import Plan
 from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit
 
@@ -27,6 +28,11 @@ class RoundForm(forms.Form):
     receiving_unit = forms.ModelChoiceField(
         label=_("Đơn vị nhận báo cáo"), queryset=AdministrativeUnit.objects.none()
     )
+    plan = forms.ModelChoiceField(
+        label=_("Theo kế hoạch (đơn vị báo cáo là các đơn vị được giao nhiệm vụ)"),
+        queryset=Plan.objects.none(),
+        required=False,
+    )
     title = forms.CharField(label=_("Tên đợt báo cáo"), max_length=300)
     period_kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodKind.choices)
     period_start = _date_field(_("Từ ngày"))
@@ -40,6 +46,23 @@ class RoundForm(forms.Form):
         field = self.fields["receiving_unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units])
+        plan = self.fields["plan"]
+        assert isinstance(plan, forms.ModelChoiceField)
+        plan.queryset = Plan.objects.filter(
+            issuer_unit__in=[u.pk for u in units], status="issued"
+        ).order_by("-year", "title")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        plan, unit = data.get("plan"), data.get("receiving_unit")
+        foreign = (
+            isinstance(plan, Plan)
+            and isinstance(unit, AdministrativeUnit)
+            and plan.issuer_unit_id != unit.pk
+        )
+        if foreign:
+            self.add_error("plan", _("Kế hoạch này không do đơn vị nhận báo cáo ban hành."))
+        return data
 
     def clean_title(self) -> str:
         return nfc(self.cleaned_data["title"])

@@ -78,6 +78,31 @@ def expected_reporters(
     return [(a.unit, a) for a in agencies] + [(u, None) for u in below if u.level == 3]
 
 
+def expected_from_plan(
+    plan: Any, receiving_unit: AdministrativeUnit, as_of: date
+) -> list[tuple[AdministrativeUnit, Agency | None]]:
+    """The reporters a plan names: its agencies and units, and the groups it gives tasks to
+    ("UBND các xã, phường" → every commune below; "các phòng, ban, ngành" → the agencies)."""
+    everyone = expected_reporters(receiving_unit, as_of)
+    reporters: dict[str, tuple[AdministrativeUnit, Agency | None]] = {}
+    for assignment in plan.assignments.select_related("assignee_agency__unit", "assignee_unit"):
+        if assignment.assignee_agency_id:
+            agency = assignment.assignee_agency
+            reporters[f"a{agency.pk}"] = (agency.unit, agency)
+        elif assignment.assignee_unit_id:
+            unit = assignment.assignee_unit
+            reporters[f"u{unit.pk}"] = (unit, None)
+        elif assignment.assignee_group in ("communes", "districts"):
+            for unit, agency in everyone:
+                if agency is None or (assignment.assignee_group == "districts" and unit.level == 2):
+                    reporters[f"a{agency.pk}" if agency else f"u{unit.pk}"] = (unit, agency)
+        elif assignment.assignee_group == "agencies":
+            for unit, agency in everyone:
+                if agency is not None and unit.pk == receiving_unit.pk:
+                    reporters[f"a{agency.pk}"] = (unit, agency)
+    return list(reporters.values())
+
+
 def round_create(
     *,
     actor: User,
@@ -115,7 +140,11 @@ def round_create(
                 reporter_key=f"a{agency.pk}" if agency else f"u{unit.pk}",
                 deadline=_deadline(deadlines, unit, agency),
             )
-            for unit, agency in expected_reporters(receiving_unit, period_end)
+            for unit, agency in (
+                expected_from_plan(plan, receiving_unit, period_end)
+                if plan is not None
+                else expected_reporters(receiving_unit, period_end)
+            )
         )
         audit_record(
             actor=actor,

@@ -66,6 +66,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 period_start=data["period_start"],
                 period_end=data["period_end"],
                 deadlines=form.deadlines(),
+                plan=data["plan"],
             )
         except ValidationError as error:
             for message in error.messages:

@@ -214,3 +214,29 @@ def test_consolidation_sums_filed_reports_by_row_and_counts_completeness(city_ro
     stats = completeness(round_, city, date(2021, 7, 10))
     assert (stats.submitted, stats.on_time, stats.late) == (3, 2, 1)
     assert stats.missing == stats.expected - 3
+
+
+def test_a_round_of_a_plan_expects_the_plans_assignees():
+    from vitreem.plans.loaders import load_plan_files
+
+    city = unit("058", PRE_REFORM_DAY)
+    agencies_create_standard(actor=None, unit=city)
+    plan = next(p for p in load_plan_files(["bac-kan-city-2021-action-month"]))
+    leader = member("lanhdao.tp", city, "leader")
+    round_ = round_create(
+        actor=leader,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=city,
+        title="Theo kế hoạch",
+        period_kind="campaign",
+        period_start=date(2021, 6, 1),
+        period_end=date(2021, 6, 30),
+        plan=plan,
+    )
+    reporters = {
+        s.reporter_name
+        for s in Submission.objects.filter(round=round_).select_related("unit", "agency")
+    }
+    assert "Phòng Lao động - Thương binh và Xã hội" in reporters  # named in the plan
+    assert "Phường Sông Cầu" in reporters  # "UBND các xã, phường"
+    assert len([r for r in reporters if r.startswith(("Phường", "Xã"))]) == 8
