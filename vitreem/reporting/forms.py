@@ -3,6 +3,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vitreem.core.periods import KINDS, reporting_window
 from vitreem.core.text import nfc
 from vitreem.plans.models import Plan
 from vitreem.units.forms import DATE_INPUTS
@@ -35,8 +36,20 @@ class RoundForm(forms.Form):
     )
     title = forms.CharField(label=_("Tên đợt báo cáo"), max_length=300)
     period_kind = forms.ChoiceField(label=_("Kỳ báo cáo"), choices=PeriodKind.choices)
-    period_start = _date_field(_("Từ ngày"))
-    period_end = _date_field(_("Đến ngày"))
+    period_year = forms.IntegerField(
+        label=_("Năm của kỳ (kỳ tháng, quý, 6 tháng, năm)"),
+        required=False,
+        min_value=2018,
+        max_value=2100,
+    )
+    period_index = forms.IntegerField(
+        label=_("Kỳ thứ (tháng 1–12, quý 1–4, 6 tháng 1–2)"),
+        required=False,
+        min_value=1,
+        max_value=12,
+    )
+    period_start = _date_field(_("Từ ngày (để trống: theo Nghị định 09/2019)"), required=False)
+    period_end = _date_field(_("Đến ngày"), required=False)
     deadline_agency = _date_field(_("Hạn nộp của các cơ quan"), required=False)
     deadline_commune = _date_field(_("Hạn nộp của cấp xã"), required=False)
     deadline_district = _date_field(_("Hạn nộp của cấp huyện (trước 01/7/2025)"), required=False)
@@ -54,6 +67,21 @@ class RoundForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        if not data.get("period_start") or not data.get("period_end"):
+            kind, year = data.get("period_kind"), data.get("period_year")
+            if kind in KINDS and isinstance(year, int):
+                try:
+                    start, end = reporting_window(
+                        str(kind), year, int(data.get("period_index") or 1)
+                    )
+                except ValueError:
+                    self.add_error("period_index", _("Không có kỳ này trong năm."))
+                else:
+                    data["period_start"], data["period_end"] = start, end
+            else:
+                self.add_error(
+                    "period_start", _("Hãy nhập từ ngày, đến ngày; hoặc chọn kỳ định kỳ và năm.")
+                )
         plan, unit = data.get("plan"), data.get("receiving_unit")
         foreign = (
             isinstance(plan, Plan)

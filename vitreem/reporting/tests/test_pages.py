@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from vitreem.reporting.models import ReportForm, Submission
@@ -182,3 +184,34 @@ def test_ids_and_versions_in_the_page_carry_no_thousands_separator(
     page = client.get("/reports/submissions/123456/").content.decode()
     assert 'data-submission="123456"' in page
     assert 'name="version" value="12345"' in page
+
+
+def test_a_half_year_round_takes_the_decree_09_window(client, personas):
+    from vitreem.reporting.models import Round
+
+    client.force_login(personas.supervisor)
+    form = ReportForm.objects.get(code="special-circumstances")
+    response = client.post(
+        "/reports/new/",
+        {
+            "form": form.pk,
+            "receiving_unit": personas.province.pk,
+            "title": "Báo cáo 6 tháng 2026",
+            "period_kind": "half_year",
+            "period_year": "2026",
+            "period_index": "1",
+        },
+    )
+    assert response.status_code == 302
+    round_ = Round.objects.get(title="Báo cáo 6 tháng 2026")
+    assert (round_.period_start, round_.period_end) == (date(2025, 12, 15), date(2026, 6, 14))
+    missing = client.post(
+        "/reports/new/",
+        {
+            "form": form.pk,
+            "receiving_unit": personas.province.pk,
+            "title": "Thiếu kỳ",
+            "period_kind": "ad_hoc",
+        },
+    )
+    assert "Hãy nhập từ ngày, đến ngày" in missing.content.decode()
