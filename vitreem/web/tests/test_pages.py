@@ -122,3 +122,25 @@ def test_vietnamese_even_when_the_browser_asks_for_english(client, personas):
     page = client.get("/units/", headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert "Đơn vị hành chính" in page
     assert "Administrative units" not in page
+
+
+def test_home_lists_the_reports_my_unit_still_owes(client, personas):
+    from datetime import date
+
+    from vitreem.reporting.models import ReportForm
+    from vitreem.reporting.services import round_create
+
+    round_create(
+        actor=personas.supervisor,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title="Tháng hành động 2026",
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    client.force_login(personas.officer_a)
+    page = client.get("/").content.decode()
+    assert "Báo cáo đơn vị tôi cần nộp" in page
+    assert "Tháng hành động 2026" in page
+    assert "20/07/2026" in page
