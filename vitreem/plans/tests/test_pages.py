@@ -109,3 +109,16 @@ def test_copy_page_makes_next_years_draft(client, seeds):
     bad = client.post(f"/plans/{source.pk}/copy/", {"year": "hai"})
     assert bad.status_code == 302
     assert Plan.objects.filter(issuer_unit=source.issuer_unit).count() == 2
+
+
+def test_plan_pages_cost_a_fixed_number_of_queries(
+    client, personas, seeds, django_assert_max_num_queries
+):
+    client.force_login(personas.admin)
+    with django_assert_max_num_queries(10):
+        assert client.get("/plans/").status_code == 200
+    plan = seeds["hai-phong-2024-action-month"]  # 11 assignees, 37 tasks
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/plans/{plan.pk}/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/plans/{plan.pk}/board/").status_code == 200

@@ -161,3 +161,23 @@ def test_filed_values_leave_as_a_dhis2_data_value_set(client, personas, province
         ("gifts_children", "01843", "default", "40"),
         ("gifts_cost", "01843", "state", "4000000"),
     }
+
+
+def test_consolidation_and_round_pages_cost_a_fixed_number_of_queries(
+    client, personas, province_round, django_assert_max_num_queries
+):
+    from vitreem.reporting.services import submission_save, submission_submit
+
+    for sub in Submission.objects.filter(round=province_round, agency=None)[:30]:
+        submission_save(actor=personas.admin, submission=sub, cells={("camps", "", ""): 1})
+        submission_submit(actor=personas.admin, submission=sub)
+    province = api(client, personas.supervisor)
+    with django_assert_max_num_queries(12):
+        body = province.get(f"/api/v1/rounds/{province_round.pk}/consolidated?unit=19").json()
+    assert next(t for t in body["tables"] if t["code"] == "3")["total"]["camps"] == 30
+    client.force_login(personas.supervisor)
+    with django_assert_max_num_queries(15):
+        assert client.get(f"/reports/{province_round.pk}/consolidated/?unit=19").status_code == 200
+    with django_assert_max_num_queries(15):
+        page = client.get(f"/reports/{province_round.pk}/").content.decode()
+    assert "Phường Bắc Kạn" in page
