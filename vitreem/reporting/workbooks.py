@@ -167,11 +167,11 @@ def _number(raw: Any, money: bool, where: str, bound: int) -> int | None:
     return value
 
 
-def read_submission_workbook(submission: Submission, data: bytes) -> Cells:
+def read_submission_workbook(submission: Submission, data: bytes, book: Any = None) -> Cells:
     """The values of an uploaded form; every problem is named by sheet, row and column."""
     definition = definition_of(submission.round.form)
     try:
-        book = open_workbook(data)
+        book = book if book is not None else open_workbook(data)
         meta = read_meta(book)
         if meta.get("submission") != str(submission.pk):
             raise WorkbookRefusedError(
@@ -211,9 +211,11 @@ def read_submission_workbook(submission: Submission, data: bytes) -> Cells:
         raise ValidationError(str(refused)) from refused
 
 
-def submission_import(*, actor: User, submission: Submission, data: bytes) -> Submission:
+def submission_import(
+    *, actor: User, submission: Submission, data: bytes, book: Any = None
+) -> Submission:
     """All or nothing: a file with any bad cell changes no value; the same file twice, nothing."""
-    cells = read_submission_workbook(submission, data)
+    cells = read_submission_workbook(submission, data, book)
     return services.submission_save(actor=actor, submission=submission, cells=cells, source="excel")
 
 
@@ -256,7 +258,8 @@ def round_import_zip(*, actor: User, round_: Round, data: bytes) -> list[FileRes
 
 def _import_one(actor: User, round_: Round, name: str, data: bytes) -> FileResult:
     try:
-        meta = read_meta(open_workbook(data))
+        book = open_workbook(data)
+        meta = read_meta(book)
     except WorkbookRefusedError as refused:
         return FileResult(name, "", False, str(refused))
     submission = (
@@ -268,7 +271,7 @@ def _import_one(actor: User, round_: Round, name: str, data: bytes) -> FileResul
         return FileResult(name, meta.get("reporter", ""), False, "Tệp không thuộc đợt báo cáo này.")
     try:
         before = submission.version
-        saved = submission_import(actor=actor, submission=submission, data=data)
+        saved = submission_import(actor=actor, submission=submission, data=data, book=book)
     except ValidationError as error:
         return FileResult(name, submission.reporter_name, False, " ".join(error.messages))
     except (PermissionDenied, Http404):
