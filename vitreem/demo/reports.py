@@ -131,6 +131,8 @@ def demo_rounds(admin: User) -> int:
         made += 1
         subs = list(tn.submissions.select_related("unit").order_by("agency_id", "unit__code"))
         for index, sub in enumerate(subs[: len(subs) * 2 // 3]):
+            if sub.unit.code == "01843" and sub.agency_id is None:
+                continue  # phường Bắc Kạn's own report waits for canbo.backan to enter it
             late = index % 9 == 4
             day = date(2026, 7, 22) if late else date(2026, 7, 10 + index % 8)
             _file(admin, sub, datetime.combine(day, time(8 + index % 8, 30), VN), rng)

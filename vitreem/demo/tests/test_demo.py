@@ -30,6 +30,10 @@ def test_demo_data_loads_twice_to_the_same_state(settings):
     assert {"approved", "submitted", "returned", "draft"} <= statuses
     assert Submission.objects.get(round=city, unit__code="01852", agency=None).status == "draft"
     assert User.objects.get(username="admin").check_password("vitreem")
+    ward_2026 = Submission.objects.get(
+        round__title__contains="Thái Nguyên", unit__code="01843", agency=None
+    )
+    assert ward_2026.status == "draft"  # left for the demo officer to enter
 
 
 def test_demo_data_refuses_to_load_outside_demo_mode(settings):
