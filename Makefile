@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench clean
+.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench bench-consolidation clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -69,6 +69,10 @@ lock:
 
 bench: install
 	$(PY) bench/units.py
+
+## The national consolidation benchmark (builds ~3.8 million values the first time: minutes)
+bench-consolidation: install
+	$(PY) bench/consolidation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
