@@ -20,6 +20,12 @@ def nfc(value: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
+def nfc_lines(value: str) -> str:
+    """NFC for text of several lines (notes, narratives): each line as ``nfc``, breaks kept."""
+    lines = [nfc(line) for line in unicodedata.normalize("NFC", value).splitlines()]
+    return "\n".join(lines).strip("\n")
+
+
 def fold(value: str) -> str:
     """Lower case, accents removed, đ → d: the form searched ("bắc kạn" → "bac kan")."""
     decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitreem.core.text import nfc
+from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit, Agency
 
@@ -56,7 +56,7 @@ class ProgressForm(forms.Form):
     attachment = forms.FileField(label=_("Tệp đính kèm"), required=False)
 
     def clean_note(self) -> str:
-        return nfc(self.cleaned_data["note"])
+        return nfc_lines(self.cleaned_data["note"])
 
 
 class CopyForm(forms.Form):

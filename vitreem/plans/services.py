@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vitreem.accounts.access import Action, can_read_plan, require
 from vitreem.accounts.models import User
@@ -222,11 +223,18 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> Plan:
     return plan
 
 
+def _period_outside_year(plan: Plan) -> bool:
+    return not (plan.period_start.year <= plan.year <= plan.period_end.year)
+
+
+PERIOD_OUTSIDE_YEAR = gettext_lazy("Thời gian thực hiện phải nằm trong năm của kế hoạch.")
+
+
 def plan_check(plan: Plan) -> list[str]:
     """What stops the plan from being issued, in Vietnamese; empty when it can be."""
     problems: list[str] = []
-    if not (plan.period_start.year <= plan.year <= plan.period_end.year):
-        problems.append(_("Thời gian thực hiện phải nằm trong năm của kế hoạch."))
+    if _period_outside_year(plan):
+        problems.append(str(PERIOD_OUTSIDE_YEAR))
     for assignment in plan.assignments.prefetch_related("tasks"):
         for task in assignment.tasks.all():
             where = f"{assignment.assignee_label}: {task.text[:60]}"
@@ -491,10 +499,8 @@ def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
         for field, value in changes.items():
             setattr(plan, field, value)
         plan.full_clean()
-        if not (plan.period_start.year <= plan.year <= plan.period_end.year):
-            raise ValidationError(
-                {"period_start": _("Thời gian thực hiện phải nằm trong năm của kế hoạch.")}
-            )
+        if _period_outside_year(plan):
+            raise ValidationError({"period_start": str(PERIOD_OUTSIDE_YEAR)})
         plan.save(update_fields=[*changes, "updated_at"])
         audit_record(
             actor=actor,

@@ -19,6 +19,7 @@ from vitreem.accounts.access import (
     units_with_action,
 )
 from vitreem.accounts.models import User
+from vitreem.core.text import nfc_lines
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -208,7 +209,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
         errors = [e.describe(definition) for e in cell_errors]
         if not errors:
             narrative = {
-                item.code: request.POST.get(f"n-{item.code}", "").strip()
+                item.code: nfc_lines(request.POST.get(f"n-{item.code}", ""))
                 for top in definition.narrative
                 for item in top.flat()
                 if f"n-{item.code}" in request.POST

@@ -62,3 +62,10 @@ def test_vietnamese_collation_orders_letters_then_tones():
 
 def test_collation_puts_unaccented_before_tones_of_the_same_letters():
     assert sorted(["Hòa", "Hoa", "Hóa"], key=sort_key) == ["Hoa", "Hòa", "Hóa"]
+
+
+def test_nfc_lines_keeps_the_line_breaks_of_a_note():
+    from vitreem.core.text import nfc_lines
+
+    decomposed = unicodedata.normalize("NFD", "Đã khám  cho 40 em.\r\nCòn 3 em hẹn lại. ")
+    assert nfc_lines(decomposed) == "Đã khám cho 40 em.\nCòn 3 em hẹn lại."

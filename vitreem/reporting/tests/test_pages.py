@@ -215,3 +215,37 @@ def test_a_half_year_round_takes_the_decree_09_window(client, personas):
         },
     )
     assert "Hãy nhập từ ngày, đến ngày" in missing.content.decode()
+
+
+def test_the_narrative_is_stored_nfc_with_its_paragraphs(client, personas, province_round):
+    import unicodedata
+
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_a)
+    text = unicodedata.normalize("NFD", "Đã phát động ngày 01/6.\nCó 300 em tham gia.")
+    client.post(
+        f"/reports/submissions/{sub.pk}/", {"version": "0", "action": "save", "n-II.1": text}
+    )
+    sub.refresh_from_db()
+    assert sub.narrative["II.1"] == "Đã phát động ngày 01/6.\nCó 300 em tham gia."
+
+
+def test_a_round_cannot_be_opened_for_another_unit(client, personas):
+    from vitreem.reporting.models import Round
+
+    client.force_login(personas.officer_b)
+    form = ReportForm.objects.get(code="action-month-result")
+    response = client.post(
+        "/reports/new/",
+        {
+            "form": form.pk,
+            "receiving_unit": personas.province.pk,
+            "title": "Không được",
+            "period_kind": "campaign",
+            "period_start": "01/06/2026",
+            "period_end": "30/06/2026",
+        },
+    )
+    assert response.status_code == 200
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    assert not Round.objects.exists()
