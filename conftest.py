@@ -39,7 +39,8 @@ def unit(code: str, as_of: date = CURRENT_DAY):
 class Personas:
     """Named people of the tests.
 
-    - officer_a, leader_a: officer and leader of phường Bắc Kạn (Thái Nguyên, current era)
+    - officer_a, leader_a: officer and leader of phường Bắc Kạn (Thái Nguyên, current era), both
+      allowed to see children's sensitive data
     - officer_b: officer of phường Phan Đình Phùng, same province: must see nothing of A's
     - supervisor: leader of tỉnh Thái Nguyên (reads the whole province, writes only the province)
     - viewer: viewer of tỉnh Thái Nguyên
@@ -55,13 +56,14 @@ class Personas:
         self.province = unit("19")
         self.old_city = unit("058", PRE_REFORM_DAY)
 
-        def member(username: str, unit_, role: str):
+        def member(username: str, unit_, role: str, sensitive: bool = False):
             return MembershipFactory(
-                user=UserFactory(username=username), unit=unit_, role=role
+                user=UserFactory(username=username), unit=unit_, role=role, sensitive_data=sensitive
             ).user
 
-        self.officer_a = member("canbo.a", self.unit_a, "officer")
-        self.leader_a = member("lanhdao.a", self.unit_a, "leader")
+        # A's officer and leader work with the commune's children: they see sensitive data.
+        self.officer_a = member("canbo.a", self.unit_a, "officer", sensitive=True)
+        self.leader_a = member("lanhdao.a", self.unit_a, "leader", sensitive=True)
         self.officer_b = member("canbo.b", self.unit_b, "officer")
         self.supervisor = member("giamsat.tinh", self.province, "leader")
         self.viewer = member("xem.tinh", self.province, "viewer")

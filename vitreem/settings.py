@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "vitreem.units",
     "vitreem.plans",
     "vitreem.reporting",
+    "vitreem.children",
+    "vitreem.fund",
     "vitreem.web",
     "vitreem.demo",
 ]

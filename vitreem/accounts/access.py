@@ -3,6 +3,10 @@
 - A member of a unit may READ the data of that unit and of every unit below it (its subtree).
 - Writes are per role and only on the member's own unit: an officer enters and submits data,
   a leader also approves, signs and manages the unit's agencies; a viewer only reads.
+- Children's records are read like the rest of a unit's data, but their sensitive fields
+  (health, disability, HIV, abuse, drugs, crime, ethnicity) only by members granted sensitive
+  data, in their unit and below; child lists are exported and the read log is read only by the
+  leaders of the unit or of a unit above.
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.
@@ -26,6 +30,8 @@ from vitreem.units.models import AdministrativeUnit
 from .models import Membership, Role, User
 
 if TYPE_CHECKING:
+    from vitreem.children.models import Child
+    from vitreem.fund.models import Fund
     from vitreem.plans.models import Plan
     from vitreem.reporting.models import Round, Submission
 
@@ -170,3 +176,54 @@ def get_submission_for_user(
 def units_with_action(user: AnyUser, action: Action) -> Iterable[AdministrativeUnit]:
     """The units where the user holds a role that allows the action (their own units)."""
     return [m.unit for m in memberships(user) if action in ROLE_ACTIONS[m.role]]
+
+
+def _reaching(user: AnyUser, unit: AdministrativeUnit) -> list[Membership]:
+    """The user's memberships in the unit or in a unit above it."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    reach = _ancestor_ids(unit)
+    return [m for m in memberships(user) if m.unit_id in reach]
+
+
+def can_read_sensitive(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """Children's sensitive data of the unit: members granted it, in the unit or above."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return any(m.sensitive_data for m in _reaching(user, unit))
+
+
+def can_oversee(user: AnyUser, unit: AdministrativeUnit) -> bool:
+    """Leaders of the unit or of a unit above: they export child lists and read the read log."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    return any(m.role == Role.LEADER for m in _reaching(user, unit))
+
+
+def require_oversight(user: AnyUser, unit: AdministrativeUnit) -> None:
+    require(user, Action.READ, unit)
+    if not can_oversee(user, unit):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị hoặc cấp trên được thực hiện thao tác này."))
+
+
+def get_child_for_user(user: AnyUser, public_id: str, action: Action = Action.READ) -> "Child":
+    """A child's record (not its reads: the children app logs those), or 404."""
+    from vitreem.children.models import Child
+
+    child = Child.objects.select_related("unit").filter(public_id=public_id).first()
+    if child is None or not can(user, Action.READ, child.unit):
+        raise Http404(_("Không tìm thấy hồ sơ trẻ em."))
+    if action is not Action.READ:
+        require(user, action, child.unit)
+    return child
+
+
+def get_fund_for_user(user: AnyUser, fund_id: int, action: Action = Action.READ) -> "Fund":
+    from vitreem.fund.models import Fund
+
+    fund = Fund.objects.select_related("unit", "managing_agency").filter(pk=fund_id).first()
+    if fund is None or not can(user, Action.READ, fund.unit):
+        raise Http404(_("Không tìm thấy quỹ."))
+    if action is not Action.READ:
+        require(user, action, fund.unit)
+    return fund

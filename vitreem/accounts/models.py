@@ -39,6 +39,9 @@ class Membership(TimeStampedModel):
         related_name="memberships",
     )
     role = models.CharField(_("Vai trò"), max_length=16, choices=Role.choices)
+    # Children's sensitive data (health, disability, HIV, abuse, drugs, crime, ethnicity) is shown
+    # only to members granted it, in the unit and below (least access).
+    sensitive_data = models.BooleanField(_("Được xem dữ liệu nhạy cảm của trẻ em"), default=False)
 
     class Meta:
         verbose_name = _("Thành viên đơn vị")

@@ -1,0 +1,221 @@
+"""Registry reads: scoped lists, a child's record as the user may see it, counts over time.
+
+A circumstance is active on day d when started_on <= d <= ended_on (an open end: still active).
+Counts at a date and changes over a period come from those dates alone.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from vitreem.accounts.access import Action, AnyUser, can_read_sensitive, require
+from vitreem.core.text import fold
+from vitreem.units.models import AdministrativeUnit
+
+from . import catalogue
+from .models import (
+    SENSITIVE_SUPPORT,
+    Child,
+    ChildRead,
+    Circumstance,
+    Consent,
+    PossibleDuplicate,
+    SupportRecord,
+)
+from .services import birthday, last_day_as_child
+
+
+def _scope(unit: AdministrativeUnit, prefix: str = "") -> Q:
+    """Rows of the unit's subtree, on a model carrying the child's commune and province."""
+    if unit.level == 1:
+        return Q(**{f"{prefix}province": unit.pk})
+    if unit.level == 2:
+        return Q(**{f"{prefix}unit__district": unit.pk})
+    return Q(**{f"{prefix}unit": unit.pk})
+
+
+def active_on(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
+
+
+def children_in(
+    user: AnyUser,
+    unit: AdministrativeUnit,
+    *,
+    as_of: date | None = None,
+    group: str | None = None,
+    query: str = "",
+) -> QuerySet[Child]:
+    """The children of the unit's subtree the user may read, optionally those in a group on a
+    date. Filtering by a sensitive group needs the right to see sensitive data."""
+    require(user, Action.READ, unit)
+    children = Child.objects.filter(_scope(unit)).select_related("unit")
+    if as_of is not None:
+        # Born by that day and not yet 16 on it.
+        children = children.filter(date_of_birth__lte=as_of, date_of_birth__gt=birthday(as_of, -16))
+    if group:
+        if group in catalogue.sensitive_groups() and not can_read_sensitive(user, unit):
+            raise PermissionDenied(_("Lọc theo nhóm này cần quyền xem dữ liệu nhạy cảm."))
+        day = as_of or date.today()
+        children = children.filter(
+            Exists(
+                Circumstance.objects.filter(child=OuterRef("pk"), group=group).filter(
+                    active_on(day)
+                )
+            )
+        )
+    if query:
+        folded = fold(query)
+        digits = folded.replace(" ", "")
+        children = children.filter(
+            Q(name_folded__contains=folded) | Q(personal_id=digits)
+            if digits.isdigit()
+            else Q(name_folded__contains=folded)
+        )
+    return children.order_by("name_folded", "date_of_birth", "pk")
+
+
+MASKED = "—"
+
+
+@dataclass
+class CircumstanceView:
+    circumstance: Circumstance
+    title: str
+    subgroup: str
+    active: bool
+
+
+@dataclass
+class ChildView:
+    """A child's record as one user may see it: sensitive fields only with the right."""
+
+    child: Child
+    sensitive: bool
+    ethnicity: str
+    disability: str
+    circumstances: list[CircumstanceView] = field(default_factory=list)
+    support: list[SupportRecord] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+    duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    turns_16: date | None = None
+
+
+def child_view(user: AnyUser, child: Child, today: date) -> ChildView:
+    sensitive = can_read_sensitive(user, child.unit)
+    hidden = catalogue.sensitive_groups()
+    known = catalogue.groups()
+    circumstances = []
+    for c in Circumstance.objects.filter(child=child).order_by("-started_on"):
+        if c.group in hidden and not sensitive:
+            continue
+        group = known.get(c.group)
+        circumstances.append(
+            CircumstanceView(
+                circumstance=c,
+                title=group.title if group else c.group,
+                subgroup=dict(group.subgroups).get(c.subgroup, "") if group else "",
+                active=c.started_on <= today and (c.ended_on is None or today <= c.ended_on),
+            )
+        )
+    support = list(
+        SupportRecord.objects.filter(child=child).select_related("giver_unit", "giver_agency")
+    )
+    if not sensitive:
+        support = [s for s in support if s.kind not in SENSITIVE_SUPPORT]
+    return ChildView(
+        child=child,
+        sensitive=sensitive,
+        ethnicity=catalogue.ethnicities().get(child.ethnicity, "") if sensitive else MASKED,
+        disability=child.get_disability_level_display() if sensitive else MASKED,
+        circumstances=circumstances,
+        support=support,
+        consents=list(Consent.objects.filter(child=child)),
+        duplicates=list(
+            PossibleDuplicate.objects.filter(child=child, resolved_at__isnull=True).select_related(
+                "other"
+            )
+        ),
+        turns_16=last_day_as_child(child.date_of_birth),
+    )
+
+
+def group_counts(
+    unit: AdministrativeUnit, day: date, basis: str = catalogue.LAW_2016
+) -> dict[str, int]:
+    """Children in each group of the basis on a day, over the unit's subtree."""
+    rows = (
+        Circumstance.objects.filter(_scope(unit), active_on(day), legal_basis=basis)
+        .values("group")
+        .annotate(n=Count("id"))
+    )
+    return {r["group"]: r["n"] for r in rows}
+
+
+def counts_by_province(day: date) -> dict[int, dict[str, int]]:
+    """The nation: children in each group of the 2016 law on a day, by province."""
+    found: dict[int, dict[str, int]] = defaultdict(dict)
+    for province, group, n in (
+        Circumstance.objects.filter(active_on(day), legal_basis=catalogue.LAW_2016)
+        .values_list("province", "group")
+        .annotate(n=Count("id"))
+    ):
+        found[province][group] = n
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class GroupChange:
+    at_start: int
+    new: int
+    left: int
+    at_end: int
+
+
+def period_changes(unit: AdministrativeUnit, start: date, end: date) -> dict[str, GroupChange]:
+    """Per 2016 group over a period: at its start, joined within, left within, at its end.
+
+    A record active on ``start`` counts at the start; one starting after ``start`` (up to
+    ``end``) is new; one ending before ``end`` (from ``start``) has left; one active on ``end``
+    counts at the end. So at_start + new - left = at_end for every group.
+    """
+    base = Circumstance.objects.filter(_scope(unit), legal_basis=catalogue.LAW_2016)
+    counts = base.values("group").annotate(
+        at_start=Count("id", filter=active_on(start)),
+        new=Count("id", filter=Q(started_on__gt=start, started_on__lte=end)),
+        left=Count("id", filter=Q(ended_on__gte=start, ended_on__lt=end)),
+        at_end=Count("id", filter=active_on(end)),
+    )
+    return {
+        r["group"]: GroupChange(r["at_start"], r["new"], r["left"], r["at_end"]) for r in counts
+    }
+
+
+def reads_of(unit: AdministrativeUnit, *, child: Child | None = None) -> QuerySet[ChildRead]:
+    """The read log of the unit's subtree (leaders only: the caller checks oversight)."""
+    reads = ChildRead.objects.filter(_scope(unit)).select_related("user", "child", "unit")
+    if child is not None:
+        reads = reads.filter(child=child)
+    return reads
+
+
+def support_in(unit: AdministrativeUnit, start: date, end: date) -> QuerySet[SupportRecord]:
+    return SupportRecord.objects.filter(_scope(unit), given_on__gte=start, given_on__lte=end)
+
+
+def age_summary(children: QuerySet[Child], day: date) -> dict[str, Any]:
+    """Children under 6 on a day, and those of them with a health-insurance card valid then."""
+    under_six = children.filter(date_of_birth__gt=birthday(day, -6), date_of_birth__lte=day)
+    return {
+        "under_six": under_six.count(),
+        "insured": under_six.filter(insurance_valid_to__gte=day)
+        .exclude(insurance_number="")
+        .count(),
+    }

@@ -1,0 +1,250 @@
+"""Fund reads: balance at a date, norms in force, management share, honour roll, disclosure.
+
+Balances are sums over the append-only ledger (receipts minus payments up to a date), never a
+stored figure.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet, Sum
+
+from vitreem.accounts.access import AnyUser, readable_units_q
+
+from .models import (
+    Disbursement,
+    Donation,
+    DonationKind,
+    Donor,
+    Fund,
+    NormDecision,
+    NormItem,
+    SpendingCategory,
+)
+
+# Public aggregate cells counting fewer children than this are shown as "< 5" (DOMAIN.md §7).
+SMALL_CELL = 5
+
+
+def funds_for_user(user: AnyUser) -> QuerySet[Fund]:
+    return (
+        Fund.objects.filter(readable_units_q(user, prefix="unit__"))
+        .select_related("unit")
+        .order_by("unit__level", "unit__name_folded", "name")
+    )
+
+
+def _sum(queryset: QuerySet[Donation] | QuerySet[Disbursement]) -> int:
+    return int(queryset.aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def received(fund: Fund, start: date | None, end: date) -> int:
+    donations = Donation.objects.filter(fund=fund, received_on__lte=end)
+    if start is not None:
+        donations = donations.filter(received_on__gte=start)
+    return _sum(donations)
+
+
+def paid(fund: Fund, start: date | None, end: date) -> int:
+    payments = Disbursement.objects.filter(fund=fund, paid_on__lte=end)
+    if start is not None:
+        payments = payments.filter(paid_on__gte=start)
+    return _sum(payments)
+
+
+def balance(fund: Fund, as_of: date) -> int:
+    """Receipts minus payments up to and including the day."""
+    return received(fund, None, as_of) - paid(fund, None, as_of)
+
+
+def lowest_balance_from(fund: Fund, day: date) -> int:
+    """The lowest balance on the day or any later day with entries: what a payment dated that
+    day may spend without sending the fund below zero later."""
+    running = balance(fund, day)
+    lowest = running
+    moves: dict[date, int] = defaultdict(int)
+    for on, amount in Donation.objects.filter(fund=fund, received_on__gt=day).values_list(
+        "received_on", "amount"
+    ):
+        moves[on] += amount
+    for on, amount in Disbursement.objects.filter(fund=fund, paid_on__gt=day).values_list(
+        "paid_on", "amount"
+    ):
+        moves[on] -= amount
+    for on in sorted(moves):
+        running += moves[on]
+        lowest = min(lowest, running)
+    return lowest
+
+
+def norm_in_force(fund: Fund, category: str, day: date) -> NormItem | None:
+    """The norm for a category under the latest council decision in force on the day."""
+    decision = (
+        NormDecision.objects.filter(fund=fund, valid_from__lte=day).order_by("-valid_from").first()
+    )
+    if decision is None:
+        return None
+    return (
+        NormItem.objects.filter(decision=decision, category=category)
+        .select_related("decision")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ManagementShare:
+    year: int
+    basis: int  # money receipts of the year, earmarked gifts excluded
+    spent: int
+    percent: int
+    cap: int
+
+
+def management_share(fund: Fund, year: int) -> ManagementShare:
+    """Management costs against their cap: a share of the year's money receipts, earmarked
+    gifts and in-kind gifts excluded (Decree 93/2019, Article 37)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    basis = _sum(
+        Donation.objects.filter(
+            fund=fund,
+            received_on__range=(start, end),
+            kind=DonationKind.MONEY,
+            earmark_purpose="",
+            earmark_child__isnull=True,
+        )
+    )
+    spent = _sum(
+        Disbursement.objects.filter(
+            fund=fund, paid_on__range=(start, end), category=SpendingCategory.MANAGEMENT
+        )
+    )
+    percent = fund.management_cap_percent
+    return ManagementShare(year, basis, spent, percent, basis * percent // 100)
+
+
+def earmark_left(donation: Donation) -> int:
+    """What remains of an earmarked gift: its amount, less its reversal and what was spent."""
+    reversed_ = _sum(Donation.objects.filter(reverses=donation))
+    spent = _sum(Disbursement.objects.filter(earmark_donation=donation))
+    return donation.amount + reversed_ - spent
+
+
+@dataclass(frozen=True)
+class HonourEntry:
+    donor: Donor
+    total: int
+
+
+def honour_roll(fund: Fund, year: int) -> list[HonourEntry]:
+    """Donors whose gifts to the fund in the year reach its threshold, largest first."""
+    totals = (
+        Donation.objects.filter(fund=fund, received_on__year=year)
+        .values("donor")
+        .annotate(total=Sum("amount"))
+        .filter(total__gte=fund.honour_threshold)
+        .order_by("-total", "donor")
+    )
+    donors = Donor.objects.in_bulk([t["donor"] for t in totals])
+    return [HonourEntry(donors[t["donor"]], int(t["total"])) for t in totals]
+
+
+def period_of(year: int, quarter: int | None) -> tuple[date, date]:
+    if quarter is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return first, date.fromordinal(last.toordinal() - 1)
+
+
+@dataclass(frozen=True)
+class PublicGift:
+    received_on: date
+    donor: str
+    kind: str
+    amount: int
+    purpose: str  # the earmark's purpose; never a child's name
+
+
+@dataclass(frozen=True)
+class PublicPayment:
+    paid_on: date
+    category: str
+    purpose: str
+    amount: int
+    beneficiaries: int
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    fund: Fund
+    start: date
+    end: date
+    opening: int
+    received: int
+    paid: int
+    closing: int
+    gifts: list[PublicGift]
+    payments: list[PublicPayment]
+    # Per spending category: (label, amount, children shown: a number or "< 5").
+    by_category: list[tuple[str, int, str]]
+
+
+def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
+    """What the fund publishes for a quarter or a year: each donor's gift and each payment's
+    purpose and amount, and totals per category. No child's personal data: an earmark for a
+    child says only that it is for a child; children counts under 5 are not shown."""
+    start, end = period_of(year, quarter)
+    gifts = [
+        PublicGift(
+            received_on=d.received_on,
+            donor=d.donor.public_name,
+            kind=d.get_kind_display(),
+            amount=d.amount,
+            purpose=d.earmark_purpose
+            or ("Tài trợ có địa chỉ cho trẻ em" if d.earmark_child_id else ""),
+        )
+        for d in Donation.objects.filter(fund=fund, received_on__range=(start, end))
+        .select_related("donor")
+        .order_by("received_on", "id")
+    ]
+    payments = [
+        PublicPayment(
+            paid_on=p.paid_on,
+            category=p.get_category_display(),
+            purpose=p.purpose,
+            amount=p.amount,
+            beneficiaries=p.beneficiaries,
+        )
+        for p in Disbursement.objects.filter(fund=fund, paid_on__range=(start, end)).order_by(
+            "paid_on", "id"
+        )
+    ]
+    totals: dict[str, list[int]] = {}
+    for row in (
+        Disbursement.objects.filter(fund=fund, paid_on__range=(start, end))
+        .values("category")
+        .annotate(amount=Sum("amount"), children=Sum("beneficiaries"))
+        .order_by("category")
+    ):
+        totals[row["category"]] = [int(row["amount"] or 0), int(row["children"] or 0)]
+    by_category = [
+        (
+            str(SpendingCategory(code).label),
+            amount,
+            "" if code == SpendingCategory.MANAGEMENT else suppressed(children),
+        )
+        for code, (amount, children) in totals.items()
+    ]
+    opening = balance(fund, date.fromordinal(start.toordinal() - 1))
+    got, spent = received(fund, start, end), paid(fund, start, end)
+    return Disclosure(
+        fund, start, end, opening, got, spent, opening + got - spent, gifts, payments, by_category
+    )
+
+
+def suppressed(children: int) -> str:
+    """A count of children as a public page shows it: small counts are hidden."""
+    if children == 0:
+        return "0"
+    return f"< {SMALL_CELL}" if children < SMALL_CELL else f"{children:,}".replace(",", ".")
