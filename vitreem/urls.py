@@ -8,6 +8,8 @@ urlpatterns = [
     path("units/", include("vitreem.units.urls")),
     path("plans/", include("vitreem.plans.urls")),
     path("reports/", include("vitreem.reporting.urls")),
+    path("children/", include("vitreem.children.urls")),
+    path("funds/", include("vitreem.fund.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
