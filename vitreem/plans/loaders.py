@@ -102,6 +102,7 @@ def load_plan(data: dict[str, Any]) -> Plan:
             unit=t["unit"],
             denominator=t.get("denominator"),
             baseline=None if t.get("baseline") is None else Decimal(str(t["baseline"])),
+            data_element_code=t.get("report_row") or "",
         )
         for i, t in enumerate(data.get("targets") or [])
     )

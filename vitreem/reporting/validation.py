@@ -105,6 +105,12 @@ def check_rules(definition: FormDefinition, cells: Cells) -> list[CellError]:
                 )
                 if None not in (start, new, left, end) and start + new - left != end:  # type: ignore[operator]
                     errors.append(CellError(table.code, row, rule["end"], "", rule["message"]))
+        elif rule["type"] == "not_more":
+            table, _value = definition.column(rule["value"])
+            for row in table.row_codes:
+                value, limit = (cells.get((rule[key], row, "")) for key in ("value", "limit"))
+                if value is not None and limit is not None and value > limit:
+                    errors.append(CellError(table.code, row, rule["value"], "", rule["message"]))
     return errors
 
 

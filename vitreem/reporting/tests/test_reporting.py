@@ -240,3 +240,28 @@ def test_a_round_of_a_plan_expects_the_plans_assignees():
     assert "Phòng Lao động - Thương binh và Xã hội" in reporters  # named in the plan
     assert "Phường Sông Cầu" in reporters  # "UBND các xã, phường"
     assert len([r for r in reporters if r.startswith(("Phường", "Xã"))]) == 8
+
+
+def test_the_child_protection_report_holds_the_plans_target_indicators():
+    definition = FormDefinition.parse(
+        ReportForm.objects.get(code="special-circumstances").definition
+    )
+    indicators = next(t for t in definition.tables if t.code == "2")
+    plan = read_plan_file(DATA_DIR / "tam-duong-2021-child-protection.yaml")
+    # Every target of the Tam Đường plan names a row of the report that measures it.
+    assert [t["report_row"] for t in plan["targets"]] == [r.code for r in indicators.rows]
+    from vitreem.reporting.validation import check_rules
+
+    errors = check_rules(
+        definition,
+        {
+            ("indicator_total", "insurance_under6", ""): 120,
+            ("indicator_achieved", "insurance_under6", ""): 121,
+            ("indicator_total", "child_friendly", ""): 1,
+            ("indicator_achieved", "child_friendly", ""): 1,
+        },
+    )
+    assert [e.describe(definition) for e in errors] == [
+        "Bảng 2, dòng “Trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế”, cột “Số đạt”: "
+        "Số đạt không được lớn hơn tổng số."
+    ]
