@@ -31,6 +31,7 @@ from .models import Child, FundingSource, PrefillChoice, SupportKind, SupportRec
 
 ACTION_MONTH_FORM = "action-month-result"
 CHILD_PROTECTION_FORM = "special-circumstances"
+FORMS = (ACTION_MONTH_FORM, CHILD_PROTECTION_FORM)
 
 # Table 2 columns and the kinds of support they count.
 SUPPORT_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can_read_sensitive, require
 from vitreem.core.text import fold
-from vitreem.units.models import AdministrativeUnit
+from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
 from . import catalogue
 from .models import (
@@ -147,6 +147,40 @@ def child_view(user: AnyUser, child: Child, today: date) -> ChildView:
     )
 
 
+def in_need_below(unit: AdministrativeUnit, day: date) -> list[tuple[AdministrativeUnit, int]]:
+    """The units directly below, each with its children in special circumstances on the day."""
+    counts: dict[int, int] = {}
+    for commune, district, n in (
+        Circumstance.objects.filter(_scope(unit), active_on(day))
+        .values_list("unit", "unit__district")
+        .annotate(n=Count("child", distinct=True))
+    ):
+        row = district if unit.level == 1 and district else commune
+        counts[row] = counts.get(row, 0) + n
+    units = AdministrativeUnit.objects.filter(parent=unit).filter(in_force_on(day))
+    return [(u, counts.get(u.pk, 0)) for u in units.order_by("name_folded")]
+
+
+def groups_on(children: list[Child], day: date) -> list[tuple[int, str]]:
+    """(child id, group) of every circumstance of these children active on the day."""
+    return list(
+        Circumstance.objects.filter(child__in=children)
+        .filter(active_on(day))
+        .values_list("child", "group")
+        .order_by("group")
+    )
+
+
+def active_groups(children: list[Child], day: date, sensitive: bool) -> dict[int, list[str]]:
+    """The points (a, b, đ…) of the groups each child is in on the day, as the user may see."""
+    hidden = catalogue.sensitive_groups()
+    found: dict[int, list[str]] = {}
+    for child_id, group in groups_on(children, day):
+        if sensitive or group not in hidden:
+            found.setdefault(child_id, []).append(catalogue.groups()[group].point)
+    return found
+
+
 def group_counts(
     unit: AdministrativeUnit, day: date, basis: str = catalogue.LAW_2016
 ) -> dict[str, int]:
@@ -219,3 +253,22 @@ def age_summary(children: QuerySet[Child], day: date) -> dict[str, Any]:
         .exclude(insurance_number="")
         .count(),
     }
+
+
+def circumstance_of(child: Child, circumstance_id: int) -> Circumstance | None:
+    return Circumstance.objects.filter(child=child, pk=circumstance_id).first()
+
+
+def consent_of(child: Child, consent_id: int) -> Consent | None:
+    return Consent.objects.filter(child=child, pk=consent_id).first()
+
+
+def duplicate_of(child: Child, duplicate_id: int) -> PossibleDuplicate | None:
+    return PossibleDuplicate.objects.filter(child=child, pk=duplicate_id).first()
+
+
+def giver_agencies(child: Child) -> QuerySet[Agency]:
+    """The agencies that may give a child support: its commune's and those above it."""
+    unit = child.unit
+    ids = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
+    return Agency.objects.filter(unit_id__in=ids).order_by("unit__level", "name")

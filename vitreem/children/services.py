@@ -556,3 +556,10 @@ def reads_record(*, user: User, children: Iterable[Child], via: str) -> int:
     ]
     ChildRead.objects.bulk_create(rows)
     return len(rows)
+
+
+def export_record(*, actor: User, unit: AdministrativeUnit, count: int) -> None:
+    """A list of children left the system: who, when, how many (the reads name each child)."""
+    audit_record(
+        actor=actor, action="children.export", target=unit, unit=unit, data={"count": count}
+    )

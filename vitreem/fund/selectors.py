@@ -7,10 +7,12 @@ stored figure.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, readable_units_q
+from vitreem.accounts.access import Action, AnyUser, can, readable_units_q
 
 from .models import (
     Disbursement,
@@ -22,6 +24,9 @@ from .models import (
     NormItem,
     SpendingCategory,
 )
+
+if TYPE_CHECKING:
+    from vitreem.children.models import Child
 
 # Public aggregate cells counting fewer children than this are shown as "< 5" (DOMAIN.md §7).
 SMALL_CELL = 5
@@ -58,24 +63,41 @@ def balance(fund: Fund, as_of: date) -> int:
     return received(fund, None, as_of) - paid(fund, None, as_of)
 
 
-def lowest_balance_from(fund: Fund, day: date) -> int:
-    """The lowest balance on the day or any later day with entries: what a payment dated that
-    day may spend without sending the fund below zero later."""
-    running = balance(fund, day)
+def _lowest_from(donations: QuerySet[Donation], payments: QuerySet[Disbursement], day: date) -> int:
+    running = _sum(donations.filter(received_on__lte=day)) - _sum(payments.filter(paid_on__lte=day))
     lowest = running
     moves: dict[date, int] = defaultdict(int)
-    for on, amount in Donation.objects.filter(fund=fund, received_on__gt=day).values_list(
-        "received_on", "amount"
-    ):
+    for on, amount in donations.filter(received_on__gt=day).values_list("received_on", "amount"):
         moves[on] += amount
-    for on, amount in Disbursement.objects.filter(fund=fund, paid_on__gt=day).values_list(
-        "paid_on", "amount"
-    ):
+    for on, amount in payments.filter(paid_on__gt=day).values_list("paid_on", "amount"):
         moves[on] -= amount
     for on in sorted(moves):
         running += moves[on]
         lowest = min(lowest, running)
     return lowest
+
+
+def lowest_balance_from(fund: Fund, day: date) -> int:
+    """The lowest balance on the day or any later day with entries: what a payment dated that
+    day may spend without sending the fund below zero later."""
+    return _lowest_from(
+        Donation.objects.filter(fund=fund), Disbursement.objects.filter(fund=fund), day
+    )
+
+
+# A gift with no earmark (tài trợ có địa chỉ): the fund decides what it pays for.
+UNEARMARKED = Q(earmark_purpose="", earmark_child__isnull=True)
+
+
+def lowest_free_balance_from(fund: Fund, day: date) -> int:
+    """As ``lowest_balance_from``, over the money that is not earmarked: gifts without an
+    earmark less the payments not drawn on an earmarked gift. What a payment without an earmark
+    may spend, so that every earmarked gift can still be paid out as its donor asked."""
+    return _lowest_from(
+        Donation.objects.filter(UNEARMARKED, fund=fund),
+        Disbursement.objects.filter(fund=fund, earmark_donation__isnull=True),
+        day,
+    )
 
 
 def norm_in_force(fund: Fund, category: str, day: date) -> NormItem | None:
@@ -138,8 +160,14 @@ class HonourEntry:
 
 def honour_roll(fund: Fund, year: int) -> list[HonourEntry]:
     """Donors whose gifts to the fund in the year reach its threshold, largest first."""
+    # A reversed gift does not count, in its own year, whenever it was reversed.
     totals = (
-        Donation.objects.filter(fund=fund, received_on__year=year)
+        Donation.objects.filter(
+            fund=fund,
+            received_on__range=(date(year, 1, 1), date(year, 12, 31)),
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+        )
         .values("donor")
         .annotate(total=Sum("amount"))
         .filter(total__gte=fund.honour_threshold)
@@ -172,7 +200,7 @@ class PublicPayment:
     category: str
     purpose: str
     amount: int
-    beneficiaries: int
+    beneficiaries: str  # children supported, as a public page shows them ("< 5")
 
 
 @dataclass(frozen=True)
@@ -201,8 +229,8 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
             donor=d.donor.public_name,
             kind=d.get_kind_display(),
             amount=d.amount,
-            purpose=d.earmark_purpose
-            or ("Tài trợ có địa chỉ cho trẻ em" if d.earmark_child_id else ""),
+            # A gift for a named child says only that: the purpose typed for it may name the child.
+            purpose=_("Tài trợ có địa chỉ cho trẻ em") if d.earmark_child_id else d.earmark_purpose,
         )
         for d in Donation.objects.filter(fund=fund, received_on__range=(start, end))
         .select_related("donor")
@@ -214,7 +242,9 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
             category=p.get_category_display(),
             purpose=p.purpose,
             amount=p.amount,
-            beneficiaries=p.beneficiaries,
+            beneficiaries=""
+            if p.category == SpendingCategory.MANAGEMENT
+            else suppressed(p.beneficiaries),
         )
         for p in Disbursement.objects.filter(fund=fund, paid_on__range=(start, end)).order_by(
             "paid_on", "id"
@@ -248,3 +278,15 @@ def suppressed(children: int) -> str:
     if children == 0:
         return "0"
     return f"< {SMALL_CELL}" if children < SMALL_CELL else f"{children:,}".replace(",", ".")
+
+
+def funds_for_child(user: AnyUser, child: "Child") -> list[Fund]:
+    """The funds that may support a child: its commune's and those above it that the user
+    records payments for."""
+    unit = child.unit
+    ids = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
+    return [
+        f
+        for f in Fund.objects.filter(unit_id__in=ids).select_related("unit")
+        if can(user, Action.ENTER, f.unit)
+    ]

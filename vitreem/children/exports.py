@@ -1,0 +1,76 @@
+"""A list of children as a workbook: for leaders only, marked on every sheet with who exported
+it and when, as personal data must be (Law 91/2025/QH15)."""
+
+import io
+from collections.abc import Sequence
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from vitreem.accounts.access import can_read_sensitive
+from vitreem.accounts.models import User
+from vitreem.units.models import AdministrativeUnit
+
+from . import catalogue
+from .models import Child
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT = "Times New Roman"
+
+
+def children_workbook(
+    user: User, unit: AdministrativeUnit, children: Sequence[Child], at: datetime
+) -> bytes:
+    sensitive = can_read_sensitive(user, unit)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sách"
+    mark = (
+        f"Xuất bởi {user.full_name or user.username} ({user.username}) lúc "
+        f"{at:%H:%M ngày %d/%m/%Y}. Tài liệu chứa dữ liệu cá nhân của trẻ em: "
+        "không sao chép, không chia sẻ ngoài mục đích công vụ."
+    )
+    sheet.append([f"DANH SÁCH TRẺ EM — {unit.name.upper()}"])
+    sheet.append([mark])
+    sheet["A1"].font = Font(name=FONT, bold=True, size=13)
+    sheet["A2"].font = Font(name=FONT, italic=True, size=11)
+    header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Xã, phường", "Địa chỉ"]
+    header += ["Người đại diện", "Điện thoại", "Số thẻ BHYT", "Hạn thẻ BHYT"]
+    if sensitive:
+        header += ["Dân tộc", "Mức độ khuyết tật"]
+    sheet.append([])
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(name=FONT, bold=True, size=11)
+    ethnicities = catalogue.ethnicities()
+    for number, child in enumerate(children, start=1):
+        row: list[object] = [
+            number,
+            child.full_name,
+            child.date_of_birth.strftime("%d/%m/%Y"),
+            child.get_sex_display(),
+            child.personal_id or "",
+            child.unit.name,
+            child.address,
+            child.representative_name,
+            child.representative_phone,
+            child.insurance_number,
+            child.insurance_valid_to.strftime("%d/%m/%Y") if child.insurance_valid_to else "",
+        ]
+        if sensitive:
+            row += [ethnicities.get(child.ethnicity, ""), child.get_disability_level_display()]
+        sheet.append(row)
+    footer = sheet.oddFooter
+    if footer is not None:
+        footer.center.text = mark
+    for letter, width in zip(
+        "ABCDEFGHIJKLM", (5, 28, 12, 9, 14, 24, 28, 24, 13, 17, 12, 12, 20), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+    book.properties.creator = user.username
+    book.properties.description = mark
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
