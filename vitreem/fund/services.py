@@ -7,15 +7,16 @@ cannot both spend the same balance; the balance itself is always a sum over the 
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, can, require
 from vitreem.accounts.models import User
-from vitreem.children.models import Child, FundingSource, SupportKind, SupportRecord
+from vitreem.children.models import Child, FundingSource, Occasion, SupportKind, SupportRecord
 from vitreem.children.services import SupportData, support_record_add
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
@@ -289,6 +290,19 @@ def _check_disbursement(fund: Fund, data: DisbursementData, today: date) -> Norm
                 % {"balance": _money(available)}
             }
         )
+    # Nor may a payment without an earmark spend what donors gave for a stated purpose.
+    if data.earmark_donation is None:
+        free = selectors.lowest_free_balance_from(fund, data.paid_on)
+        if amount > free:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "Số dư không kể các khoản tài trợ có địa chỉ (%(balance)s) không đủ để "
+                        "chi; khoản chi từ tài trợ có địa chỉ cần chọn khoản tài trợ đó."
+                    )
+                    % {"balance": _money(max(free, 0))}
+                }
+            )
     if data.category == SpendingCategory.MANAGEMENT:
         share = selectors.management_share(fund, data.paid_on.year)
         if share.spent + amount > share.cap:
@@ -311,6 +325,13 @@ def _check_disbursement(fund: Fund, data: DisbursementData, today: date) -> Norm
         if donation.fund_id != fund.pk or not donation.earmarked:
             raise ValidationError(
                 {"earmark_donation": _("Khoản đóng góp không phải tài trợ có địa chỉ của quỹ.")}
+            )
+        if data.paid_on < donation.received_on:
+            raise ValidationError(
+                {
+                    "paid_on": _("Ngày chi trước ngày nhận khoản tài trợ có địa chỉ (%(day)s).")
+                    % {"day": _d(donation.received_on)}
+                }
             )
         left = selectors.earmark_left(donation)
         if amount > left:
@@ -346,6 +367,9 @@ def disbursement_record(
             support_record=support_record,
             recorded_by=actor,
         )
+        disbursement.full_clean(
+            exclude=["fund", "norm_item", "support_record", "earmark_donation", "recorded_by"]
+        )
         disbursement.save()
         audit_record(
             actor=actor,
@@ -377,6 +401,11 @@ def fund_support_child(
     category = (
         CATEGORY_OF_SUPPORT[SupportKind(support.kind)] if support.kind in SupportKind.values else ""
     )
+    with translation.override(settings.LANGUAGE_CODE):  # the public purpose, in Vietnamese
+        label = str(SpendingCategory(category).label) if category else ""
+        occasion = (
+            str(Occasion(support.occasion).label) if support.occasion in Occasion.values else ""
+        )
     with transaction.atomic():
         record = support_record_add(
             actor=actor, child=child, data=support, today=today, paid_by_fund=True
@@ -387,7 +416,7 @@ def fund_support_child(
             data=DisbursementData(
                 paid_on=support.given_on,
                 category=category,
-                purpose=f"{SpendingCategory(category).label} — {record.get_occasion_display()}",
+                purpose=f"{label} — {occasion}",
                 amount=support.value,
                 beneficiaries=1,
                 voucher_number=voucher_number,
@@ -414,6 +443,13 @@ def donation_reverse(
             raise ValidationError(_("Khoản này đã được hủy hoặc là bút toán hủy."))
         if selectors.lowest_balance_from(fund, donation.received_on) < donation.amount:
             raise ValidationError(_("Không thể hủy: số tiền này đã được chi."))
+        if (
+            not donation.earmarked
+            and selectors.lowest_free_balance_from(fund, donation.received_on) < donation.amount
+        ):
+            raise ValidationError(
+                _("Không thể hủy: số tiền này đã được chi (tiền còn lại là tài trợ có địa chỉ).")
+            )
         spent = Disbursement.objects.filter(earmark_donation=donation).aggregate(s=Sum("amount"))
         if spent["s"]:
             raise ValidationError(_("Không thể hủy: khoản tài trợ có địa chỉ đã được chi."))

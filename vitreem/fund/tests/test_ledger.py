@@ -286,3 +286,97 @@ def test_disclosure_shows_gifts_and_purposes_without_children_and_hides_small_co
     assert "Bùi" not in str(year)
     assert "heart" not in str(year)
     assert year.by_category == [("Phẫu thuật, chỉnh hình", 15_000_000, "< 5")]
+
+
+def test_money_given_for_a_purpose_is_not_spent_on_anything_else(personas, fund):
+    gift = give(personas, fund, "Công ty Hoàng Long", 3_000_000, earmark_purpose="Sân chơi tổ 5")
+    give(personas, fund, "Ông Lưu Văn Bình", 1_000_000, kind="person")
+    with pytest.raises(ValidationError) as refused:
+        pay(personas, fund, 1_500_000)  # the balance is 4 million, 1 million of it free
+    assert "tài trợ có địa chỉ" in str(refused.value)
+    pay(personas, fund, 1_000_000)
+    pay(personas, fund, 3_000_000, earmark_donation=gift, purpose="Làm sân chơi tổ 5")
+    assert selectors.balance(fund, TODAY) == 0
+    # A general gift whose money is now only earmarked money cannot be reversed either.
+    other = give(personas, fund, "Bà Đỗ Thị Hạnh", 2_000_000, kind="person")
+    give(personas, fund, "Hợp tác xã", 5_000_000, earmark_purpose="Tủ sách")
+    pay(personas, fund, 2_000_000)
+    with pytest.raises(ValidationError):
+        donation_reverse(actor=personas.officer_a, donation=other, reason="Nhầm", today=TODAY)
+    assert Disbursement.objects.count() == 3
+    assert not Donation.objects.filter(reverses__isnull=False).exists()
+
+
+def test_an_earmarked_gift_is_not_spent_before_it_came_in(personas, fund):
+    give(personas, fund, "Ông Lưu Văn Bình", 10_000_000, kind="person", on=date(2026, 1, 10))
+    gift = give(personas, fund, "Công ty Hoàng Long", 3_000_000, earmark_purpose="Sân chơi")
+    with pytest.raises(ValidationError) as refused:
+        pay(personas, fund, 1_000_000, on=date(2026, 2, 1), earmark_donation=gift)
+    assert "paid_on" in refused.value.message_dict
+    assert not Disbursement.objects.exists()
+
+
+def test_a_reversed_gift_leaves_the_honour_roll_of_its_year(personas, fund):
+    wrong = give(personas, fund, "Tập đoàn Thép", 60_000_000, on=date(2025, 12, 20))
+    donation_record(
+        actor=personas.officer_a,
+        fund=fund,
+        donor=wrong.donor,
+        received_on=date(2026, 2, 1),
+        amount=50_000_000,
+        today=TODAY,
+    )
+    assert [e.total for e in selectors.honour_roll(fund, 2025)] == [60_000_000]
+    # Reversed in 2026: off the 2025 roll, and the donor's 2026 gifts are still whole.
+    donation_reverse(actor=personas.officer_a, donation=wrong, reason="Ghi nhầm", today=TODAY)
+    assert selectors.honour_roll(fund, 2025) == []
+    assert [(e.donor.name, e.total) for e in selectors.honour_roll(fund, 2026)] == [
+        ("Tập đoàn Thép", 50_000_000)
+    ]
+
+
+def test_a_gift_for_a_named_child_is_published_without_what_was_typed_about_it(personas, fund):
+    child = register(personas.officer_a, personas.unit_a, name="Hà Thị Mơ")
+    give(
+        personas,
+        fund,
+        "Bà Vũ Thị Lan",
+        2_000_000,
+        kind="person",
+        earmark_child=child,
+        earmark_purpose="Cho cháu Hà Thị Mơ đi học",
+    )
+    year = selectors.disclosure(fund, 2026)
+    assert [g.purpose for g in year.gifts] == ["Tài trợ có địa chỉ cho trẻ em"]
+    assert "Mơ" not in str(year)
+
+
+def test_the_public_purpose_of_support_is_vietnamese_whatever_the_screen_language(personas, fund):
+    from django.utils import translation
+
+    give(personas, fund, "Công ty Sữa", 10_000_000)
+    child = register(personas.officer_a, personas.unit_a)
+    with translation.override("en"):
+        payment = fund_support_child(
+            actor=personas.officer_a,
+            fund=fund,
+            child=child,
+            support=SupportData(
+                kind="gift",
+                given_on=date(2026, 6, 1),
+                value=400_000,
+                source="fund",
+                occasion="mid_autumn",
+            ),
+            today=TODAY,
+        )
+    assert payment.purpose == "Tặng quà — Tết Trung thu"
+
+
+def test_a_payment_with_a_negative_count_of_children_is_refused(personas, fund):
+    give(personas, fund, "Công ty Sữa", 10_000_000)
+    with pytest.raises(ValidationError):
+        pay(personas, fund, 1_000_000, beneficiaries=-1)
+    with pytest.raises(ValidationError):
+        pay(personas, fund, 1_000_000, purpose="x" * 256)
+    assert not Disbursement.objects.exists()
