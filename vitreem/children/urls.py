@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import import_views, views
 
 
 class PublicIdConverter:
@@ -44,4 +44,10 @@ urlpatterns = [
         views.duplicate_resolve,
         name="duplicate_resolve",
     ),
+]
+
+# Import of a commune's children and their support from .xlsx templates.
+urlpatterns += [
+    path("import/", import_views.import_page, name="import"),
+    path("import/<str:kind>.xlsx", import_views.import_template, name="import_template"),
 ]

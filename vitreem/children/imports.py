@@ -1,0 +1,1214 @@
+"""Import of the registry from .xlsx: a commune's children (with their groups) and the support
+they received, each file all or nothing.
+
+Every row is checked first by the same rules as entry (``ChildData.cleaned``, the circumstance
+rules of ``circumstance_add``, ``support_check``, the catalogue); every error is named by its row
+and its column; if there is one, nothing is written. Importing the same file again changes
+nothing: a row identical to a record of the commune is reported as already present. A row with
+the name and birthday of a child of the commune but other data is imported and flagged as a
+possible duplicate, never merged. Rows are written in bulk in one transaction with one audit
+event that carries counts only, no personal data.
+
+The templates carry a hidden sheet naming their kind, and their header is checked cell by cell,
+so that another layout is refused with a clear message. Uploaded files first pass the hostile-file
+checks of ``documents.workbooks.open_workbook``; their cells are then read with calamine.
+"""
+
+import io
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+from vitreem.accounts.access import Action, require
+from vitreem.accounts.models import User
+from vitreem.core.audit import audit_record
+from vitreem.core.text import fold, nfc
+from vitreem.documents.workbooks import META_SHEET, WorkbookRefusedError, open_workbook
+from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
+
+from . import catalogue
+from .models import (
+    Child,
+    Circumstance,
+    DisabilityLevel,
+    FundingSource,
+    Occasion,
+    PossibleDuplicate,
+    Relation,
+    Sex,
+    SupportKind,
+    SupportRecord,
+    SurgeryKind,
+)
+from .services import (
+    DUPLICATE_REASON,
+    LAW_2016_IN_FORCE,
+    ChildData,
+    SupportData,
+    _check_commune,
+    last_day_as_child,
+    support_check,
+)
+
+CHILDREN = "children"
+SUPPORT = "support"
+KINDS = (CHILDREN, SUPPORT)
+TEMPLATE_VERSION = "1"
+TITLE_ROW, UNIT_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3, 4
+FIRST_ROW = HEADER_ROW + 1
+MAX_ROWS = 50_000
+BATCH = 2_000
+LISTS_SHEET = "Danh mục"
+AGED_OUT = "Đủ 16 tuổi"  # stored in Vietnamese whatever the page's language
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    name: str  # as errors name it
+    header: str  # as the template prints it (the name, with the expected form)
+    width: int = 16
+    text: bool = False  # formatted as text so that Excel keeps leading zeros and dd/mm/yyyy
+    required: bool = False
+
+
+CHILD_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", "STT", 6),
+    Column("full_name", "Họ và tên", "Họ và tên", 26, required=True),
+    Column("date_of_birth", "Ngày sinh", "Ngày sinh (dd/mm/yyyy)", 14, text=True, required=True),
+    Column("sex", "Giới tính", "Giới tính (Nam/Nữ)", 10, required=True),
+    Column("ethnicity", "Dân tộc", "Dân tộc (tên hoặc mã)", 14),
+    Column("personal_id", "Số định danh cá nhân", "Số định danh cá nhân", 16, text=True),
+    Column("address", "Địa chỉ", "Địa chỉ", 30),
+    Column("representative_name", "Người đại diện", "Người đại diện", 24),
+    Column("representative_relation", "Quan hệ", "Quan hệ", 14),
+    Column("representative_phone", "Điện thoại", "Điện thoại", 13, text=True),
+    Column("disability_level", "Mức độ khuyết tật", "Mức độ khuyết tật", 16),
+    Column("insurance_number", "Số thẻ BHYT", "Số thẻ BHYT", 18, text=True),
+    Column("insurance_valid_to", "Hạn thẻ BHYT", "Hạn thẻ BHYT (dd/mm/yyyy)", 14, text=True),
+    Column("groups", "Nhóm hoàn cảnh", "Nhóm hoàn cảnh (điểm a–o, vd: a, đ)", 16),
+    Column("started_on", "Từ ngày", "Từ ngày (dd/mm/yyyy)", 14, text=True),
+)
+
+SUPPORT_COLUMNS: tuple[Column, ...] = (
+    Column("number", "STT", "STT", 6),
+    Column("personal_id", "Số định danh cá nhân", "Số định danh cá nhân", 16, text=True),
+    Column("full_name", "Họ và tên", "Họ và tên", 26),
+    Column("date_of_birth", "Ngày sinh", "Ngày sinh (dd/mm/yyyy)", 14, text=True),
+    Column("kind", "Hình thức hỗ trợ", "Hình thức hỗ trợ", 20, required=True),
+    Column("surgery_kind", "Loại phẫu thuật", "Loại phẫu thuật", 16),
+    Column("given_on", "Ngày hỗ trợ", "Ngày hỗ trợ (dd/mm/yyyy)", 14, text=True, required=True),
+    Column("value", "Giá trị", "Giá trị (đồng)", 14, required=True),
+    Column("source", "Nguồn kinh phí", "Nguồn kinh phí (Ngân sách/Vận động)", 18, required=True),
+    Column("occasion", "Dịp", "Dịp", 22, required=True),
+    Column("description", "Nội dung", "Nội dung", 30),
+    Column("giver_agency", "Cơ quan hỗ trợ", "Cơ quan hỗ trợ (không bắt buộc)", 26),
+)
+
+COLUMNS = {CHILDREN: CHILD_COLUMNS, SUPPORT: SUPPORT_COLUMNS}
+SHEETS = {CHILDREN: "Trẻ em", SUPPORT: "Hỗ trợ"}
+TITLES = {
+    CHILDREN: "DANH SÁCH TRẺ EM NHẬP VÀO SỔ THEO DÕI",
+    SUPPORT: "DANH SÁCH HỖ TRỢ TRẺ EM NHẬP VÀO SỔ THEO DÕI",
+}
+NOTES = {
+    CHILDREN: (
+        "Mỗi dòng một trẻ em dưới 16 tuổi cư trú tại xã, phường. Ngày ghi dd/mm/yyyy. Các cột có "
+        "dấu * là bắt buộc. Nhóm hoàn cảnh đặc biệt theo Điều 10 Luật Trẻ em 2016, ghi các điểm "
+        "cách nhau bằng dấu phẩy (vd: a, đ), kèm ngày bắt đầu. Danh mục ở trang “Danh mục”."
+    ),
+    SUPPORT: (
+        "Mỗi dòng một lần hỗ trợ một trẻ em đã có trong sổ của xã, phường: ghi số định danh cá "
+        "nhân, hoặc họ tên và ngày sinh. Giá trị ghi bằng đồng. Hỗ trợ từ Quỹ Bảo trợ trẻ em "
+        "được ghi từ trang của quỹ, không nhập ở đây."
+    ),
+}
+
+# Choices as officers write them (folded) → stored value.
+SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE, "male": Sex.MALE, "female": Sex.FEMALE}
+RELATION_WORDS = {
+    "cha": Relation.FATHER,
+    "bo": Relation.FATHER,
+    "me": Relation.MOTHER,
+    "ong, ba": Relation.GRANDPARENT,
+    "ong ba": Relation.GRANDPARENT,
+    "ong": Relation.GRANDPARENT,
+    "ba": Relation.GRANDPARENT,
+    "anh, chi": Relation.SIBLING,
+    "anh chi": Relation.SIBLING,
+    "anh": Relation.SIBLING,
+    "chi": Relation.SIBLING,
+    "nguoi than thich khac": Relation.RELATIVE,
+    "than thich": Relation.RELATIVE,
+    "nguoi than": Relation.RELATIVE,
+    "nguoi giam ho": Relation.GUARDIAN,
+    "giam ho": Relation.GUARDIAN,
+    "khac": Relation.OTHER,
+}
+DISABILITY_WORDS = {
+    "dac biet nang": DisabilityLevel.EXTREMELY_SEVERE,
+    "khuyet tat dac biet nang": DisabilityLevel.EXTREMELY_SEVERE,
+    "nang": DisabilityLevel.SEVERE,
+    "khuyet tat nang": DisabilityLevel.SEVERE,
+    "nhe": DisabilityLevel.MILD,
+    "khuyet tat nhe": DisabilityLevel.MILD,
+}
+SOURCE_WORDS = {
+    "ngan sach": FundingSource.STATE,
+    "ngan sach nha nuoc": FundingSource.STATE,
+    "nsnn": FundingSource.STATE,
+    "van dong": FundingSource.MOBILISED,
+    "xa hoi hoa": FundingSource.MOBILISED,
+}
+FUND_WORDS = {"quy", "quy bao tro tre em", "quy btte"}
+OCCASION_WORDS = {
+    "thang hanh dong": Occasion.ACTION_MONTH,
+    "1/6": Occasion.CHILDRENS_DAY,
+    "01/6": Occasion.CHILDRENS_DAY,
+    "01/06": Occasion.CHILDRENS_DAY,
+    "quoc te thieu nhi": Occasion.CHILDRENS_DAY,
+    "trung thu": Occasion.MID_AUTUMN,
+    "tet": Occasion.LUNAR_NEW_YEAR,
+    "khac": Occasion.OTHER,
+}
+KIND_WORDS = {
+    "kham chua benh": SupportKind.MEDICAL,
+    "kham benh": SupportKind.MEDICAL,
+    "the bhyt": SupportKind.INSURANCE_CARD,
+    "bhyt": SupportKind.INSURANCE_CARD,
+    "qua": SupportKind.GIFT,
+}
+
+
+def _words(choices: Iterable[tuple[str, Any]], extra: Mapping[str, str]) -> dict[str, str]:
+    found = {fold(str(label)): str(value) for value, label in choices}
+    found.update({fold(value): str(value) for value, _label in choices})
+    found.update(extra)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _fold(value: str) -> str:
+    return fold(value).rstrip(".")
+
+
+@lru_cache(maxsize=1)
+def _choices() -> dict[str, dict[str, str]]:
+    ethnicities = {code: code for code in catalogue.ethnicities()}
+    ethnicities.update({fold(name): code for code, name in catalogue.ethnicities().items()})
+    ethnicities.update({str(int(code)): code for code in catalogue.ethnicities()})
+    return {
+        "sex": _words(Sex.choices, SEX_WORDS),
+        "ethnicity": ethnicities,
+        "representative_relation": _words(Relation.choices, RELATION_WORDS),
+        "disability_level": _words(DisabilityLevel.choices, DISABILITY_WORDS),
+        "kind": _words(SupportKind.choices, KIND_WORDS),
+        "surgery_kind": _words(SurgeryKind.choices, {}),
+        "source": _words(
+            [c for c in FundingSource.choices if c[0] != FundingSource.FUND], SOURCE_WORDS
+        ),
+        "occasion": _words(Occasion.choices, OCCASION_WORDS),
+    }
+
+
+def _labels(key: str) -> list[str]:
+    """The choices of a column as the template lists them."""
+    lists: dict[str, list[Any]] = {
+        "sex": [Sex.MALE.label, Sex.FEMALE.label],
+        "ethnicity": list(catalogue.ethnicities().values()),
+        "representative_relation": [label for _v, label in Relation.choices],
+        "disability_level": ["Đặc biệt nặng", "Nặng", "Nhẹ"],
+        "kind": [label for _v, label in SupportKind.choices],
+        "surgery_kind": [label for _v, label in SurgeryKind.choices],
+        "source": ["Ngân sách", "Vận động"],
+        "occasion": [label for _v, label in Occasion.choices],
+        "groups": [g.title for g in catalogue.groups_of(catalogue.LAW_2016)],
+    }
+    return [str(v) for v in lists[key]]
+
+
+# --- the templates ----------------------------------------------------------------------------
+
+FONT = "Times New Roman"
+_BOX = Border(*(Side(style="thin", color="000000"),) * 4)
+_HEAD = PatternFill("solid", fgColor="EEF2F7")
+
+
+def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
+    """The empty template of a kind for a commune: the data sheet with its header, a sheet of
+    the lists the columns accept (with drop-down lists), and the hidden sheet naming it."""
+    columns = COLUMNS[kind]
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = SHEETS[kind]
+    width = len(columns)
+    for row, text, size, bold in (
+        (TITLE_ROW, TITLES[kind], 13, True),
+        (UNIT_ROW, f"{unit.name} ({unit.code})", 12, False),
+        (NOTE_ROW, NOTES[kind], 11, False),
+    ):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.font = Font(name=FONT, bold=bold, size=size, italic=row == NOTE_ROW)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    sheet.row_dimensions[NOTE_ROW].height = 48
+    lists = book.create_sheet(LISTS_SHEET)
+    list_columns: dict[str, str] = {}
+    keys = [c.key for c in columns if c.key in _LIST_KEYS]
+    for index, key in enumerate(keys, start=1):
+        letter = get_column_letter(index)
+        lists.cell(row=1, column=index, value=_LIST_KEYS[key]).font = Font(name=FONT, bold=True)
+        labels = _labels(key)
+        for offset, label in enumerate(labels, start=2):
+            lists.cell(row=offset, column=index, value=label)
+        lists.column_dimensions[letter].width = 40 if key == "groups" else 24
+        list_columns[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}"
+    if kind == SUPPORT:
+        agencies = [a.name for a in _agencies_of(unit)]
+        index = len(keys) + 1
+        lists.cell(row=1, column=index, value="Cơ quan hỗ trợ").font = Font(name=FONT, bold=True)
+        for offset, name in enumerate(agencies, start=2):
+            lists.cell(row=offset, column=index, value=name)
+        lists.column_dimensions[get_column_letter(index)].width = 40
+    last = FIRST_ROW + 2000
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        cell.font = Font(name=FONT, bold=True, size=11)
+        cell.fill = _HEAD
+        cell.border = _BOX
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[letter].width = column.width
+        if column.text:  # the column's style: what is typed in stays text
+            sheet.column_dimensions[letter].number_format = "@"
+        if column.key in list_columns and column.key not in ("ethnicity", "groups"):
+            check = DataValidation(type="list", formula1=list_columns[column.key])
+            check.error = _("Hãy chọn trong danh sách.")
+            check.showErrorMessage = False  # a hint only: the import checks and names errors
+            sheet.add_data_validation(check)
+            check.add(f"{letter}{FIRST_ROW}:{letter}{last}")
+    sheet.row_dimensions[HEADER_ROW].height = 45
+    sheet.freeze_panes = f"C{FIRST_ROW}"
+    meta = book.create_sheet(META_SHEET)
+    for row, (key, value) in enumerate(
+        (("kind", f"registry-{kind}"), ("unit", unit.code), ("version", TEMPLATE_VERSION)),
+        start=1,
+    ):
+        meta.cell(row=row, column=1, value=key)
+        meta.cell(row=row, column=2, value=value)
+    meta.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_LIST_KEYS = {
+    "sex": "Giới tính",
+    "ethnicity": "Dân tộc",
+    "representative_relation": "Quan hệ",
+    "disability_level": "Mức độ khuyết tật",
+    "groups": "Nhóm hoàn cảnh (Luật Trẻ em 2016, Điều 10)",
+    "kind": "Hình thức hỗ trợ",
+    "surgery_kind": "Loại phẫu thuật",
+    "source": "Nguồn kinh phí",
+    "occasion": "Dịp",
+}
+
+
+# --- reading an uploaded file ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.column:
+            return _("Dòng %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("Dòng %(row)s, cột “%(column)s”: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Flagged:
+    row: int
+    public_id: str
+    others: int
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    present: int = 0
+    circumstances: int = 0
+    flagged: list[Flagged] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError(message, code="refused")
+
+
+def read_rows(kind: str, unit: AdministrativeUnit, data: bytes) -> list[tuple[int, list[Any]]]:
+    """The filled rows of an uploaded template as (row number, cell values), after the
+    hostile-file checks, the kind and unit of the hidden sheet and the header, cell by cell."""
+    try:
+        open_workbook(data)  # refuses a non-workbook, an oversized file, a zip bomb, macros
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except WorkbookRefusedError as error:
+        raise _refuse(str(error)) from error
+    except (CalamineError, ValueError) as error:
+        raise _refuse(_("Không đọc được bảng tính: tệp bị hỏng.")) from error
+    with book:
+        names = {m.name: m for m in book.sheets_metadata}
+        try:
+            if META_SHEET in names and names[META_SHEET].visible != SheetVisibleEnum.Visible:
+                meta = {
+                    str(row[0]).strip(): str(row[1]).strip()
+                    for row in book.get_sheet_by_name(META_SHEET).to_python(nrows=20)
+                    if len(row) >= 2
+                }
+                expected = f"registry-{kind}"
+                if meta.get("kind") != expected:
+                    other = next((k for k in KINDS if meta.get("kind") == f"registry-{k}"), None)
+                    raise _refuse(
+                        _("Tệp là mẫu “%(other)s”, không phải mẫu “%(kind)s”.")
+                        % {"other": SHEETS[other], "kind": SHEETS[kind]}
+                        if other
+                        else _("Tệp không phải mẫu nhập “%(kind)s” tải từ hệ thống.")
+                        % {"kind": SHEETS[kind]}
+                    )
+                code = meta.get("unit", "")
+                if code and code != unit.code:
+                    raise _refuse(
+                        _(
+                            "Tệp là mẫu của đơn vị mã %(code)s, không phải của %(unit)s; hãy tải "
+                            "mẫu của %(unit)s."
+                        )
+                        % {"code": code, "unit": unit.name}
+                    )
+            if SHEETS[kind] not in names:
+                raise _refuse(
+                    _("Thiếu trang “%(sheet)s”: tệp không đúng mẫu nhập “%(sheet)s”.")
+                    % {"sheet": SHEETS[kind]}
+                )
+            cells = book.get_sheet_by_name(SHEETS[kind]).to_python(
+                skip_empty_area=False, nrows=FIRST_ROW + MAX_ROWS + 1
+            )
+        except CalamineError as error:
+            raise _refuse(_("Không đọc được bảng tính: tệp bị hỏng.")) from error
+    columns = COLUMNS[kind]
+    header = cells[HEADER_ROW - 1] if len(cells) >= HEADER_ROW else []
+    for index, column in enumerate(columns):
+        found = header[index] if index < len(header) else ""
+        if nfc(str(found)) != column.header:
+            raise _refuse(
+                _(
+                    "Trang “%(sheet)s”, ô %(cell)s: tiêu đề “%(found)s” không đúng mẫu (cần "
+                    "“%(header)s”). Hãy tải mẫu mới và chép dữ liệu vào."
+                )
+                % {
+                    "sheet": SHEETS[kind],
+                    "cell": f"{get_column_letter(index + 1)}{HEADER_ROW}",
+                    "found": found,
+                    "header": column.header,
+                }
+            )
+    width = len(columns)
+    rows = []
+    for number, values in enumerate(cells[FIRST_ROW - 1 :], start=FIRST_ROW):
+        values = list(values[:width])
+        values += [""] * (width - len(values))
+        # A row that holds nothing but its order number is blank.
+        if all(v == "" or v is None for v in values[1:]):
+            continue
+        rows.append((number, values))
+    if len(rows) > MAX_ROWS:
+        raise _refuse(_("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": f"{MAX_ROWS:,}"})
+    return rows
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+_MONEY = re.compile(r"^-?\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$|^-?\d+$")
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if match := _DMY.match(text):
+                day, month, year = (int(g) for g in match.groups())
+                if year >= 1900:
+                    return date(year, month, day)
+            elif match := _ISO.match(text):
+                year, month, day = (int(g) for g in match.groups())
+                if year >= 1900:
+                    return date(year, month, day)
+        except ValueError:
+            raise CellError(_("“%(text)s” không phải một ngày có thật.") % {"text": text}) from None
+    raise CellError(
+        _("“%(text)s” không phải ngày dạng dd/mm/yyyy.") % {"text": _text(value).strip()}
+    )
+
+
+def _digits(value: Any, length: int) -> str:
+    """An identifier typed as a number loses its leading zeros in Excel: they are put back."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**length:
+        return f"{value:0{length}d}"
+    return _text(value)
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"0{value}"
+    return _text(value)
+
+
+def _choice(key: str, value: Any) -> str:
+    text = _text(value).strip()
+    if not text:
+        return ""
+    found = _choices()[key].get(_fold(text))
+    if found is None:
+        listed = _labels(key)
+        shown = ", ".join(listed[:8]) + (", …" if len(listed) > 8 else "")
+        raise CellError(
+            _("“%(text)s” không có trong danh mục (%(choices)s).")
+            % {"text": text, "choices": shown}
+        )
+    return found
+
+
+def _money(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError(_("Giá trị phải là số đồng nguyên."))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise CellError(_("Giá trị phải là số đồng nguyên."))
+    text = _text(value).strip()
+    for unit in ("đồng", "đ", "vnđ", "vnd"):
+        if text.lower().endswith(unit):
+            text = text[: -len(unit)].strip()
+            break
+    if not text or not _MONEY.match(text):
+        raise CellError(
+            _("“%(text)s” không phải số đồng nguyên (vd: 500000 hoặc 500.000).")
+            % {"text": _text(value).strip()}
+        )
+    return int(re.sub(r"[.,\s]", "", text))
+
+
+@lru_cache(maxsize=1)
+def _group_tokens() -> dict[str, tuple[str, str]]:
+    """What an officer may write in the groups column → (group, subgroup)."""
+    found: dict[str, tuple[str, str]] = {}
+    for group in catalogue.groups_of(catalogue.LAW_2016):
+        found[group.code] = (group.code, "")
+        found[group.point] = (group.code, "")
+        for code, _label in group.subgroups:
+            found[code] = (group.code, code)
+            found[code.replace("dd", "đ")] = (group.code, code)
+    return found
+
+
+def _groups(value: Any) -> list[tuple[str, str]]:
+    text = nfc(_text(value)).lower()
+    if not text:
+        return []
+    found: list[tuple[str, str]] = []
+    for token in re.split(r"[,;\s]+", text):
+        token = token.strip().strip(").")
+        if not token:
+            continue
+        group = _group_tokens().get(token)
+        if group is None:
+            raise CellError(
+                _(
+                    "Nhóm “%(token)s” không có trong 14 nhóm của Luật Trẻ em 2016 (các điểm a, "
+                    "b, c, d, đ, e, g, h, i, k, l, m, n, o)."
+                )
+                % {"token": token}
+            )
+        if group[0] not in {g for g, _s in found}:
+            found.append(group)
+    return found
+
+
+# --- children ------------------------------------------------------------------------------
+
+_CHILD_NAMES = {c.key: c.name for c in CHILD_COLUMNS}
+_SUPPORT_NAMES = {c.key: c.name for c in SUPPORT_COLUMNS}
+_CHILD_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "personal_id",
+    "address",
+    "representative_name",
+    "representative_relation",
+    "representative_phone",
+    "disability_level",
+    "insurance_number",
+    "insurance_valid_to",
+)
+_LENGTHS: dict[str, int] = {
+    name: length
+    for name in _CHILD_FIELDS
+    if (length := getattr(Child._meta.get_field(name), "max_length", None))
+}
+_PLACEHOLDER_BIRTH = date(2020, 1, 1)
+
+
+@dataclass
+class _ChildRow:
+    number: int
+    data: ChildData
+    folded: str
+    groups: list[tuple[str, str]]
+    started_on: date | None
+    existing: int | None = None  # the identical record already in the registry
+    twins: list[int] = field(default_factory=list)  # existing records flagged against it
+    file_twins: list[int] = field(default_factory=list)  # earlier rows of the file (indexes)
+
+
+def _values_of(data: ChildData) -> tuple[Any, ...]:
+    return tuple(getattr(data, name) or None for name in _CHILD_FIELDS)
+
+
+def _child_row(
+    number: int, values: list[Any], today: date, errors: list[RowError]
+) -> _ChildRow | None:
+    cells = {c.key: v for c, v in zip(CHILD_COLUMNS, values, strict=True)}
+    bad: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    for key, parse in (
+        ("date_of_birth", _date),
+        ("insurance_valid_to", _date),
+        ("started_on", _date),
+        ("sex", lambda v: _choice("sex", v)),
+        ("ethnicity", lambda v: _choice("ethnicity", v)),
+        ("representative_relation", lambda v: _choice("representative_relation", v)),
+        ("disability_level", lambda v: _choice("disability_level", v)),
+        ("groups", _groups),
+    ):
+        try:
+            parsed[key] = parse(cells[key])
+        except CellError as error:
+            bad[key] = str(error)
+    if "date_of_birth" not in bad and parsed["date_of_birth"] is None:
+        bad["date_of_birth"] = _("Hãy ghi ngày sinh (dd/mm/yyyy).")
+    if "sex" not in bad and not parsed["sex"]:
+        bad["sex"] = _("Hãy ghi giới tính (Nam hoặc Nữ).")
+    data = ChildData(
+        full_name=_text(cells["full_name"]),
+        date_of_birth=parsed.get("date_of_birth") or _PLACEHOLDER_BIRTH,
+        sex=parsed.get("sex") or Sex.MALE,
+        ethnicity=parsed.get("ethnicity", ""),
+        personal_id=_digits(cells["personal_id"], 12),
+        address=_text(cells["address"]),
+        representative_name=_text(cells["representative_name"]),
+        representative_relation=parsed.get("representative_relation", ""),
+        representative_phone=_phone(cells["representative_phone"]),
+        disability_level=parsed.get("disability_level", ""),
+        insurance_number=_text(cells["insurance_number"]),
+        insurance_valid_to=parsed.get("insurance_valid_to"),
+    )
+    try:
+        data = data.cleaned(today)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            if name not in bad and not (
+                "date_of_birth" in bad and name in ("date_of_birth", "insurance_valid_to")
+            ):
+                bad[name] = " ".join(messages)
+    for name, limit in _LENGTHS.items():
+        value = getattr(data, name)
+        if name not in bad and isinstance(value, str) and len(value) > limit:
+            bad[name] = _("Dài quá %(n)s ký tự.") % {"n": limit}
+    groups: list[tuple[str, str]] = parsed.get("groups") or []
+    started_on: date | None = parsed.get("started_on")
+    if groups and "started_on" not in bad:
+        born = data.date_of_birth
+        if started_on is None:
+            bad["started_on"] = _("Hãy ghi ngày trẻ em bắt đầu thuộc nhóm hoàn cảnh.")
+        elif started_on < LAW_2016_IN_FORCE:
+            bad["started_on"] = _(
+                "Luật Trẻ em 2016 có hiệu lực từ 01/06/2017; hồ sơ trước đó theo Luật 2004."
+            )
+        elif started_on > today:
+            bad["started_on"] = _("Ngày bắt đầu ở trong tương lai.")
+        elif "date_of_birth" not in bad and started_on < born:
+            bad["started_on"] = _("Ngày bắt đầu không được trước ngày sinh.")
+        elif "date_of_birth" not in bad and started_on > last_day_as_child(born):
+            bad["started_on"] = _("Ngày bắt đầu sau khi trẻ đã đủ 16 tuổi.")
+    elif started_on is not None and not groups and "groups" not in bad:
+        bad["groups"] = _("Có ngày bắt đầu nhưng chưa ghi nhóm hoàn cảnh.")
+    if bad:
+        errors.extend(RowError(number, _CHILD_NAMES[k], m) for k, m in bad.items())
+        return None
+    return _ChildRow(number, data, fold(data.full_name), groups, started_on)
+
+
+def _error_order(columns: Sequence[Column]) -> Callable[[RowError], tuple[int, int]]:
+    order = {c.name: index for index, c in enumerate(columns)}
+    return lambda error: (error.row, order.get(error.column, -1))
+
+
+def _province(unit: AdministrativeUnit) -> int:
+    if unit.province_id is None:  # a commune always has its province
+        raise ValidationError(_("Đơn vị không thuộc tỉnh, thành phố nào."))
+    return unit.province_id
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _match_children(
+    unit: AdministrativeUnit, rows: list[_ChildRow], errors: list[RowError]
+) -> None:
+    """Set each row's identical record or its possible duplicates; name the rows that clash with
+    a personal id already used, or repeat an earlier row of the file."""
+    fields = ["id", "unit_id", "name_folded", *_CHILD_FIELDS]
+    pids = sorted({r.data.personal_id for r in rows if r.data.personal_id})
+    by_pid: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(pids):
+        for found in Child.objects.filter(personal_id__in=chunk).values(*fields):
+            by_pid[found["personal_id"]] = found
+    names = sorted({r.folded for r in rows})
+    by_name: dict[tuple[str, date], list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(names):
+        for found in Child.objects.filter(unit=unit, name_folded__in=chunk).values(*fields):
+            by_name[(found["name_folded"], found["date_of_birth"])].append(found)
+    ids = {c["id"] for twins in by_name.values() for c in twins} | {
+        c["id"] for c in by_pid.values() if c["unit_id"] == unit.pk
+    }
+    spells: dict[int, set[tuple[str, date]]] = defaultdict(set)
+    for chunk in _chunks(sorted(ids)):
+        for child_id, group, started in Circumstance.objects.filter(child_id__in=chunk).values_list(
+            "child_id", "group", "started_on"
+        ):
+            spells[child_id].add((group, started))
+    seen_pid: dict[str, int] = {}
+    seen_name: dict[tuple[str, date], list[int]] = defaultdict(list)
+    pid_name = _CHILD_NAMES["personal_id"]
+    for index, row in enumerate(rows):
+        values = _values_of(row.data)
+        pid = row.data.personal_id
+        key = (row.folded, row.data.date_of_birth)
+        same: dict[str, Any] | None = None
+        if pid:
+            if pid in seen_pid:
+                errors.append(
+                    RowError(
+                        row.number,
+                        pid_name,
+                        _("Số định danh cá nhân trùng với dòng %(row)s.")
+                        % {"row": rows[seen_pid[pid]].number},
+                    )
+                )
+                continue
+            seen_pid[pid] = index
+            found = by_pid.get(pid)
+            if found is not None:
+                if (
+                    found["unit_id"] != unit.pk
+                    or (found["name_folded"], found["date_of_birth"]) != key
+                ):
+                    errors.append(
+                        RowError(
+                            row.number,
+                            pid_name,
+                            _("Số định danh cá nhân này đã có trong một hồ sơ khác."),
+                        )
+                    )
+                    continue
+                if _values_of_record(found) != values:
+                    errors.append(
+                        RowError(
+                            row.number,
+                            pid_name,
+                            _(
+                                "Trẻ em có số định danh này đã có trong sổ với thông tin khác; "
+                                "việc nhập không sửa hồ sơ: hãy sửa trên trang hồ sơ của trẻ."
+                            ),
+                        )
+                    )
+                    continue
+                same = found
+        else:
+            same = next((c for c in by_name.get(key, []) if _values_of_record(c) == values), None)
+        if same is not None:
+            missing = {(g, row.started_on) for g, _s in row.groups} - spells[same["id"]]
+            if missing:
+                errors.append(
+                    RowError(
+                        row.number,
+                        _CHILD_NAMES["groups"],
+                        _(
+                            "Trẻ em này đã có trong sổ; nhóm hoàn cảnh mới hãy thêm trên trang "
+                            "hồ sơ của trẻ."
+                        ),
+                    )
+                )
+                continue
+            row.existing = same["id"]
+            continue
+        earlier = seen_name[key]
+        for other in earlier:
+            if _values_of(rows[other].data) == values and rows[other].groups == row.groups:
+                errors.append(
+                    RowError(
+                        row.number,
+                        "",
+                        _("Dòng lặp lại dòng %(row)s.") % {"row": rows[other].number},
+                    )
+                )
+                break
+        else:
+            row.twins = [c["id"] for c in by_name.get(key, [])]
+            row.file_twins = [i for i in earlier if rows[i].existing is None]
+            earlier.append(index)
+
+
+def _values_of_record(record: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(record[name] or None for name in _CHILD_FIELDS)
+
+
+def children_import(
+    *, actor: User, unit: AdministrativeUnit, data: bytes, today: date | None = None
+) -> ImportResult:
+    """Import a filled children template into the commune's registry, all or nothing."""
+    require(actor, Action.ENTER, unit)
+    today = today or timezone.localdate()
+    _check_commune(unit, today)
+    province = _province(unit)
+    raw = read_rows(CHILDREN, unit, data)
+    result = ImportResult(CHILDREN, rows=len(raw))
+    rows = [row for n, values in raw if (row := _child_row(n, values, today, result.errors))]
+    with transaction.atomic():
+        AdministrativeUnit.objects.select_for_update().filter(pk=unit.pk).first()  # one at a time
+        _match_children(unit, rows, result.errors)
+        if result.errors:
+            result.errors.sort(key=_error_order(CHILD_COLUMNS))
+            return result
+        new = [row for row in rows if row.existing is None]
+        result.present = len(rows) - len(new)
+        if not new:
+            return result
+        children = [
+            Child(
+                **{name: getattr(row.data, name) for name in _CHILD_FIELDS},
+                name_folded=row.folded,
+                unit=unit,
+                province_id=province,
+                registered_on=today,
+                registered_by=actor,
+            )
+            for row in new
+        ]
+        for child in children:
+            child.personal_id = child.personal_id or None
+        try:
+            with transaction.atomic():
+                Child.objects.bulk_create(children, batch_size=BATCH)
+        except IntegrityError as error:  # a personal id taken meanwhile by another entry
+            raise ValidationError(
+                _("Số định danh cá nhân của một dòng vừa được dùng trong hồ sơ khác; hãy nhập lại.")
+            ) from error
+        child_of = {row.number: child for row, child in zip(new, children, strict=True)}
+        circumstances = [
+            Circumstance(
+                child=child,
+                group=group,
+                subgroup=subgroup,
+                started_on=cast(date, row.started_on),  # set whenever groups are
+                ended_on=last_day_as_child(row.data.date_of_birth),
+                end_reason=AGED_OUT,
+                unit_id=unit.pk,
+                province_id=province,
+                recorded_by=actor,
+            )
+            for row, child in zip(new, children, strict=True)
+            for group, subgroup in row.groups
+        ]
+        Circumstance.objects.bulk_create(circumstances, batch_size=BATCH)
+        pairs = []
+        for row, child in zip(new, children, strict=True):
+            others = [*row.twins, *(child_of[rows[i].number].pk for i in row.file_twins)]
+            pairs += [
+                PossibleDuplicate(child=child, other_id=o, reason=DUPLICATE_REASON) for o in others
+            ]
+            if others:
+                result.flagged.append(Flagged(row.number, child.public_id, len(others)))
+        PossibleDuplicate.objects.bulk_create(pairs, batch_size=BATCH)
+        result.created = len(children)
+        result.circumstances = len(circumstances)
+        audit_record(
+            actor=actor,
+            action="children.import",
+            target=unit,
+            unit=unit,
+            data={
+                "rows": result.rows,
+                "created": result.created,
+                "present": result.present,
+                "circumstances": result.circumstances,
+                "possible_duplicates": len(result.flagged),
+            },
+        )
+    return result
+
+
+# --- support records -----------------------------------------------------------------------
+
+
+def _agencies_of(unit: AdministrativeUnit) -> list[Agency]:
+    """Agencies that may be named as the giver: of the commune and of the units above it."""
+    ids = [i for i in (unit.pk, unit.district_id, unit.province_id) if i is not None]
+    return list(
+        Agency.objects.filter(in_force_on(timezone.localdate()), unit_id__in=ids)
+        .select_related("unit")
+        .order_by("unit__level", "name")
+    )
+
+
+@dataclass
+class _SupportRow:
+    number: int
+    personal_id: str
+    folded: str
+    born: date | None
+    data: SupportData
+    agency_name: str
+
+
+def _support_row(number: int, values: list[Any], errors: list[RowError]) -> _SupportRow | None:
+    cells = {c.key: v for c, v in zip(SUPPORT_COLUMNS, values, strict=True)}
+    bad: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    for key, parse in (
+        ("date_of_birth", _date),
+        ("given_on", _date),
+        ("value", _money),
+        ("kind", lambda v: _choice("kind", v)),
+        ("surgery_kind", lambda v: _choice("surgery_kind", v)),
+        ("occasion", lambda v: _choice("occasion", v)),
+    ):
+        try:
+            parsed[key] = parse(cells[key])
+        except CellError as error:
+            bad[key] = str(error)
+    source_text = _text(cells["source"]).strip()
+    if _fold(source_text) in FUND_WORDS or _fold(source_text) == FundingSource.FUND:
+        bad["source"] = _(
+            "Hỗ trợ từ Quỹ Bảo trợ trẻ em được ghi từ trang của quỹ, kèm phiếu chi; không nhập ở "
+            "đây."
+        )
+    else:
+        try:
+            parsed["source"] = _choice("source", cells["source"])
+        except CellError as error:
+            bad["source"] = str(error)
+    for key in ("kind", "given_on", "value", "source", "occasion"):
+        if key not in bad and parsed.get(key) in (None, ""):
+            bad[key] = _("Bắt buộc.")
+    personal_id = _digits(cells["personal_id"], 12).replace(" ", "")
+    name = nfc(_text(cells["full_name"]))
+    if (
+        not personal_id
+        and (not name or parsed.get("date_of_birth") is None)
+        and "date_of_birth" not in bad
+    ):
+        bad["personal_id"] = _("Hãy ghi số định danh cá nhân, hoặc họ tên và ngày sinh của trẻ.")
+    description = nfc(_text(cells["description"]))
+    if len(description) > 255:
+        bad["description"] = _("Dài quá %(n)s ký tự.") % {"n": 255}
+    if bad:
+        errors.extend(RowError(number, _SUPPORT_NAMES[k], m) for k, m in bad.items())
+        return None
+    return _SupportRow(
+        number,
+        personal_id,
+        fold(name) if name else "",
+        parsed.get("date_of_birth"),
+        SupportData(
+            kind=parsed["kind"],
+            given_on=parsed["given_on"],
+            value=parsed["value"],
+            source=parsed["source"],
+            occasion=parsed["occasion"],
+            surgery_kind=parsed.get("surgery_kind", ""),
+            description=description,
+        ),
+        nfc(_text(cells["giver_agency"])),
+    )
+
+
+def _support_key(child_id: int, data: SupportData, giver_unit: int) -> tuple[Any, ...]:
+    return (
+        child_id,
+        data.kind,
+        data.surgery_kind,
+        data.given_on,
+        data.value,
+        data.source,
+        data.occasion,
+        data.description,
+        giver_unit,
+        data.giver_agency.pk if data.giver_agency else None,
+    )
+
+
+def support_import(
+    *, actor: User, unit: AdministrativeUnit, data: bytes, today: date | None = None
+) -> ImportResult:
+    """Import a filled support template for children of the commune's registry, all or nothing.
+    Support paid by the children's fund is refused: it is recorded with its disbursement."""
+    require(actor, Action.ENTER, unit)
+    today = today or timezone.localdate()
+    _check_commune(unit, today)
+    province = _province(unit)
+    raw = read_rows(SUPPORT, unit, data)
+    result = ImportResult(SUPPORT, rows=len(raw))
+    rows = [row for n, values in raw if (row := _support_row(n, values, result.errors))]
+    agencies: dict[str, list[Agency]] = defaultdict(list)
+    for agency in _agencies_of(unit):
+        for word in {fold(agency.name), fold(agency.abbreviation)} - {""}:
+            agencies[word].append(agency)
+    with transaction.atomic():
+        AdministrativeUnit.objects.select_for_update().filter(pk=unit.pk).first()
+        pids = sorted({r.personal_id for r in rows if r.personal_id})
+        names = sorted({r.folded for r in rows if r.folded})
+        found: list[Child] = []
+        wanted = ["id", "public_id", "unit_id", "province_id", "date_of_birth"]
+        for chunk in _chunks(pids):
+            found += Child.objects.filter(unit=unit, personal_id__in=chunk).only(
+                *wanted, "personal_id", "name_folded"
+            )
+        for chunk in _chunks(names):
+            found += Child.objects.filter(unit=unit, name_folded__in=chunk).only(
+                *wanted, "personal_id", "name_folded"
+            )
+        by_pid: dict[str, Child] = {}
+        by_name: dict[tuple[str, date], dict[int, Child]] = defaultdict(dict)
+        for record in found:
+            record.unit = unit
+            if record.personal_id:
+                by_pid[record.personal_id] = record
+            by_name[(record.name_folded, record.date_of_birth)][record.pk] = record
+        existing: Counter[tuple[Any, ...]] = Counter()
+        for chunk in _chunks(sorted({c.pk for c in found})):
+            existing.update(
+                SupportRecord.objects.filter(child_id__in=chunk).values_list(
+                    "child_id",
+                    "kind",
+                    "surgery_kind",
+                    "given_on",
+                    "value",
+                    "source",
+                    "occasion",
+                    "description",
+                    "giver_unit_id",
+                    "giver_agency_id",
+                )
+            )
+        records = []
+        for row in rows:
+            child: Child | None = None
+            if row.personal_id:
+                child = by_pid.get(row.personal_id)
+                if child is None:
+                    result.errors.append(
+                        RowError(
+                            row.number,
+                            _SUPPORT_NAMES["personal_id"],
+                            _("Không có trẻ em mang số định danh này trong sổ của %(unit)s.")
+                            % {"unit": unit.name},
+                        )
+                    )
+                    continue
+                if row.folded and row.folded != child.name_folded:
+                    result.errors.append(
+                        RowError(
+                            row.number,
+                            _SUPPORT_NAMES["full_name"],
+                            _("Họ tên không khớp với hồ sơ mang số định danh này."),
+                        )
+                    )
+                    continue
+            else:
+                assert row.born is not None
+                matches = by_name.get((row.folded, row.born), {})
+                if len(matches) != 1:
+                    result.errors.append(
+                        RowError(
+                            row.number,
+                            _SUPPORT_NAMES["full_name"],
+                            _("Không có trẻ em cùng họ tên và ngày sinh trong sổ của %(unit)s.")
+                            % {"unit": unit.name}
+                            if not matches
+                            else _(
+                                "Sổ có %(n)s trẻ em cùng họ tên và ngày sinh; hãy ghi số định "
+                                "danh cá nhân."
+                            )
+                            % {"n": len(matches)},
+                        )
+                    )
+                    continue
+                child = next(iter(matches.values()))
+            if row.agency_name:
+                candidates = agencies.get(fold(row.agency_name), [])
+                if len(candidates) != 1:
+                    result.errors.append(
+                        RowError(
+                            row.number,
+                            _SUPPORT_NAMES["giver_agency"],
+                            _(
+                                "Không có cơ quan “%(name)s” của xã, phường hoặc cấp trên "
+                                "(xem trang “Danh mục”)."
+                            )
+                            % {"name": row.agency_name}
+                            if not candidates
+                            else _("Có nhiều cơ quan mang tên “%(name)s”; hãy ghi tên đầy đủ.")
+                            % {"name": row.agency_name},
+                        )
+                    )
+                    continue
+                row.data.giver_agency = candidates[0]
+            try:
+                support_check(child, row.data, today)
+            except ValidationError as error:
+                result.errors.extend(
+                    RowError(row.number, _SUPPORT_NAMES[name], " ".join(messages))
+                    for name, messages in error.message_dict.items()
+                )
+                continue
+            giver = row.data.giver_agency.unit_id if row.data.giver_agency else unit.pk
+            key = _support_key(child.pk, row.data, giver)
+            if existing[key] > 0:
+                existing[key] -= 1
+                result.present += 1
+                continue
+            records.append(
+                SupportRecord(
+                    child=child,
+                    kind=row.data.kind,
+                    surgery_kind=row.data.surgery_kind,
+                    given_on=row.data.given_on,
+                    value=row.data.value,
+                    source=row.data.source,
+                    occasion=row.data.occasion,
+                    description=row.data.description,
+                    giver_unit_id=giver,
+                    giver_agency=row.data.giver_agency,
+                    unit_id=unit.pk,
+                    province_id=province,
+                    recorded_by=actor,
+                )
+            )
+        if result.errors:
+            result.errors.sort(key=_error_order(SUPPORT_COLUMNS))
+            result.present = 0
+            return result
+        if not records:
+            return result
+        SupportRecord.objects.bulk_create(records, batch_size=BATCH)
+        result.created = len(records)
+        audit_record(
+            actor=actor,
+            action="children.support.import",
+            target=unit,
+            unit=unit,
+            data={"rows": result.rows, "created": result.created, "present": result.present},
+        )
+    return result
+
+
+def registry_import(
+    *, actor: User, unit: AdministrativeUnit, kind: str, data: bytes, today: date | None = None
+) -> ImportResult:
+    if kind == CHILDREN:
+        return children_import(actor=actor, unit=unit, data=data, today=today)
+    if kind == SUPPORT:
+        return support_import(actor=actor, unit=unit, data=data, today=today)
+    raise ValidationError(_("Loại tệp nhập không hợp lệ."))
+
+
+def importable_units(units: Iterable[AdministrativeUnit], today: date) -> list[AdministrativeUnit]:
+    """Communes in force among the units (the user's units where they may enter data)."""
+    return sorted(
+        (u for u in units if u.level == 3 and u.is_in_force_on(today)),
+        key=lambda u: (u.name_folded, u.code),
+    )
+
+
+__all__ = [
+    "CHILDREN",
+    "SUPPORT",
+    "ImportResult",
+    "RowError",
+    "children_import",
+    "importable_units",
+    "registry_import",
+    "support_import",
+    "template_workbook",
+]
