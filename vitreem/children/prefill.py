@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
+from vitreem.core.audit import audit_record
 from vitreem.reporting.models import Submission
 from vitreem.reporting.services import submission_cells, submission_save
 from vitreem.reporting.validation import CellKey, Cells
@@ -54,27 +55,39 @@ class Proposal:
     current: int | None = None
 
 
-def reporter_key(unit_id: int, agency_id: int | None) -> str:
-    return f"a{agency_id}" if agency_id else f"u{unit_id}"
+def reporter_key(unit_id: int, agency_id: int | None, level: int = 1) -> str:
+    """Whose report counts a record: a commune reports for its own agencies (they report to
+    it, not in the round); above the commune an agency reports for itself."""
+    return f"a{agency_id}" if agency_id and level != 3 else f"u{unit_id}"
 
 
 def _table2(records: QuerySet[SupportRecord]) -> dict[str, dict[CellKey, int]]:
     """Table 2 figures of the records by reporter key ("u<unit>" or "a<agency>")."""
     figures: dict[str, dict[CellKey, int]] = defaultdict(dict)
+    communes = records.filter(giver_unit__level=3)
+    above = records.exclude(giver_unit__level=3)
     for column, kinds in SUPPORT_COLUMNS.items():
+        key = (f"{column}_children", "", "")
+        # A child counts once per reporter: a commune's agencies report through the commune.
+        for unit_id, children in (
+            communes.filter(kind__in=kinds)
+            .values_list("giver_unit")
+            .annotate(n=Count("child", distinct=True))
+        ):
+            figures[f"u{unit_id}"][key] = children
         for unit_id, agency_id, children in (
-            records.filter(kind__in=kinds)
+            above.filter(kind__in=kinds)
             .values_list("giver_unit", "giver_agency")
             .annotate(n=Count("child", distinct=True))
         ):
-            figures[reporter_key(unit_id, agency_id)][(f"{column}_children", "", "")] = children
+            figures[reporter_key(unit_id, agency_id)][key] = children
     column_of = {kind: column for column, kinds in SUPPORT_COLUMNS.items() for kind in kinds}
-    for unit_id, agency_id, kind, source, total in (
+    for unit_id, agency_id, level, kind, source, total in (
         records.filter(kind__in=list(column_of))
-        .values_list("giver_unit", "giver_agency", "kind", "source")
+        .values_list("giver_unit", "giver_agency", "giver_unit__level", "kind", "source")
         .annotate(total=Sum("value"))
     ):
-        cells = figures[reporter_key(unit_id, agency_id)]
+        cells = figures[reporter_key(unit_id, agency_id, level)]
         key = (f"{column_of[kind]}_cost", "", COST_CATEGORY[FundingSource(source)])
         cells[key] = cells.get(key, 0) + int(total)
     return dict(figures)
@@ -91,11 +104,12 @@ def support_by_reporter(
 def _support_proposals(submission: Submission) -> list[Proposal]:
     round_ = submission.round
     records = SupportRecord.objects.filter(
-        giver_unit=submission.unit,
-        giver_agency=submission.agency,
-        given_on__range=(round_.period_start, round_.period_end),
+        giver_unit=submission.unit, given_on__range=(round_.period_start, round_.period_end)
     )
-    figures = _table2(records).get(reporter_key(submission.unit_id, submission.agency_id), {})
+    if submission.unit.level != 3:
+        records = records.filter(giver_agency=submission.agency)
+    reporter = reporter_key(submission.unit_id, submission.agency_id, submission.unit.level)
+    figures = _table2(records).get(reporter, {})
     counts = dict(records.values_list("kind").annotate(n=Count("id")))
     period = f"{round_.period_start:%d/%m/%Y}–{round_.period_end:%d/%m/%Y}"
     proposals = []
@@ -189,5 +203,12 @@ def prefill_apply(*, actor: User, submission: Submission, accepted: set[CellKey]
                 chosen_by=actor,
             )
             for key, proposal in offered.items()
+        )
+        audit_record(
+            actor=actor,
+            action="submission.prefill",
+            target=submission,
+            unit=submission.unit,
+            data={"offered": len(offered), "accepted": len(accepted)},
         )
     return saved
