@@ -5,11 +5,13 @@ stored figure.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can, readable_units_q
@@ -290,3 +292,97 @@ def funds_for_child(user: AnyUser, child: "Child") -> list[Fund]:
         for f in Fund.objects.filter(unit_id__in=ids).select_related("unit")
         if can(user, Action.ENTER, f.unit)
     ]
+
+
+def public_funds() -> QuerySet[Fund]:
+    """Every fund, for its public disclosure page (which shows no child's data)."""
+    return Fund.objects.select_related("unit")
+
+
+def donors_of(fund: Fund) -> QuerySet[Donor]:
+    return Donor.objects.filter(fund=fund).order_by("name_folded", "id")
+
+
+def donations_of(fund: Fund) -> QuerySet[Donation]:
+    return Donation.objects.filter(fund=fund).select_related("donor")
+
+
+def open_earmarks(fund: Fund) -> QuerySet[Donation]:
+    """Earmarked gifts with money left to pay out (``left`` annotated), oldest first."""
+    spent = (
+        Disbursement.objects.filter(earmark_donation=OuterRef("pk"))
+        .values("earmark_donation")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        Donation.objects.filter(fund=fund, reverses__isnull=True, reversed_by__isnull=True)
+        .exclude(UNEARMARKED)
+        .select_related("donor")
+        .annotate(left=F("amount") - Coalesce(Subquery(spent), 0))
+        .filter(left__gt=0)
+        .order_by("received_on", "id")
+    )
+
+
+def norms_in_force(fund: Fund, day: date) -> NormDecision | None:
+    """The council decision in force on the day, with its items."""
+    return (
+        NormDecision.objects.filter(fund=fund, valid_from__lte=day)
+        .order_by("-valid_from")
+        .prefetch_related("items")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class FundOverview:
+    """What a fund's page shows, in a fixed number of queries whatever the size of the ledger."""
+
+    fund: Fund
+    year: int
+    today: date
+    as_of: date
+    balance_today: int
+    balance_as_of: int
+    receipts: Sequence[Donation]  # annotated: child_public_id, reversal_id
+    payments: list[Disbursement]
+    received: int
+    paid: int
+    share: ManagementShare
+    norms: NormDecision | None
+    honour: list[HonourEntry]
+    donors: list[Donor]
+
+
+def fund_overview(fund: Fund, *, year: int, today: date, as_of: date | None = None) -> FundOverview:
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    receipts = list(
+        Donation.objects.filter(fund=fund, received_on__range=(start, end))
+        .select_related("donor")
+        .annotate(child_public_id=F("earmark_child__public_id"), reversal_id=F("reversed_by__id"))
+        .order_by("received_on", "id")
+    )
+    payments = list(
+        Disbursement.objects.filter(fund=fund, paid_on__range=(start, end))
+        .select_related("norm_item__decision")
+        .order_by("paid_on", "id")
+    )
+    as_of = as_of or today
+    balance_today = balance(fund, today)
+    return FundOverview(
+        fund=fund,
+        year=year,
+        today=today,
+        as_of=as_of,
+        balance_today=balance_today,
+        balance_as_of=balance_today if as_of == today else balance(fund, as_of),
+        receipts=receipts,
+        payments=payments,
+        received=sum(d.amount for d in receipts),
+        paid=sum(p.amount for p in payments),
+        share=management_share(fund, year),
+        norms=norms_in_force(fund, today),
+        honour=honour_roll(fund, year),
+        donors=list(donors_of(fund)),
+    )

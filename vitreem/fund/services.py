@@ -224,19 +224,32 @@ def norm_decision_add(
             errors["items"] = _("Nội dung chi không hợp lệ.")
         if maximum is not None and maximum <= 0:
             errors["items"] = _("Mức chi tối đa phải lớn hơn 0.")
+    decisions = NormDecision.objects.filter(fund=fund)
+    if decisions.filter(number=nfc(number)).exists():
+        errors["number"] = _("Quỹ đã có quyết định số này.")
+    if decisions.filter(valid_from=valid_from).exists():
+        errors["valid_from"] = _(
+            "Quỹ đã có quyết định định mức áp dụng từ ngày %(day)s; quyết định mới cần ngày "
+            "áp dụng khác."
+        ) % {"day": _d(valid_from)}
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        decision = NormDecision(
-            fund=fund, number=nfc(number), signed_on=signed_on, valid_from=valid_from
-        )
-        decision.full_clean(exclude=["fund"])
-        decision.save()
-        NormItem.objects.bulk_create(
-            NormItem(decision=decision, category=c, label=nfc(label), max_per_beneficiary=m)
-            for c, label, m in items
-        )
-        audit_record(actor=actor, action="fund.norms.add", target=decision, unit=fund.unit)
+    decision = NormDecision(
+        fund=fund, number=nfc(number), signed_on=signed_on, valid_from=valid_from
+    )
+    decision.full_clean(exclude=["fund"])
+    try:
+        with transaction.atomic():
+            decision.save()
+            NormItem.objects.bulk_create(
+                NormItem(decision=decision, category=c, label=nfc(label), max_per_beneficiary=m)
+                for c, label, m in items
+            )
+            audit_record(actor=actor, action="fund.norms.add", target=decision, unit=fund.unit)
+    except IntegrityError as error:  # the same number or day, recorded meanwhile
+        raise ValidationError(
+            {"number": _("Quỹ đã có quyết định số này hoặc áp dụng từ ngày này.")}
+        ) from error
     return decision
 
 
