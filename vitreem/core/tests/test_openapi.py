@@ -10,7 +10,7 @@ def test_committed_openapi_document_matches_the_api():
     assert COMMITTED.read_text(encoding="utf-8") == openapi_document()
 
 
-def test_every_operation_but_health_token_requires_authentication():
+def test_every_operation_but_health_token_and_disclosure_requires_authentication():
     import json
 
     document = json.loads(openapi_document())
@@ -19,7 +19,11 @@ def test_every_operation_but_health_token_requires_authentication():
         for method, operation in operations.items():
             if not operation.get("security"):
                 open_paths.add(f"{method.upper()} {path}")
-    assert open_paths == {"GET /api/v1/health", "POST /api/v1/auth/token"}
+    assert open_paths == {
+        "GET /api/v1/health",
+        "POST /api/v1/auth/token",
+        "GET /api/v1/funds/{fund_id}/disclosure",  # the fund's public disclosure
+    }
 
 
 def test_interactive_docs_load_their_assets_locally(client):
