@@ -16,6 +16,7 @@ class Persona:
     role: str
     unit_code: str
     as_of: date
+    sensitive: bool = False  # may see children's sensitive data
 
 
 PERSONAS = [
@@ -26,6 +27,7 @@ PERSONAS = [
         "officer",
         "01843",
         CURRENT_DAY,
+        sensitive=True,
     ),
     Persona(
         "lanhdao.backan",
@@ -34,6 +36,7 @@ PERSONAS = [
         "leader",
         "01843",
         CURRENT_DAY,
+        sensitive=True,
     ),
     Persona(
         "canbo.phandinhphung",
@@ -54,6 +57,7 @@ PERSONAS = [
         "officer",
         "058",
         PRE_REFORM_DAY,
+        sensitive=True,
     ),
     Persona(
         "lanhdao.tpbackan",
@@ -62,6 +66,7 @@ PERSONAS = [
         "leader",
         "058",
         PRE_REFORM_DAY,
+        sensitive=True,
     ),
     Persona(
         "canbo.songcau",
@@ -70,6 +75,7 @@ PERSONAS = [
         "officer",
         "01837",
         PRE_REFORM_DAY,
+        sensitive=True,
     ),
 ]
 

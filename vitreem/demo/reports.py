@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from vitreem.accounts.models import User
+from vitreem.children.prefill import prefill_apply, proposals
 from vitreem.reporting.models import ReportForm, Round, Submission
 from vitreem.reporting.services import (
     round_create,
@@ -21,6 +22,7 @@ from vitreem.reporting.validation import Cells
 from vitreem.units.selectors import unit_by_code
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+TABLE_2 = ("gifts_", "scholarships_", "medical_")  # the columns of table 2, support to children
 
 # Typical sizes of one reporting unit's Action Month figures: (low, high) per column.
 RANGES = {
@@ -67,7 +69,14 @@ def demo_values(rng: random.Random) -> Cells:
 
 
 def _file(admin: User, submission: Submission, when: datetime, rng: random.Random) -> None:
-    submission_save(actor=admin, submission=submission, cells=demo_values(rng), source="demo")
+    cells = demo_values(rng)
+    registry = proposals(submission)
+    if registry:
+        # A reporter the registry knows: table 2 is what its support records say.
+        cells = {key: value for key, value in cells.items() if not key[0].startswith(TABLE_2)}
+    submission_save(actor=admin, submission=submission, cells=cells, source="demo")
+    if registry:
+        prefill_apply(actor=admin, submission=submission, accepted={p.key for p in registry})
     submission_submit(actor=admin, submission=submission)
     Submission.objects.filter(pk=submission.pk).update(submitted_at=when)
 
@@ -136,4 +145,83 @@ def demo_rounds(admin: User) -> int:
             late = index % 9 == 4
             day = date(2026, 7, 22) if late else date(2026, 7, 10 + index % 8)
             _file(admin, sub, datetime.combine(day, time(8 + index % 8, 30), VN), rng)
+    made += _half_year_round(admin, rng)
     return made
+
+
+def half_year_values(rng: random.Random) -> Cells:
+    """A commune's children in special circumstances over a half-year, and its indicators."""
+    cells: Cells = {}
+    for group, (low, high) in HALF_YEAR_GROUPS.items():
+        start = rng.randint(low, high)
+        new = rng.randint(0, max(1, high // 4))
+        left = rng.randint(0, min(start, max(1, high // 5)))
+        for column, value in zip(
+            ("at_start", "new", "left", "at_end"),
+            (start, new, left, start + new - left),
+            strict=True,
+        ):
+            cells[(column, group, "")] = value
+    under_six = rng.randint(300, 900)
+    cells[("indicator_total", "insurance_under6", "")] = under_six
+    cells[("indicator_achieved", "insurance_under6", "")] = under_six - rng.randint(0, 6)
+    cells[("indicator_total", "child_friendly", "")] = 1
+    cells[("indicator_achieved", "child_friendly", "")] = rng.randint(0, 1)
+    return cells
+
+
+# Typical numbers of a commune's children per group (points of Article 10): (low, high).
+HALF_YEAR_GROUPS = {
+    "a": (0, 3),
+    "b": (0, 1),
+    "c": (1, 8),
+    "d": (5, 30),
+    "dd": (0, 1),
+    "e": (0, 2),
+    "g": (0, 1),
+    "h": (0, 4),
+    "i": (0, 2),
+    "k": (0, 1),
+    "l": (0, 2),
+    "m": (0, 1),
+    "n": (1, 6),
+    "o": (0, 1),
+}
+
+
+def _half_year_round(admin: User, rng: random.Random) -> int:
+    """The 2026 half-year child-protection round of Thái Nguyên (Decree 09/2019 window,
+    15/12/2025–14/06/2026), half of its communes filed; phường Bắc Kạn's waits for its officer,
+    who fills it from the registry."""
+    title = "Báo cáo 6 tháng đầu năm 2026 công tác bảo vệ, chăm sóc trẻ em — tỉnh Thái Nguyên"
+    if Round.objects.filter(title=title).exists():
+        return 0
+    province = unit_by_code("19", date(2026, 6, 1))
+    assert province is not None
+    round_ = round_create(
+        actor=admin,
+        form=ReportForm.objects.get(code="special-circumstances"),
+        receiving_unit=province,
+        title=title,
+        period_kind="half_year",
+        period_start=date(2025, 12, 15),
+        period_end=date(2026, 6, 14),
+        deadlines={"agency": "2026-06-15", "commune": "2026-06-15"},
+    )
+    communes = list(
+        round_.submissions.filter(agency=None).select_related("unit").order_by("unit__code")
+    )
+    for index, sub in enumerate(communes[::2]):
+        if sub.unit.code == "01843":
+            continue
+        registry = proposals(sub)
+        if any(p.value for p in registry):
+            prefill_apply(actor=admin, submission=sub, accepted={p.key for p in registry})
+        else:
+            submission_save(actor=admin, submission=sub, cells=half_year_values(rng), source="demo")
+        submission_submit(actor=admin, submission=sub)
+        day = date(2026, 6, 10 + index % 7)
+        Submission.objects.filter(pk=sub.pk).update(
+            submitted_at=datetime.combine(day, time(8 + index % 8, 0), VN)
+        )
+    return 1

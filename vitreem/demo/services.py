@@ -13,6 +13,7 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
 
+from .children import demo_registry
 from .personas import (
     AGENCY_UNITS,
     CITY_PLAN_KEY,
@@ -51,7 +52,9 @@ def demo_load() -> dict[str, int]:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
         Membership.objects.update_or_create(
-            user=user, unit=_unit(persona.unit_code, persona.as_of), defaults={"role": persona.role}
+            user=user,
+            unit=_unit(persona.unit_code, persona.as_of),
+            defaults={"role": persona.role, "sensitive_data": persona.sensitive},
         )
     agencies = 0
     for code, as_of in AGENCY_UNITS:
@@ -61,8 +64,11 @@ def demo_load() -> dict[str, int]:
     plans = load_plan_files()  # after the agencies, so that assignees find theirs
     derived = _derive_commune_plans(admin)
     load_forms()
+    registry = demo_registry(admin)  # before the rounds: their reports are filled from it
     rounds = demo_rounds(admin)
     return {
+        "children": registry["children"],
+        "funds": registry["funds"],
         "rounds": rounds,
         "personas": len(PERSONAS) + 1,
         "agencies_created": agencies,

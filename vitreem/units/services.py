@@ -1,3 +1,4 @@
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,15 @@ STANDARD_AGENCIES_FILE = Path(__file__).with_name("data") / "agencies.yaml"
 _LEVEL_KEY = {1: "province", 2: "district", 3: "commune"}
 
 
+@cache
+def _catalogue() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(STANDARD_AGENCIES_FILE.read_text(encoding="utf-8"))
+    return data
+
+
 def standard_agencies(unit: AdministrativeUnit) -> list[dict[str, Any]]:
     """The standard agency list for the unit's era and level, names filled for the unit."""
-    catalogue = yaml.safe_load(STANDARD_AGENCIES_FILE.read_text(encoding="utf-8"))
+    catalogue = _catalogue()
     era = "current" if unit.valid_from >= REFORM_DATE else "pre_reform"
     kind_word = NAME_PREFIX[Kind(unit.kind)].lower()  # official names are Vietnamese in any UI
     items = catalogue[era].get(_LEVEL_KEY[unit.level], [])

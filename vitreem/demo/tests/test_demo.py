@@ -1,8 +1,14 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from vitreem.accounts.models import User
+from vitreem.children import prefill
+from vitreem.children.models import Child, SupportRecord
 from vitreem.demo.services import demo_load
+from vitreem.fund import selectors as fund_selectors
+from vitreem.fund.models import Disbursement, Donation, Fund
 from vitreem.plans.models import Plan
 from vitreem.reporting.models import DataValue, Round, Submission
 
@@ -17,6 +23,9 @@ def test_demo_data_loads_twice_to_the_same_state(settings):
         Plan.objects.count(),
         Round.objects.count(),
         DataValue.objects.count(),
+        Child.objects.count(),
+        SupportRecord.objects.count(),
+        Donation.objects.count(),
     )
     demo_load()
     assert (
@@ -24,6 +33,9 @@ def test_demo_data_loads_twice_to_the_same_state(settings):
         Plan.objects.count(),
         Round.objects.count(),
         DataValue.objects.count(),
+        Child.objects.count(),
+        SupportRecord.objects.count(),
+        Donation.objects.count(),
     ) == counts
     city = Round.objects.get(title__contains="thành phố Bắc Kạn")
     statuses = set(city.submissions.values_list("status", flat=True))
@@ -31,9 +43,33 @@ def test_demo_data_loads_twice_to_the_same_state(settings):
     assert Submission.objects.get(round=city, unit__code="01852", agency=None).status == "draft"
     assert User.objects.get(username="admin").check_password("vitreem")
     ward_2026 = Submission.objects.get(
-        round__title__contains="Thái Nguyên", unit__code="01843", agency=None
+        round__title__startswith="Kết quả Tháng hành động vì trẻ em năm 2026",
+        unit__code="01843",
+        agency=None,
     )
     assert ward_2026.status == "draft"  # left for the demo officer to enter
+
+    # The demo's registry and funds, and reports that agree with them.
+    # Synthetic children in both eras' communes.
+    assert Child.objects.filter(unit__valid_to__isnull=False).count() > 100  # until 30/6/2025
+    assert Child.objects.filter(unit__code="01843", unit__valid_to__isnull=True).count() == 60
+    # Every filed report of a commune with registered children says what its records say.
+    city = Round.objects.get(title__contains="thành phố Bắc Kạn")
+    sung_cau = Submission.objects.get(round=city, unit__code="01837", agency=None)
+    cells = {(v.element.code, v.row, v.category): v.value for v in sung_cau.values.all()}
+    proposed = prefill.proposals(sung_cau)
+    assert proposed
+    assert all(cells.get(p.key, 0) == p.value for p in proposed)
+    assert proposed[0].value > 0
+    # The ward's fund: balance is donations less payments; one donor on the 2026 honour roll.
+    fund = Fund.objects.get(unit__code="01843")
+    donated = sum(Donation.objects.filter(fund=fund).values_list("amount", flat=True))
+    paid = sum(Disbursement.objects.filter(fund=fund).values_list("amount", flat=True))
+    assert fund_selectors.balance(fund, date(2026, 11, 30)) == donated - paid > 0
+    roll = fund_selectors.honour_roll(fund, 2026)
+    assert [(e.donor.name, e.total) for e in roll] == [
+        ("Công ty TNHH Xây dựng Minh Phát", 55_000_000)
+    ]
 
 
 def test_demo_data_refuses_to_load_outside_demo_mode(settings):
