@@ -44,6 +44,20 @@ LAW_2016_IN_FORCE = date(2017, 6, 1)
 _PERSONAL_ID = re.compile(r"^\d{12}$")
 _INSURANCE = re.compile(r"^[A-Z0-9]{10}$|^[A-Z]{2}\d{13}$")
 _PHONE = re.compile(r"^0\d{8,10}$")
+# The choices' values, computed once: ``Choices.values`` builds a new list on every access, and
+# imports check tens of thousands of rows.
+_VALUES = {
+    choices: frozenset(choices.values)
+    for choices in (
+        Sex,
+        Relation,
+        DisabilityLevel,
+        SupportKind,
+        SurgeryKind,
+        FundingSource,
+        Occasion,
+    )
+}
 
 
 def birthday(born: date, years: int) -> date:
@@ -107,7 +121,7 @@ class ChildData:
                 "Trẻ em là người dưới 16 tuổi (Luật Trẻ em, Điều 1): sinh ngày %(day)s thì "
                 "đã đủ %(age)s tuổi vào ngày %(today)s."
             ) % {"day": _d(born), "age": age_on(born, age_day), "today": _d(age_day)}
-        if data.sex not in Sex.values:
+        if data.sex not in _VALUES[Sex]:
             errors["sex"] = _("Hãy chọn giới tính.")
         if data.ethnicity and data.ethnicity not in catalogue.ethnicities():
             errors["ethnicity"] = _("Mã dân tộc “%(code)s” không có trong danh mục 54 dân tộc.") % {
@@ -115,13 +129,13 @@ class ChildData:
             }
         if data.personal_id and not _PERSONAL_ID.match(data.personal_id):
             errors["personal_id"] = _("Số định danh cá nhân gồm đúng 12 chữ số.")
-        if data.representative_relation and data.representative_relation not in Relation.values:
+        if data.representative_relation and data.representative_relation not in _VALUES[Relation]:
             errors["representative_relation"] = _("Quan hệ với trẻ không hợp lệ.")
         if data.representative_phone and not _PHONE.match(data.representative_phone):
             errors["representative_phone"] = _(
                 "Số điện thoại gồm 10 hoặc 11 chữ số, bắt đầu bằng 0."
             )
-        if data.disability_level and data.disability_level not in DisabilityLevel.values:
+        if data.disability_level and data.disability_level not in _VALUES[DisabilityLevel]:
             errors["disability_level"] = _("Mức độ khuyết tật không hợp lệ.")
         if data.insurance_number and not _INSURANCE.match(data.insurance_number):
             errors["insurance_number"] = _(
@@ -383,9 +397,9 @@ class SupportData:
 def support_check(child: Child, data: SupportData, today: date) -> None:
     """Every rule of a support record, each named; used by entry, import and the fund."""
     errors: dict[str, str] = {}
-    if data.kind not in SupportKind.values:
+    if data.kind not in _VALUES[SupportKind]:
         errors["kind"] = _("Hình thức hỗ trợ không hợp lệ.")
-    if data.kind == SupportKind.SURGERY and data.surgery_kind not in SurgeryKind.values:
+    if data.kind == SupportKind.SURGERY and data.surgery_kind not in _VALUES[SurgeryKind]:
         errors["surgery_kind"] = _(
             "Hãy chọn loại phẫu thuật (mắt, môi, tim, vận động, dị tật khác)."
         )
@@ -395,9 +409,9 @@ def support_check(child: Child, data: SupportData, today: date) -> None:
         errors["value"] = _("Giá trị phải là số đồng nguyên.")
     elif data.value < 0:
         errors["value"] = _("Giá trị hỗ trợ không được âm.")
-    if data.source not in FundingSource.values:
+    if data.source not in _VALUES[FundingSource]:
         errors["source"] = _("Nguồn kinh phí không hợp lệ.")
-    if data.occasion not in Occasion.values:
+    if data.occasion not in _VALUES[Occasion]:
         errors["occasion"] = _("Dịp hỗ trợ không hợp lệ.")
     if data.given_on > today:
         errors["given_on"] = _("Ngày hỗ trợ ở trong tương lai.")
