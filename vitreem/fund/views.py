@@ -276,6 +276,7 @@ def support_choose(request: HttpRequest) -> HttpResponse:
     funds = selectors.funds_for_child(user, child)
     if len(funds) == 1:
         return redirect(reverse("fund:support", args=[funds[0].pk]) + f"?child={child.public_id}")
+    reads_record(user=user, children=[child], via="page")  # the page names the child
     return render(request, "fund/support_choose.html", {"child": child, "funds": funds})
 
 

@@ -567,3 +567,17 @@ def test_from_a_child_the_only_fund_that_may_support_it_opens_directly(client, p
     assert page.status_code == 200
     assert page.context["funds"] == []
     assert client.get("/funds/support/").status_code == 404
+
+
+def test_pages_that_name_a_child_log_the_read(client, personas, fund):
+    from vitreem.children.models import ChildRead
+
+    child = register(personas.officer_a, personas.unit_a)
+    client.force_login(personas.officer_a)
+    client.get(f"/funds/{fund.pk}/support/?child={child.public_id}")
+    client.force_login(personas.viewer)
+    client.get(f"/funds/support/?child={child.public_id}")
+    assert sorted(ChildRead.objects.filter(child=child).values_list("user__username", "via")) == [
+        ("canbo.a", "page"),
+        ("xem.tinh", "page"),
+    ]
