@@ -153,7 +153,11 @@ def donation_new(request: HttpRequest, fund_id: int) -> HttpResponse:
     form = DonationForm(
         request.POST or None,
         fund=fund,
-        initial={"donor": request.GET.get("donor"), "received_on": timezone.localdate()},
+        initial={
+            "donor": request.GET.get("donor"),
+            "received_on": timezone.localdate(),
+            "earmark_child": request.GET.get("child", ""),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -289,6 +289,9 @@ def test_a_gift_for_a_child_is_recorded_by_the_childs_public_id(client, personas
     assert unchanged(before)
     client.post(f"/funds/{fund.pk}/donations/new/", {**data, "earmark_child": child.public_id})
     assert Donation.objects.get(amount=2_000_000).earmark_child == child
+    # Opened from the child's record, the form already names the child.
+    form = client.get(f"/funds/{fund.pk}/donations/new/?child={child.public_id}").context["form"]
+    assert form["earmark_child"].value() == child.public_id
 
 
 def test_reversing_a_gift_adds_a_reversing_entry_with_its_reason(client, personas, fund):
