@@ -231,3 +231,40 @@ def test_the_province_sees_its_communes_with_their_children_in_need(client, pers
     page = client.get(f"/children/?unit={personas.province.code}").content.decode()
     assert personas.unit_a.name in page
     assert "Đơn vị trực thuộc" in page
+
+
+def _queries(client, path) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_list_and_record_pages_take_a_fixed_number_of_queries(client, personas, child):
+    client.force_login(personas.supervisor)
+    paths = (f"/children/?unit={personas.unit_a.code}", f"/children/?unit={personas.province.code}")
+    few = [_queries(client, path) for path in paths]
+    record = _queries(client, f"/children/{child.public_id}/")
+    for n in range(12):
+        officer, unit = (
+            (personas.officer_a, personas.unit_a)
+            if n % 2
+            else (personas.officer_b, personas.unit_b)
+        )
+        extra = register(officer, unit)
+        circumstance_add(actor=officer, child=extra, group="c", started_on=date(2025, 1, 1))
+    support_record_add(
+        actor=personas.officer_a,
+        child=child,
+        data=SupportData(
+            kind="scholarship",
+            given_on=date(2026, 6, 3),
+            value=1_000_000,
+            source="state",
+            occasion="action_month",
+        ),
+    )
+    assert [_queries(client, path) for path in paths] == few
+    assert _queries(client, f"/children/{child.public_id}/") == record
