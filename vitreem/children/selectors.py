@@ -285,3 +285,12 @@ def giver_agencies(child: Child) -> QuerySet[Agency]:
     unit = child.unit
     ids = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
     return Agency.objects.filter(unit_id__in=ids).order_by("unit__level", "name")
+
+
+def open_duplicates(unit: AdministrativeUnit, limit: int = 20) -> list[PossibleDuplicate]:
+    """Flagged pairs of the unit's subtree not yet checked, newest first."""
+    return list(
+        PossibleDuplicate.objects.filter(_scope(unit, "child__"), resolved_at__isnull=True)
+        .select_related("child__unit", "other__unit")
+        .order_by("-flagged_at", "-id")[:limit]
+    )

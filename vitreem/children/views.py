@@ -113,7 +113,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
     children = selectors.children_in(user, unit, as_of=day, group=group or None, query=query)
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    services.reads_record(user=user, children=rows, via=ReadVia.LIST)
+    duplicates = selectors.open_duplicates(unit) if unit.level == 3 else []
+    shown = rows + [c for d in duplicates for c in (d.child, d.other) if c not in rows]
+    services.reads_record(user=user, children=shown, via=ReadVia.LIST)
     groups = selectors.active_groups(rows, day, sensitive)
     below = selectors.in_need_below(unit, day) if unit.level < 3 else []
     return render(
@@ -129,6 +131,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(child, groups.get(child.pk, [])) for child in rows],
             "below": below,
+            "duplicates": duplicates,
             "counts": _group_table(unit, day, sensitive),
             "can_enter": can(user, Action.ENTER, unit) and unit.level == 3,
             "can_oversee": can_oversee(user, unit),

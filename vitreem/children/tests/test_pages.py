@@ -162,6 +162,11 @@ def test_a_possible_duplicate_asks_before_registering(client, personas, child):
     assert Child.objects.count() == 2
     twin = Child.objects.exclude(pk=child.pk).get()
     assert "Có thể trùng với hồ sơ" in client.get(f"/children/{twin.public_id}/").content.decode()
+    listing = client.get(f"/children/?unit={personas.unit_a.code}").content.decode()
+    assert "Hồ sơ có thể trùng, chờ kiểm tra" in listing
+    client.post(f"/children/{twin.public_id}/duplicates/{twin.duplicates.get().pk}/resolve/")
+    listing = client.get(f"/children/?unit={personas.unit_a.code}").content.decode()
+    assert "Hồ sơ có thể trùng, chờ kiểm tra" not in listing
 
 
 def test_officers_record_support_and_bad_amounts_change_nothing(client, personas, child):

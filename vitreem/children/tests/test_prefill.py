@@ -130,7 +130,8 @@ def expected_table2(records) -> dict:
         "surgery": "medical",
     }
     category = {"state": "state", "mobilised": "mobilised", "fund": "mobilised"}
-    children, cost = defaultdict(set), defaultdict(int)
+    children: dict[str, set[int]] = defaultdict(set)
+    cost: dict[tuple[str, str], int] = defaultdict(int)
     for r in records:
         children[column[r.kind]].add(r.child_id)
         cost[(column[r.kind], category[r.source])] += r.value
