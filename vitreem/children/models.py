@@ -51,14 +51,20 @@ class Child(TimeStampedModel):
     personal_id = models.CharField(
         _("Số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True
     )
+    # Both foreign keys lead a composite index of Meta.indexes: no index of their own.
     unit = models.ForeignKey(
         "units.AdministrativeUnit",
         verbose_name=_("Xã, phường nơi cư trú"),
         on_delete=models.PROTECT,
         related_name="registered_children",
+        db_index=False,
     )
     province = models.ForeignKey(
-        "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
+        "units.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     address = models.CharField(_("Địa chỉ"), max_length=255, blank=True)
     representative_name = models.CharField(_("Người đại diện hợp pháp"), max_length=120, blank=True)
@@ -104,11 +110,20 @@ class Circumstance(TimeStampedModel):
     started_on = models.DateField(_("Từ ngày"))
     ended_on = models.DateField(_("Đến ngày"), null=True, blank=True)
     end_reason = models.CharField(_("Lý do ra khỏi nhóm"), max_length=200, blank=True)
+    # Both lead a composite index of Meta.indexes: no index of their own.
     unit = models.ForeignKey(
-        "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
+        "units.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     province = models.ForeignKey(
-        "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
+        "units.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -192,6 +207,7 @@ class SupportRecord(TimeStampedModel):
         verbose_name=_("Đơn vị hỗ trợ"),
         on_delete=models.PROTECT,
         related_name="support_given",
+        db_index=False,  # leads support_giver_idx
     )
     giver_agency = models.ForeignKey(
         "units.Agency",
@@ -205,7 +221,11 @@ class SupportRecord(TimeStampedModel):
         "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
     )
     province = models.ForeignKey(
-        "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
+        "units.AdministrativeUnit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # leads support_province_idx
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
