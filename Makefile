@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench bench-consolidation clean
+.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -73,6 +73,10 @@ bench: install
 ## The national consolidation benchmark (builds ~3.8 million values the first time: minutes)
 bench-consolidation: install
 	$(PY) bench/consolidation.py
+
+## The registry benchmark: 1,000,000 children at 1/25 of the nation (generated the first time)
+bench-registry: install
+	$(PY) bench/registry.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
