@@ -183,6 +183,106 @@ ENDPOINTS = [
         "manage",
         False,
     ),
+    # The children's protection fund of A: read by the subtree, entered by A's officers and
+    # leaders, its spending norms set by A's leaders.
+    Endpoint("page fund of A", "GET", "/funds/{fund}/?year=2026", "read", False),
+    Endpoint(
+        "page add a donor to A's fund",
+        "POST",
+        "/funds/{fund}/donors/new/",
+        "enter",
+        False,
+        {"kind": "person", "name": "Bà Lê Thị Hoa"},
+    ),
+    Endpoint(
+        "page record a gift to A's fund",
+        "POST",
+        "/funds/{fund}/donations/new/",
+        "enter",
+        False,
+        {
+            "donor": "{fund.donor}",
+            "received_on": "01/06/2026",
+            "kind": "money",
+            "amount": "1.000.000",
+        },
+    ),
+    Endpoint(
+        "page reverse a gift to A's fund",
+        "POST",
+        "/funds/{fund}/donations/{fund.donation}/reverse/",
+        "enter",
+        False,
+        {"reason": "Ghi nhầm quỹ"},
+    ),
+    Endpoint(
+        "page record a payment of A's fund",
+        "POST",
+        "/funds/{fund}/disbursements/new/",
+        "enter",
+        False,
+        {
+            "paid_on": "01/06/2026",
+            "category": "activity",
+            "purpose": "Diễn đàn trẻ em",
+            "amount": "500.000",
+            "beneficiaries": "30",
+        },
+    ),
+    Endpoint(
+        "page set the norms of A's fund",
+        "POST",
+        "/funds/{fund}/norms/new/",
+        "manage",
+        False,
+        {
+            "number": "02/QĐ-HĐQ",
+            "signed_on": "01/06/2026",
+            "valid_from": "01/06/2026",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-category": "gift",
+            "items-0-max_per_beneficiary": "700.000",
+        },
+    ),
+    Endpoint(
+        "page support form of A's fund",
+        "GET",
+        "/funds/{fund}/support/?child={fund.child}",
+        "enter",
+        False,
+    ),
+    Endpoint(
+        "page support a child of A from A's fund",
+        "POST",
+        "/funds/{fund}/support/?child={fund.child}",
+        "enter",
+        False,
+        {"kind": "gift", "given_on": "01/06/2026", "value": "300.000", "occasion": "childrens_day"},
+    ),
+    Endpoint(
+        "api balance of A's fund",
+        "GET",
+        "/api/v1/funds/{fund}/balance?as_of=2026-06-01",
+        "read",
+        True,
+    ),
+    Endpoint(
+        "api honour roll of A's fund",
+        "GET",
+        "/api/v1/funds/{fund}/honour-roll?year=2026",
+        "read",
+        True,
+    ),
+    Endpoint("api donors of A's fund", "GET", "/api/v1/funds/{fund}/donors", "read", True),
+    Endpoint(
+        "api record a gift to A's fund",
+        "POST",
+        "/api/v1/funds/{fund}/donations",
+        "enter",
+        True,
+        {"donor": "{fund.donor}", "received_on": "2026-06-01", "amount": 1000000},
+    ),
 ]
 
 # persona → outcome per action on unit A (phường Bắc Kạn).
@@ -233,6 +333,54 @@ def footprint() -> int:
     from vitreem.reporting.models import ValueChange
 
     return AuditEvent.objects.exclude(action="token.issue").count() + ValueChange.objects.count()
+
+
+class FundOfA:
+    """A's fund in a path: "{fund}" is its id; "{fund.donor}", "{fund.donation}" and
+    "{fund.child}" a donor of it, that donor's gift and a child of A (one placeholder for all)."""
+
+    def __init__(self, fund, donation, child) -> None:
+        self.pk, self.donor, self.donation = fund.pk, donation.donor_id, donation.pk
+        self.child = child.public_id
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+def fund_of(personas) -> FundOfA:
+    """A's fund, with its council's norms and one gift of 20 million đồng, and a child of A."""
+    from vitreem.children.models import Child
+    from vitreem.children.services import ChildData, child_register
+    from vitreem.fund.models import Fund
+    from vitreem.fund.services import donation_record, donor_add, fund_create, norm_decision_add
+
+    fund = Fund.objects.filter(unit=personas.unit_a).first()
+    if fund is None:
+        fund = fund_create(actor=personas.admin, unit=personas.unit_a, name="Quỹ phường Bắc Kạn")
+        norm_decision_add(
+            actor=personas.admin,
+            fund=fund,
+            number="01/QĐ-HĐQ",
+            signed_on=date(2026, 1, 5),
+            valid_from=date(2026, 1, 5),
+            items=[("gift", "Quà", 500_000), ("activity", "Hoạt động vì trẻ em", None)],
+        )
+        donor = donor_add(actor=personas.admin, fund=fund, kind="organisation", name="Công ty Sữa")
+        donation_record(
+            actor=personas.admin,
+            fund=fund,
+            donor=donor,
+            received_on=date(2026, 2, 1),
+            amount=20_000_000,
+        )
+    child = Child.objects.filter(unit=personas.unit_a, full_name="Đinh Văn Quý").first()
+    if child is None:
+        child = child_register(
+            actor=personas.admin,
+            unit=personas.unit_a,
+            data=ChildData(full_name="Đinh Văn Quý", date_of_birth=date(2018, 1, 1), sex="male"),
+        )
+    return FundOfA(fund, fund.donations.get(), child)
 
 
 def draft_plan_of(unit):
@@ -325,6 +473,7 @@ def call(client, personas, persona: str, endpoint: Endpoint):
         "draft_report": report_of(personas, filed=False).pk,
         "draft_round": report_of(personas, filed=False).round_id,
         "filed_report": report_of(personas, filed=True).pk,
+        "fund": fund_of(personas),
     }
     path = endpoint.path.format(**names)
     body = {
@@ -355,6 +504,7 @@ def test_access_matrix(client, personas, persona, endpoint):
     issued_task_of(personas.unit_a)
     report_of(personas, filed=False)
     report_of(personas, filed=True)
+    fund_of(personas)
     agencies_before = Agency.objects.count() + 1  # the matrix's own "Trạm Y tế phường"
     audit_before = footprint()
 
