@@ -7,12 +7,14 @@ another report.
 """
 
 import io
+import posixpath
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -180,91 +182,257 @@ class WorkbookRefusedError(ValueError):
     """Not a workbook this system made, or unsafe to open; the message says why, in Vietnamese."""
 
 
-def open_workbook(data: bytes) -> Any:
+DAMAGED = "Không đọc được bảng tính: tệp bị hỏng."
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell as stored: its typed value (int, float, str, bool or None) and whether a formula
+    computes it (its value is then the formula's text, "=…", as the form shows it)."""
+
+    value: Any
+    formula: bool = False
+
+
+def _xml(data: bytes) -> ElementTree.Element:
+    # Workbooks never carry a DTD; refusing one rules out entity expansion and external entities.
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise WorkbookRefusedError("Tệp có nội dung XML không an toàn nên bị từ chối.")
+    return ElementTree.fromstring(data)  # noqa: S314  (no DTD: checked above)
+
+
+def _namespace(element: ElementTree.Element) -> str:
+    return element.tag[: element.tag.index("}") + 1] if element.tag.startswith("{") else ""
+
+
+def _part(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    try:
+        return archive.read(name)
+    except KeyError:
+        return None
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Id → (type, part path) of a part's relationships (``xl/workbook.xml`` →
+    ``xl/_rels/workbook.xml.rels``), targets resolved to paths inside the package."""
+    folder, _sep, base = part.rpartition("/")
+    rels = _part(archive, f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels")
+    if rels is None:
+        return {}
+    found = {}
+    for rel in _xml(rels):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}".lstrip("/")
+        found[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(path))
+    return found
+
+
+def _column(ref: str) -> int:
+    """ "B8" → 2."""
+    index = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        elif char.isdigit():
+            break
+        else:
+            raise ValueError(ref)
+    if not index:
+        raise ValueError(ref)
+    return index
+
+
+def _text(element: ElementTree.Element, ns: str) -> str:
+    """A string item or inline string: its text, or its rich-text runs joined (no phonetics)."""
+    plain = element.find(f"{ns}t")
+    if plain is not None:
+        return plain.text or ""
+    return "".join(t.text or "" for t in element.iterfind(f"{ns}r/{ns}t"))
+
+
+class UploadedWorkbook:
+    """An uploaded .xlsx read from its XML parts: the sheets by name and each cell's value.
+
+    Only what reading a form back needs: no styles, no drawings, nothing evaluated. Values are
+    typed as the file stores them (numbers as int or float, shared and inline strings as str,
+    booleans as bool); a formula cell keeps its formula, never its cached result.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        """Read the parts a form is read from (relationships, workbook, shared strings, sheets);
+        styles, themes and anything else stay packed."""
+        self._rows: dict[str, dict[int, dict[int, Cell]]] = {}
+        root = _relationships(archive, "")
+        book_part = next(
+            (path for kind, path in root.values() if kind.endswith("/officeDocument")),
+            "xl/workbook.xml",
+        )
+        book = _xml(archive.read(book_part))
+        ns = _namespace(book)
+        rels = _relationships(archive, book_part)
+        self._sheets: dict[str, str] = {}
+        for sheet in book.iterfind(f"{ns}sheets/{ns}sheet"):
+            rel = sheet.get(_REL_ID) or sheet.get(_REL_ID_STRICT) or ""
+            if rel in rels:
+                self._sheets[sheet.get("name", "")] = rels[rel][1]
+        self._parts = {path: archive.read(path) for path in set(self._sheets.values())}
+        strings_part = next(
+            (path for kind, path in rels.values() if kind.endswith("/sharedStrings")), None
+        )
+        strings = _part(archive, strings_part) if strings_part else None
+        self._strings: list[str] = []
+        if strings is not None:
+            root_element = _xml(strings)
+            ns = _namespace(root_element)
+            self._strings = [_text(item, ns) for item in root_element.iterfind(f"{ns}si")]
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self._sheets)
+
+    def rows(self, name: str, *, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
+        """Row number → column number → cell, within the bounds; blank cells are absent."""
+        key = f"{name}/{max_row}/{max_col}"
+        if key not in self._rows:
+            try:
+                self._rows[key] = self._read_sheet(self._sheets[name], max_row, max_col)
+            except WorkbookRefusedError:
+                raise
+            except Exception as error:  # a damaged part: bad XML, index or number
+                raise WorkbookRefusedError(DAMAGED) from error
+        return self._rows[key]
+
+    def _read_sheet(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
+        root = _xml(self._parts[part])
+        ns = _namespace(root)
+        data = root.find(f"{ns}sheetData")
+        rows: dict[int, dict[int, Cell]] = {}
+        number = 0
+        for row in data.iterfind(f"{ns}row") if data is not None else ():
+            ref = row.get("r")
+            number = int(ref) if ref else number + 1
+            if number > max_row:
+                continue
+            cells = rows.setdefault(number, {})
+            column = 0
+            for cell in row.iterfind(f"{ns}c"):
+                ref = cell.get("r")
+                column = _column(ref) if ref else column + 1
+                if column <= max_col:
+                    cells[column] = self._cell(cell, ns)
+        return rows
+
+    def _cell(self, cell: ElementTree.Element, ns: str) -> Cell:
+        formula = cell.find(f"{ns}f")
+        if formula is not None:
+            return Cell(f"={formula.text or ''}", formula=True)
+        kind = cell.get("t", "n")
+        if kind == "inlineStr":
+            inline = cell.find(f"{ns}is")
+            return Cell(_text(inline, ns) if inline is not None else None)
+        stored = cell.find(f"{ns}v")
+        text = stored.text if stored is not None else None
+        if text is None:
+            return Cell(None)
+        if kind == "n":
+            return Cell(float(text) if any(c in text for c in ".eE") else int(text))
+        if kind == "s":
+            return Cell(self._strings[int(text)])
+        if kind == "b":
+            return Cell(text.strip() in ("1", "true"))
+        return Cell(text)  # "str", "e" (an error such as #DIV/0!), "d" (an ISO date)
+
+
+def open_workbook(data: bytes) -> UploadedWorkbook:
     """Open an uploaded workbook after checks that refuse hostile files before parsing them."""
     if len(data) > MAX_BYTES:
         raise WorkbookRefusedError(f"Tệp quá lớn (tối đa {MAX_BYTES // 2**20} MB).")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WorkbookRefusedError("Tệp không phải bảng tính Excel (.xlsx).")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = archive.namelist()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise WorkbookRefusedError("Tệp không phải bảng tính Excel (.xlsx).") from error
+    with archive:
+        infos = archive.infolist()
+        names = [info.filename for info in infos]
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             raise WorkbookRefusedError("Tệp không phải bảng tính Excel (.xlsx).")
-        unpacked = sum(info.file_size for info in archive.infolist())
-        packed = max(sum(info.compress_size for info in archive.infolist()), 1)
+        unpacked = sum(info.file_size for info in infos)
+        packed = max(sum(info.compress_size for info in infos), 1)
         if unpacked > MAX_UNCOMPRESSED or unpacked / packed > MAX_RATIO:
             raise WorkbookRefusedError("Tệp có nội dung nén bất thường nên bị từ chối.")
         if any(n.startswith("xl/vbaProject") for n in names):
             raise WorkbookRefusedError("Tệp có macro nên bị từ chối; hãy lưu dạng .xlsx thường.")
-    try:
-        return load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise WorkbookRefusedError("Không đọc được bảng tính: tệp bị hỏng.") from error
+        try:
+            return UploadedWorkbook(archive)
+        except WorkbookRefusedError:
+            raise
+        except Exception as error:  # a damaged package: bad zip entry, XML or relationship
+            raise WorkbookRefusedError(DAMAGED) from error
 
 
-def read_meta(book: Any) -> dict[str, str]:
+def read_meta(book: UploadedWorkbook) -> dict[str, str]:
     if META_SHEET not in book.sheetnames:
         raise WorkbookRefusedError(
             "Tệp không phải biểu mẫu tải từ hệ thống (thiếu trang thông tin)."
         )
-    sheet = book[META_SHEET]
-    return {
-        str(row[0]): str(row[1])
-        for row in sheet.iter_rows(min_row=1, max_col=2, values_only=True)
-        if row[0] is not None
-    }
+    meta = {}
+    for cells in book.rows(META_SHEET, max_row=100, max_col=2).values():
+        key = cells.get(1)
+        if key is not None and key.value is not None:
+            value = cells.get(2)
+            meta[str(key.value)] = str(value.value if value is not None else None)
+    return meta
 
 
 def read_value_row(
-    book: Any, sheet_name: str, heading_rows: int, table: SheetTable, row_labels: list[str]
+    book: UploadedWorkbook,
+    sheet_name: str,
+    heading_rows: int,
+    table: SheetTable,
+    row_labels: list[str],
 ) -> list[tuple[str, str, list[Any]]]:
     """The typed cells of the rows labelled ``row_labels`` under the table's header.
 
     Checks the header cell by cell against the form; a formula where a value belongs is refused.
-    Returns (label, row number, raw values) per row. Reads the sheet once, row by row, so that
-    a workbook opened read-only is read fast.
+    Returns (label, row number, raw values) per row.
     """
     if sheet_name not in book.sheetnames:
         raise WorkbookRefusedError(f"Thiếu trang “{sheet_name}”: tệp không đúng mẫu.")
-    sheet = book[sheet_name]
     leaves = _leaves(table.columns)
     split = any(len(c.categories) > 1 for c in table.columns)
     top = heading_rows + 2  # title rows, then the unit line
     levels = 3 if split else 2
     leaf_row, first = top + 1, top + levels
+    rows = book.rows(sheet_name, max_row=first + 200, max_col=len(leaves) + 1)
+    header = rows.get(leaf_row, {})
+    for offset, (column, _code, _label) in enumerate(leaves, start=1):
+        found = header.get(offset + 1, Cell(None)).value
+        if found is not None and str(found).strip() != column.label:
+            raise WorkbookRefusedError(
+                f"Trang “{sheet_name}”, ô {get_column_letter(offset + 1)}{leaf_row}: "
+                f"tiêu đề “{found}” không đúng mẫu (cần “{column.label}”)."
+            )
     out = []
     labels_left = list(row_labels)
-    for number, cells in enumerate(
-        sheet.iter_rows(min_row=leaf_row, max_row=first + 200, max_col=len(leaves) + 1),
-        start=leaf_row,
-    ):
-        cells = list(cells) + [None] * (len(leaves) + 1 - len(cells))
-        if number == leaf_row:
-            for offset, (column, _code, _label) in enumerate(leaves, start=1):
-                found = getattr(cells[offset], "value", None)
-                if found is not None and str(found).strip() != column.label:
-                    raise WorkbookRefusedError(
-                        f"Trang “{sheet_name}”, ô {get_column_letter(offset + 1)}{leaf_row}: "
-                        f"tiêu đề “{found}” không đúng mẫu (cần “{column.label}”)."
-                    )
-            continue
-        if number < first:
-            continue
-        label = getattr(cells[0], "value", None)
+    for number in sorted(n for n in rows if n >= first):
+        cells = rows[number]
+        label = cells.get(1, Cell(None)).value
         if label is None or str(label).strip() not in labels_left:
             continue
         labels_left.remove(str(label).strip())
         raw = []
-        for offset, cell in enumerate(cells[1:], start=2):
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f" or (
-                isinstance(value, str) and value.startswith("=")
-            ):
+        for offset in range(2, len(leaves) + 2):
+            cell = cells.get(offset, Cell(None))
+            if cell.formula or (isinstance(cell.value, str) and cell.value.startswith("=")):
                 raise WorkbookRefusedError(
                     f"Trang “{sheet_name}”, ô {get_column_letter(offset)}{number}: "
                     "có công thức; hãy nhập số."
                 )
-            raw.append(value)
+            raw.append(cell.value)
         out.append((str(label).strip(), str(number), raw))
     if labels_left:
         raise WorkbookRefusedError(

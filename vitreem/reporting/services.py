@@ -1,11 +1,13 @@
 """Reporting operations: open a round, enter values, submit, approve, return, reopen."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +29,7 @@ from .models import (
     SubmissionStatus,
     ValueChange,
 )
-from .validation import CellError, Cells, check_rules
+from .validation import CellError, CellKey, Cells, check_rules
 
 LEVEL_KEYS = {1: "province", 2: "district", 3: "commune"}
 
@@ -182,6 +184,89 @@ def _errors(definition: FormDefinition, errors: list[CellError]) -> ValidationEr
     return ValidationError([error.describe(definition) for error in errors])
 
 
+CellState = dict[CellKey, int]  # a report's values as stored: (element, row, category) → value
+
+
+def _apply_cells(
+    *,
+    actor: User,
+    submission_id: int,
+    state: CellState,
+    cells: Cells,
+    elements: dict[str, DataElement],
+    source: str,
+) -> list[ValueChange]:
+    """Set typed cells on a report's values (``state``, changed in place): the history row of
+    each cell that changes. ``cells`` holds only the cells being set; None blanks a cell."""
+    changes = []
+    for (code, row, category), new in cells.items():
+        old = state.get((code, row, category))
+        if old == new:
+            continue
+        if new is None:
+            del state[(code, row, category)]
+        else:
+            state[(code, row, category)] = new
+        changes.append(
+            ValueChange(
+                submission_id=submission_id,
+                element_id=elements[code].pk,  # ids, not objects: thousands of rows per upload
+                row=row,
+                category=category,
+                old_value=old,
+                new_value=new,
+                changed_by_id=actor.pk,
+                source=source,
+            )
+        )
+    return changes
+
+
+def _stored_values(
+    submission_ids: list[int], elements: dict[str, DataElement]
+) -> dict[int, dict[CellKey, tuple[int, int]]]:
+    """Report → cell → (value row id, value), for the given reports, in one query."""
+    codes = {e.pk: e.code for e in elements.values()}
+    stored: dict[int, dict[CellKey, tuple[int, int]]] = {pk: {} for pk in submission_ids}
+    for pk, submission_id, element_id, row, category, value in DataValue.objects.filter(
+        submission_id__in=submission_ids
+    ).values_list("pk", "submission_id", "element_id", "row", "category", "value"):
+        stored[submission_id][(codes[element_id], row, category)] = (pk, value)
+    return stored
+
+
+def _write_values(
+    stored: dict[int, dict[CellKey, tuple[int, int]]],
+    final: dict[int, CellState],
+    elements: dict[str, DataElement],
+) -> None:
+    """Bring the stored values of reports to their final state in a few statements, whatever
+    the number of reports and cells."""
+    removed, updated, added = [], [], []
+    for submission_id, cells in final.items():
+        before = stored[submission_id]
+        for key, (pk, value) in before.items():
+            if key not in cells:
+                removed.append(pk)
+            elif cells[key] != value:
+                updated.append(DataValue(pk=pk, value=cells[key]))
+        added += [
+            DataValue(
+                submission_id=submission_id,
+                element_id=elements[code].pk,
+                row=row,
+                category=category,
+                value=value,
+            )
+            for (code, row, category), value in cells.items()
+            if (code, row, category) not in before
+        ]
+    if removed:
+        DataValue.objects.filter(pk__in=removed).delete()
+    DataValue.objects.bulk_update(updated, ["value"], batch_size=1000)
+    DataValue.objects.bulk_create(added)
+
+
 def submission_save(
     *,
     actor: User,
@@ -206,59 +291,137 @@ def submission_save(
                 _("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập tiếp.")
             )
         elements = {e.code: e for e in DataElement.objects.filter(form=submission.round.form)}
-        current = {
-            (v.element.code, v.row, v.category): v
-            for v in DataValue.objects.filter(submission=submission).select_related("element")
-        }
-        changes = []
-        added, updated, removed = [], [], []
-        for (code, row, category), new in cells.items():
-            old_row = current.get((code, row, category))
-            old = old_row.value if old_row else None
-            if old == new:
-                continue
-            element = elements[code]
-            if new is None:
-                removed.append(old_row.pk)  # type: ignore[union-attr]
-            elif old_row is None:
-                added.append(
-                    DataValue(
-                        submission=submission,
-                        element=element,
-                        row=row,
-                        category=category,
-                        value=new,
-                    )
-                )
-            else:
-                old_row.value = new
-                updated.append(old_row)
-            changes.append(
-                ValueChange(
-                    submission=submission,
-                    element=element,
-                    row=row,
-                    category=category,
-                    old_value=old,
-                    new_value=new,
-                    changed_by=actor,
-                    source=source,
-                )
-            )
+        stored = _stored_values([submission.pk], elements)
+        state = {key: value for key, (_pk, value) in stored[submission.pk].items()}
+        changes = _apply_cells(
+            actor=actor,
+            submission_id=submission.pk,
+            state=state,
+            cells=cells,
+            elements=elements,
+            source=source,
+        )
         # A few statements per save, whatever the number of cells (an uploaded form has ~20).
-        DataValue.objects.filter(pk__in=removed).delete()
-        DataValue.objects.bulk_update(updated, ["value"])
-        DataValue.objects.bulk_create(added)
+        _write_values(stored, {submission.pk: state}, elements)
         ValueChange.objects.bulk_create(changes)
         fields = ["version", "updated_at"]
         if narrative is not None:
             submission.narrative = {**submission.narrative, **narrative}
             fields.append("narrative")
         if changes or narrative is not None:
+            # The row is locked: the version read above is the one being incremented.
+            version = submission.version
             submission.version = F("version") + 1
             submission.save(update_fields=fields)
-            submission.refresh_from_db()
+            submission.version = version + 1
     return submission
+
+
+Refusal = ValidationError | PermissionDenied | Http404
+
+
+def submission_save_many(
+    *,
+    actor: User,
+    form: ReportForm,
+    batch: Sequence[tuple[Submission, Cells]],
+    source: str = "form",
+) -> list[bool | Refusal]:
+    """Save the values of many reports of one form at once (a bulk upload), each all or nothing.
+
+    Per item, in order: whether it changed anything (False: the values were already those), or
+    why it was refused — not the user's to change (the access rule, per report), or no longer
+    a draft. A refused item changes nothing and stops no other. Every changed cell gets its
+    history row; the writes of the whole batch take a few statements in one transaction. A
+    report named twice takes the items in order, as if saved one after the other.
+    """
+    outcomes: list[bool | Refusal | None] = [None] * len(batch)
+    allowed: list[int] = []
+    for index, (submission, _cells) in enumerate(batch):
+        try:
+            require(actor, Action.ENTER, submission.unit)
+        except (PermissionDenied, Http404) as refused:
+            outcomes[index] = refused
+        else:
+            allowed.append(index)
+    if allowed:
+        try:
+            with transaction.atomic():
+                _save_many(actor, form, batch, allowed, outcomes, source)
+        except DatabaseError:
+            # Not foreseen by the checks above (a constraint, a conflict): each report on its
+            # own, so that one cannot undo the others.
+            for index in allowed:
+                outcomes[index] = _save_one(actor, *batch[index], source)
+    return [outcome if outcome is not None else False for outcome in outcomes]
+
+
+def _save_many(
+    actor: User,
+    form: ReportForm,
+    batch: Sequence[tuple[Submission, Cells]],
+    allowed: list[int],
+    outcomes: list[bool | Refusal | None],
+    source: str,
+) -> None:
+    ids = sorted({batch[index][0].pk for index in allowed})
+    # Row locks in a fixed order, so that two uploads cannot wait on each other.
+    locked = {
+        pk: (status, version)
+        for pk, status, version in Submission.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "status", "version")
+    }
+    elements = {e.code: e for e in DataElement.objects.filter(form=form)}
+    editable = [
+        pk
+        for pk, (status, _version) in locked.items()
+        if status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+    ]
+    stored = _stored_values(editable, elements)
+    final = {pk: {key: value for key, (_pk, value) in stored[pk].items()} for pk in editable}
+    changes: list[ValueChange] = []
+    bumps: dict[int, int] = dict.fromkeys(editable, 0)
+    for index in allowed:
+        submission, cells = batch[index]
+        if submission.pk not in final:
+            outcomes[index] = ValidationError(_("Báo cáo đã gửi hoặc đã duyệt nên không sửa được."))
+            continue
+        changed = _apply_cells(
+            actor=actor,
+            submission_id=submission.pk,
+            state=final[submission.pk],
+            cells=cells,
+            elements=elements,
+            source=source,
+        )
+        changes += changed
+        if changed:
+            bumps[submission.pk] += 1
+        outcomes[index] = bool(changed)
+        submission.version = locked[submission.pk][1] + bumps[submission.pk]
+    _write_values(stored, final, elements)
+    ValueChange.objects.bulk_create(changes)
+    by_count: dict[int, list[int]] = {}
+    for pk, count in bumps.items():
+        if count:
+            by_count.setdefault(count, []).append(pk)
+    now = timezone.now()
+    for count, pks in by_count.items():
+        Submission.objects.filter(pk__in=pks).update(version=F("version") + count, updated_at=now)
+
+
+def _save_one(actor: User, submission: Submission, cells: Cells, source: str) -> bool | Refusal:
+    before = Submission.objects.filter(pk=submission.pk).values_list("version", flat=True).first()
+    try:
+        saved = submission_save(actor=actor, submission=submission, cells=cells, source=source)
+    except (ValidationError, PermissionDenied, Http404) as refused:
+        return refused
+    except DatabaseError:
+        return ValidationError(_("Không lưu được báo cáo này; hãy thử lại."))
+    submission.version = saved.version
+    return saved.version != before
 
 
 def submission_cells(submission: Submission) -> Cells:

@@ -11,10 +11,12 @@ from openpyxl.utils import get_column_letter
 
 from vitreem.accounts.models import User
 from vitreem.documents.workbooks import (
+    DAMAGED,
     MAX_BYTES,
     MAX_RATIO,
     SheetColumn,
     SheetTable,
+    UploadedWorkbook,
     WorkbookRefusedError,
     build_workbook,
     open_workbook,
@@ -51,11 +53,14 @@ def _heading(definition: FormDefinition, round_: Round, unit: AdministrativeUnit
     return [f"TỔNG HỢP SỐ LIỆU {definition.title.upper()}", f"{round_.title} — {unit.name}"]
 
 
-def consolidated_workbook(round_: Round, unit: AdministrativeUnit) -> bytes:
-    definition = definition_of(round_.form)
+def _sheet_tables(
+    consolidated: list[selectors.ConsolidatedTable], groups: list[tuple[str, str]]
+) -> list[SheetTable]:
+    """Consolidated tables as sheets: the rows of each (label, row group) in turn, or a grid's
+    rows as they are, then "Tổng cộng"; money in thousands."""
     tables = []
-    for consolidated in selectors.consolidate(round_, unit):
-        table = consolidated.table
+    for item in consolidated:
+        table = item.table
         money = [c.type == "money" for c in table.columns]
 
         def values(
@@ -65,40 +70,35 @@ def consolidated_workbook(round_: Round, unit: AdministrativeUnit) -> bytes:
                 _shown(by_code.get(c.code), m) for c, m in zip(table.columns, money, strict=True)
             ]
 
-        groups: list[tuple[str, list[tuple[str, list[int | None]]]]] = []
+        rows: list[tuple[str, list[tuple[str, list[int | None]]]]] = []
         if table.is_grid:
-            groups.append(("", [(r.unit_name, values(r.values)) for r in consolidated.rows]))
+            rows.append(("", [(r.unit_name, values(r.values)) for r in item.rows]))
         else:
-            groups.append(
-                (
-                    AGENCY_GROUP,
-                    [
-                        (r.unit_name, values(r.values))
-                        for r in consolidated.rows
-                        if r.group == "agencies"
-                    ],
+            for label, group in groups:
+                rows.append(
+                    (
+                        label,
+                        [(r.unit_name, values(r.values)) for r in item.rows if r.group == group],
+                    )
                 )
-            )
-            groups.append(
-                (
-                    UNIT_GROUP,
-                    [
-                        (r.unit_name, values(r.values))
-                        for r in consolidated.rows
-                        if r.group == "units"
-                    ],
-                )
-            )
         tables.append(
             SheetTable(
                 title=table.title,
                 row_header=table.row_header,
                 columns=_columns(table, split=False),
-                groups=groups,
-                total=values(consolidated.total),
+                groups=rows,
+                total=values(item.total),
                 note=table.note,
             )
         )
+    return tables
+
+
+def consolidated_workbook(round_: Round, unit: AdministrativeUnit) -> bytes:
+    definition = definition_of(round_.form)
+    tables = _sheet_tables(
+        selectors.consolidate(round_, unit), [(AGENCY_GROUP, "agencies"), (UNIT_GROUP, "units")]
+    )
     return build_workbook(_heading(definition, round_, unit), UNIT_LINE, tables)
 
 
@@ -167,55 +167,56 @@ def _number(raw: Any, money: bool, where: str, bound: int) -> int | None:
     return value
 
 
-def read_submission_workbook(submission: Submission, data: bytes, book: Any = None) -> Cells:
+def _read_cells(
+    definition: FormDefinition, submission: Submission, book: UploadedWorkbook
+) -> Cells:
+    """The values of an opened form; every problem is named by sheet, row and column."""
+    meta = read_meta(book)
+    if meta.get("submission") != str(submission.pk):
+        raise WorkbookRefusedError(
+            "Tệp là biểu mẫu của báo cáo khác "
+            f"({meta.get('reporter', '?')}); hãy tải biểu mẫu của báo cáo này."
+        )
+    if meta.get("form") != f"{definition.code}/{definition.year}":
+        raise WorkbookRefusedError("Tệp theo mẫu biểu khác; hãy tải lại biểu mẫu.")
+    heading_rows = 3  # the two heading lines and the table title
+    cells: Cells = {}
+    errors: list[str] = []
+    for number, table in enumerate(definition.tables, start=1):
+        sheet = f"Bảng {number}"
+        sheet_table = SheetTable(table.title, table.row_header, _columns(table, split=True))
+        labels = _row_labels(table, submission)
+        rows = read_value_row(book, sheet, heading_rows, sheet_table, labels)
+        codes = dict(zip(labels, table.row_codes, strict=True))
+        leaves = [(c, cat) for c in table.columns for cat, _l in c.categories]
+        for label, excel_row, raw in rows:
+            for offset, ((column, category), value) in enumerate(zip(leaves, raw, strict=True)):
+                try:
+                    cells[(column.code, codes[label], category)] = _number(
+                        value,
+                        column.type == "money",
+                        f"Trang “{sheet}”, ô {get_column_letter(offset + 2)}{excel_row}"
+                        f" ({column.label})",
+                        definition.bounds.get(column.type, 10**15),
+                    )
+                except ValidationError as error:
+                    errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cells
+
+
+def read_submission_workbook(submission: Submission, data: bytes) -> Cells:
     """The values of an uploaded form; every problem is named by sheet, row and column."""
-    definition = definition_of(submission.round.form)
     try:
-        book = book if book is not None else open_workbook(data)
-        meta = read_meta(book)
-        if meta.get("submission") != str(submission.pk):
-            raise WorkbookRefusedError(
-                "Tệp là biểu mẫu của báo cáo khác "
-                f"({meta.get('reporter', '?')}); hãy tải biểu mẫu của báo cáo này."
-            )
-        if meta.get("form") != f"{definition.code}/{definition.year}":
-            raise WorkbookRefusedError("Tệp theo mẫu biểu khác; hãy tải lại biểu mẫu.")
-        heading_rows = 3  # the two heading lines and the table title
-        cells: Cells = {}
-        errors: list[str] = []
-        for number, table in enumerate(definition.tables, start=1):
-            sheet = f"Bảng {number}"
-            sheet_table = SheetTable(table.title, table.row_header, _columns(table, split=True))
-            rows = read_value_row(
-                book, sheet, heading_rows, sheet_table, _row_labels(table, submission)
-            )
-            codes = dict(zip(_row_labels(table, submission), table.row_codes, strict=True))
-            for label, excel_row, raw in rows:
-                leaves = [(c, cat) for c in table.columns for cat, _l in c.categories]
-                for offset, ((column, category), value) in enumerate(zip(leaves, raw, strict=True)):
-                    cell = f"{get_column_letter(offset + 2)}{excel_row}"
-                    where = f"Trang “{sheet}”, ô {cell} ({column.label})"
-                    try:
-                        cells[(column.code, codes[label], category)] = _number(
-                            value,
-                            column.type == "money",
-                            where,
-                            definition.bounds.get(column.type, 10**15),
-                        )
-                    except ValidationError as error:
-                        errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cells
+        return _read_cells(definition_of(submission.round.form), submission, open_workbook(data))
     except WorkbookRefusedError as refused:
         raise ValidationError(str(refused)) from refused
 
 
-def submission_import(
-    *, actor: User, submission: Submission, data: bytes, book: Any = None
-) -> Submission:
+def submission_import(*, actor: User, submission: Submission, data: bytes) -> Submission:
     """All or nothing: a file with any bad cell changes no value; the same file twice, nothing."""
-    cells = read_submission_workbook(submission, data, book)
+    cells = read_submission_workbook(submission, data)
     return services.submission_save(actor=actor, submission=submission, cells=cells, source="excel")
 
 
@@ -229,54 +230,111 @@ class FileResult:
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 MAX_ZIP_FILES = 5000
+CHUNK_FILES = 250  # files read, then saved in one transaction, at a time
+NOT_ALLOWED = "Bạn không có quyền nhập báo cáo của đơn vị này."
 
 
 def round_import_zip(*, actor: User, round_: Round, data: bytes) -> list[FileResult]:
-    """A .zip of filled forms, one per report: each file all or nothing, each with its result."""
+    """A .zip of filled forms, one per report: each file all or nothing, each with its result.
+
+    Files are read a chunk at a time, and a chunk's readable files are saved together (one
+    query for their reports, a few statements for their values); a bad file refuses only itself.
+    """
     if len(data) > MAX_ZIP_BYTES:
         raise ValidationError(f"Tệp nén quá lớn (tối đa {MAX_ZIP_BYTES // 2**20} MB).")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError("Tệp không phải tệp nén .zip.")
+    definition = definition_of(round_.form)
     results = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = [i for i in archive.infolist() if not i.is_dir()]
         if len(entries) > MAX_ZIP_FILES:
             raise ValidationError(f"Tệp nén có quá nhiều tệp (tối đa {MAX_ZIP_FILES}).")
-        for info in entries:
-            name = info.filename
-            if not name.lower().endswith(".xlsx"):
-                results.append(FileResult(name, "", False, "Không phải tệp .xlsx: bỏ qua."))
-                continue
-            if info.file_size > MAX_BYTES or info.file_size > MAX_RATIO * max(
-                info.compress_size, 1
-            ):
-                results.append(FileResult(name, "", False, "Tệp quá lớn hoặc nén bất thường."))
-                continue
-            results.append(_import_one(actor, round_, name, archive.read(info)))
+        for start in range(0, len(entries), CHUNK_FILES):
+            chunk = entries[start : start + CHUNK_FILES]
+            results += _import_chunk(actor, round_, definition, archive, chunk)
     return results
 
 
-def _import_one(actor: User, round_: Round, name: str, data: bytes) -> FileResult:
+def _open_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> UploadedWorkbook | str:
+    """The workbook of one entry of the .zip, or why it is refused."""
+    if not info.filename.lower().endswith(".xlsx"):
+        return "Không phải tệp .xlsx: bỏ qua."
+    if info.file_size > MAX_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        return "Tệp quá lớn hoặc nén bất thường."
     try:
-        book = open_workbook(data)
-        meta = read_meta(book)
+        data = archive.read(info)
+    except Exception:  # a damaged entry of the .zip: bad checksum or compressed data
+        return DAMAGED
+    try:
+        return open_workbook(data)
     except WorkbookRefusedError as refused:
-        return FileResult(name, "", False, str(refused))
-    submission = (
-        Submission.objects.filter(round=round_, pk=meta.get("submission", "0") or 0)
-        .select_related("round__form", "unit", "agency")
-        .first()
+        return str(refused)
+
+
+def _report_id(meta: dict[str, str]) -> int | None:
+    """The report a file names in its information sheet, if it names one at all."""
+    text = meta.get("submission", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
+def _import_chunk(
+    actor: User,
+    round_: Round,
+    definition: FormDefinition,
+    archive: zipfile.ZipFile,
+    entries: list[zipfile.ZipInfo],
+) -> list[FileResult]:
+    results: list[FileResult | None] = [None] * len(entries)
+    opened = []
+    for index, info in enumerate(entries):
+        book = _open_entry(archive, info)
+        if isinstance(book, str):
+            results[index] = FileResult(info.filename, "", False, book)
+            continue
+        try:
+            meta = read_meta(book)
+        except WorkbookRefusedError as refused:
+            results[index] = FileResult(info.filename, "", False, str(refused))
+            continue
+        opened.append((index, info.filename, book, meta))
+    ids = {key for *_rest, meta in opened if (key := _report_id(meta)) is not None}
+    reports = (
+        Submission.objects.filter(round=round_, pk__in=ids)
+        .select_related("unit", "agency")
+        .in_bulk()
     )
-    if submission is None:
-        return FileResult(name, meta.get("reporter", ""), False, "Tệp không thuộc đợt báo cáo này.")
-    try:
-        before = submission.version
-        saved = submission_import(actor=actor, submission=submission, data=data, book=book)
-    except ValidationError as error:
-        return FileResult(name, submission.reporter_name, False, " ".join(error.messages))
-    except (PermissionDenied, Http404):
-        return FileResult(
-            name, submission.reporter_name, False, "Bạn không có quyền nhập báo cáo của đơn vị này."
-        )
-    message = "Không có gì thay đổi." if saved.version == before else "Đã nhập."
-    return FileResult(name, submission.reporter_name, True, message)
+    batch: list[tuple[Submission, Cells]] = []
+    saving = []
+    for index, name, book, meta in opened:
+        key = _report_id(meta)
+        submission = reports.get(key) if key is not None else None
+        if submission is None:
+            results[index] = FileResult(
+                name, meta.get("reporter", ""), False, "Tệp không thuộc đợt báo cáo này."
+            )
+            continue
+        submission.round = round_
+        try:
+            cells = _read_cells(definition, submission, book)
+        except WorkbookRefusedError as refused:
+            results[index] = FileResult(name, submission.reporter_name, False, str(refused))
+            continue
+        except ValidationError as error:
+            message = " ".join(error.messages)
+            results[index] = FileResult(name, submission.reporter_name, False, message)
+            continue
+        batch.append((submission, cells))
+        saving.append((index, name, submission.reporter_name))
+    outcomes = services.submission_save_many(
+        actor=actor, form=round_.form, batch=batch, source="excel"
+    )
+    for (index, name, reporter), outcome in zip(saving, outcomes, strict=True):
+        if isinstance(outcome, ValidationError):
+            results[index] = FileResult(name, reporter, False, " ".join(outcome.messages))
+        elif isinstance(outcome, PermissionDenied | Http404):
+            results[index] = FileResult(name, reporter, False, NOT_ALLOWED)
+        else:
+            message = "Đã nhập." if outcome else "Không có gì thay đổi."
+            results[index] = FileResult(name, reporter, True, message)
+    return [result for result in results if result is not None]
