@@ -88,6 +88,18 @@ def require(user: AnyUser, action: Action, unit: AdministrativeUnit) -> None:
         raise PermissionDenied(_("Vai trò của bạn tại đơn vị này không cho phép thao tác này."))
 
 
+def can_read_national(user: AnyUser) -> bool:
+    """The national tables (every province summed) are the ministry's. There is no ministry
+    unit: superusers stand for it, and nobody else reads them."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def require_national(user: AnyUser) -> None:
+    """404 for anyone who may not read the national tables, as for a page that does not exist."""
+    if not can_read_national(user):
+        raise Http404(_("Không tìm thấy trang."))
+
+
 def readable_units_q(user: AnyUser, prefix: str = "") -> Q:
     """A filter on a unit foreign key (``prefix`` e.g. "unit__") to the units the user may read."""
     if user.is_authenticated and user.is_active and user.is_superuser:

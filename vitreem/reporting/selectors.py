@@ -19,6 +19,7 @@ from .loaders import definition_of
 from .models import (
     ConsolidatedValue,
     DataValue,
+    ReportForm,
     Round,
     Submission,
     SubmissionStatus,
@@ -107,6 +108,57 @@ def consolidate_national(
         for u in AdministrativeUnit.objects.filter(pk__in=rounds.values("receiving_unit_id"))
     }
     return [_table(definition, table, cells, {}, provinces) for table in definition.tables]
+
+
+@dataclass(frozen=True)
+class NationalPeriod:
+    form: ReportForm
+    start: date
+    end: date
+    provinces: int  # provinces with a round of the form for the period
+
+    @property
+    def key(self) -> str:
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+def report_forms() -> list[ReportForm]:
+    """One of each form (its latest version), by code: the forms a national table is asked of."""
+    latest: dict[str, ReportForm] = {}
+    for form in ReportForm.objects.order_by("code", "-year"):
+        latest.setdefault(form.code, form)
+    return list(latest.values())
+
+
+def national_periods(form_code: str, year: int) -> list[NationalPeriod]:
+    """The periods ending in a year for which provinces run rounds of a form, latest first."""
+    rows = list(
+        Round.objects.filter(form__code=form_code, receiving_unit__level=1, period_end__year=year)
+        .values("form_id", "period_start", "period_end")
+        .annotate(provinces=Count("receiving_unit_id", distinct=True))
+        .order_by("-period_end", "-period_start", "form_id")
+    )
+    forms = ReportForm.objects.in_bulk({row["form_id"] for row in rows})
+    return [
+        NationalPeriod(
+            forms[row["form_id"]], row["period_start"], row["period_end"], row["provinces"]
+        )
+        for row in rows
+    ]
+
+
+def national_rounds(form: ReportForm, period_start: date, period_end: date) -> dict[str, int]:
+    """Province code → its round of the form and period (where the national rows lead)."""
+    return dict(
+        Round.objects.filter(
+            form=form,
+            period_start=period_start,
+            period_end=period_end,
+            receiving_unit__level=1,
+        )
+        .order_by("id")
+        .values_list("receiving_unit__code", "pk")
+    )
 
 
 def _reporting_children(round_: Round, unit: AdministrativeUnit) -> QuerySet[Any]:

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 from vitreem.accounts.access import (
     Action,
     can,
+    can_read_national,
     get_round_for_user,
     get_submission_for_user,
     memberships,
     require,
+    require_national,
     units_with_action,
 )
 from vitreem.accounts.models import User
@@ -46,6 +48,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
             "rounds": rounds[:200],
             "mine": mine,
             "can_create": bool(units_with_action(user, Action.ENTER)),
+            "can_national": can_read_national(user),
         },
     )
 
@@ -355,4 +358,50 @@ def round_upload(request: HttpRequest, round_id: int) -> HttpResponse:
         request,
         "reporting/round_upload.html",
         {"round": round_, "results": results, "ok": sum(r.ok for r in results)},
+    )
+
+
+def _national_choice(request: HttpRequest) -> dict[str, Any]:
+    """The form, year and period the national page asks for (?form=&year=&period=), with the
+    choices around them; by default the first form, this year and its latest period."""
+    forms = selectors.report_forms()
+    codes = [f.code for f in forms]
+    code = request.GET.get("form", "")
+    code = code if code in codes else (codes[0] if codes else "")
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isascii() and year_text.isdigit() else 0
+    year = year if 2000 <= year <= 2100 else 0
+    year = year or timezone.localdate().year
+    periods = selectors.national_periods(code, year) if code else []
+    wanted = request.GET.get("period", "")
+    period = next((p for p in periods if p.key == wanted), periods[0] if periods else None)
+    return {"forms": forms, "code": code, "year": year, "periods": periods, "period": period}
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    """The national tables: every province's round of a form and period, summed by province."""
+    require_national(_user(request))
+    choice = _national_choice(request)
+    period = choice["period"]
+    tables = []
+    if period is not None:
+        consolidated = selectors.consolidate_national(period.form, period.start, period.end)
+        tables = [_printable(t) for t in consolidated]
+        rounds = selectors.national_rounds(period.form, period.start, period.end)
+        for table in tables:
+            for row in table["groups"]["units"]:
+                row["round"] = rounds.get(row["code"])  # the province's own tables
+    return render(request, "reporting/national.html", {**choice, "tables": tables})
+
+
+@login_required
+def national_xlsx(request: HttpRequest) -> HttpResponse:
+    require_national(_user(request))
+    period = _national_choice(request)["period"]
+    if period is None:
+        raise Http404(_("Chưa có số liệu của kỳ báo cáo này."))
+    return _xlsx(
+        workbooks.national_workbook(period.form, period.start, period.end),
+        f"tong-hop-toan-quoc-{period.form.code}-{period.end:%Y%m%d}",
     )

@@ -3,6 +3,7 @@
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,12 +29,13 @@ from vitreem.units.models import AdministrativeUnit
 from . import selectors, services
 from .definitions import FormDefinition, Table
 from .loaders import definition_of
-from .models import Round, Submission
+from .models import ReportForm, Round, Submission
 from .validation import MONEY_FACTOR, Cells
 
 UNIT_LINE = "ĐVT: 1.000đ"
 AGENCY_GROUP = "Phòng/ban/ngành/đơn vị..."
 UNIT_GROUP = "Xã, phường"
+PROVINCE_GROUP = "Tỉnh, thành phố"
 
 
 def _shown(value: int | None, money: bool) -> int | None:
@@ -100,6 +102,21 @@ def consolidated_workbook(round_: Round, unit: AdministrativeUnit) -> bytes:
         selectors.consolidate(round_, unit), [(AGENCY_GROUP, "agencies"), (UNIT_GROUP, "units")]
     )
     return build_workbook(_heading(definition, round_, unit), UNIT_LINE, tables)
+
+
+def national_workbook(form: ReportForm, period_start: date, period_end: date) -> bytes:
+    """The national tables of a form and period (the provincial rounds summed by province) in
+    the official layout: a row per province, then "Tổng cộng"."""
+    definition = definition_of(form)
+    tables = _sheet_tables(
+        selectors.consolidate_national(form, period_start, period_end),
+        [(PROVINCE_GROUP, "units")],
+    )
+    heading = [
+        f"TỔNG HỢP SỐ LIỆU {definition.title.upper()}",
+        f"Toàn quốc — từ ngày {period_start:%d/%m/%Y} đến ngày {period_end:%d/%m/%Y}",
+    ]
+    return build_workbook(heading, UNIT_LINE, tables)
 
 
 def _row_labels(table: Table, submission: Submission) -> list[str]:

@@ -164,6 +164,14 @@ ENDPOINTS = [
         "read",
         False,
     ),
+    # The national tables are the ministry's: superusers only, whoever else asks gets 404.
+    Endpoint(
+        "page national tables",
+        "GET",
+        "/reports/national/?form=action-month-result&year=2026",
+        "national",
+        False,
+    ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
@@ -287,16 +295,19 @@ ENDPOINTS = [
 
 # persona → outcome per action on unit A (phường Bắc Kạn).
 # "decide" is the province's approval of A's filed report: A itself may not decide on it.
+# "national" is reading the national tables, which only superusers (the ministry) do.
+ACTIONS = ["read", "enter", "approve", "manage", "decide", "national"]
 EXPECTED = {
-    "anonymous": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "login"),
-    "officer_b": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "hidden"),
-    "old_officer": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "hidden"),
+    "anonymous": dict.fromkeys(ACTIONS, "login"),
+    "officer_b": dict.fromkeys(ACTIONS, "hidden"),
+    "old_officer": dict.fromkeys(ACTIONS, "hidden"),
     "officer_a": {
         "read": "ok",
         "enter": "ok",
         "approve": "forbidden",
         "manage": "forbidden",
         "decide": "hidden",
+        "national": "hidden",
     },
     "viewer": {
         "read": "ok",
@@ -304,6 +315,7 @@ EXPECTED = {
         "approve": "forbidden",
         "manage": "forbidden",
         "decide": "forbidden",
+        "national": "hidden",
     },
     "supervisor": {
         "read": "ok",
@@ -311,9 +323,17 @@ EXPECTED = {
         "approve": "forbidden",
         "manage": "forbidden",
         "decide": "ok",
+        "national": "hidden",
     },
-    "leader_a": {"read": "ok", "enter": "ok", "approve": "ok", "manage": "ok", "decide": "hidden"},
-    "admin": dict.fromkeys(["read", "enter", "approve", "manage", "decide"], "ok"),
+    "leader_a": {
+        "read": "ok",
+        "enter": "ok",
+        "approve": "ok",
+        "manage": "ok",
+        "decide": "hidden",
+        "national": "hidden",
+    },
+    "admin": dict.fromkeys(ACTIONS, "ok"),
 }
 
 STATUS = {
