@@ -172,6 +172,94 @@ ENDPOINTS = [
         "national",
         False,
     ),
+    # Children's records: read by the subtree, written by the commune, sensitive data and
+    # oversight (export, read log) per membership.
+    Endpoint("api children of A", "GET", "/api/v1/children?unit={code}", "read", True),
+    Endpoint("api child of A", "GET", "/api/v1/children/{child}", "read", True),
+    Endpoint(
+        "api support of a child of A", "GET", "/api/v1/children/{child}/support", "read", True
+    ),
+    Endpoint(
+        "api children of A in a sensitive group",
+        "GET",
+        "/api/v1/children?unit={code}&group=l",
+        "sensitive",
+        True,
+    ),
+    Endpoint(
+        "api register a child in A",
+        "POST",
+        "/api/v1/children",
+        "enter",
+        True,
+        {
+            "unit": "{code}",
+            "full_name": "Hà Thị Mơ",
+            "date_of_birth": "2019-05-05",
+            "sex": "female",
+        },
+    ),
+    Endpoint(
+        "api support a child of A",
+        "POST",
+        "/api/v1/children/{child}/support",
+        "enter",
+        True,
+        {
+            "kind": "gift",
+            "given_on": "2026-06-01",
+            "value": 200000,
+            "source": "state",
+            "occasion": "childrens_day",
+        },
+    ),
+    Endpoint("page children of A", "GET", "/children/?unit={code}", "read", False),
+    Endpoint("page child of A", "GET", "/children/{child}/", "read", False),
+    Endpoint("page edit a child of A", "GET", "/children/{child}/edit/", "enter", False),
+    Endpoint(
+        "page register a child in A",
+        "POST",
+        "/children/new/?unit={code}",
+        "enter",
+        False,
+        {"full_name": "Hà Thị Mơ", "date_of_birth": "05/05/2019", "sex": "female"},
+    ),
+    Endpoint(
+        "page support a child of A",
+        "POST",
+        "/children/{child}/support/new/",
+        "enter",
+        False,
+        {
+            "kind": "gift",
+            "given_on": "01/06/2026",
+            "value": "200.000",
+            "source": "state",
+            "occasion": "childrens_day",
+        },
+    ),
+    Endpoint(
+        "page export children of A", "GET", "/children/export.xlsx?unit={code}", "oversee", False
+    ),
+    Endpoint("page read log of A", "GET", "/children/reads/?unit={code}", "oversee", False),
+    Endpoint("page import into A", "GET", "/children/import/?unit={code}", "enter", False),
+    Endpoint(
+        "page import template of A",
+        "GET",
+        "/children/import/children.xlsx?unit={code}",
+        "enter",
+        False,
+    ),
+    Endpoint(
+        "page registry proposals for A", "GET", "/children/prefill/{draft_report}/", "read", False
+    ),
+    Endpoint(
+        "page fill A's report from the registry",
+        "POST",
+        "/children/prefill/{draft_report}/",
+        "enter",
+        False,
+    ),
     Endpoint("page unit members", "GET", "/units/{code}/members/?as_of=01/06/2026", "read", False),
     Endpoint(
         "page agency form", "GET", "/units/{code}/agencies/new/?as_of=01/06/2026", "manage", False
@@ -296,7 +384,9 @@ ENDPOINTS = [
 # persona → outcome per action on unit A (phường Bắc Kạn).
 # "decide" is the province's approval of A's filed report: A itself may not decide on it.
 # "national" is reading the national tables, which only superusers (the ministry) do.
-ACTIONS = ["read", "enter", "approve", "manage", "decide", "national"]
+# "sensitive" is reading children's sensitive data (granted per membership: A's officer and
+# leader); "oversee" is exporting child lists and reading the read log (leaders of A or above).
+ACTIONS = ["read", "enter", "approve", "manage", "decide", "national", "sensitive", "oversee"]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
     "officer_b": dict.fromkeys(ACTIONS, "hidden"),
@@ -308,6 +398,8 @@ EXPECTED = {
         "manage": "forbidden",
         "decide": "hidden",
         "national": "hidden",
+        "sensitive": "ok",
+        "oversee": "forbidden",
     },
     "viewer": {
         "read": "ok",
@@ -316,6 +408,8 @@ EXPECTED = {
         "manage": "forbidden",
         "decide": "forbidden",
         "national": "hidden",
+        "sensitive": "forbidden",
+        "oversee": "forbidden",
     },
     "supervisor": {
         "read": "ok",
@@ -324,6 +418,8 @@ EXPECTED = {
         "manage": "forbidden",
         "decide": "ok",
         "national": "hidden",
+        "sensitive": "forbidden",
+        "oversee": "ok",
     },
     "leader_a": {
         "read": "ok",
@@ -332,6 +428,8 @@ EXPECTED = {
         "manage": "ok",
         "decide": "hidden",
         "national": "hidden",
+        "sensitive": "ok",
+        "oversee": "ok",
     },
     "admin": dict.fromkeys(ACTIONS, "ok"),
 }
@@ -353,6 +451,24 @@ def footprint() -> int:
     from vitreem.reporting.models import ValueChange
 
     return AuditEvent.objects.exclude(action="token.issue").count() + ValueChange.objects.count()
+
+
+def child_of(personas):
+    """A child of unit A, with a sensitive circumstance (group l)."""
+    from vitreem.children.models import Child
+    from vitreem.children.services import ChildData, child_register, circumstance_add
+
+    child = Child.objects.filter(unit=personas.unit_a).first()
+    if child is None:
+        child = child_register(
+            actor=personas.officer_a,
+            unit=personas.unit_a,
+            data=ChildData(full_name="Lương Thị Sen", date_of_birth=date(2016, 2, 2), sex="female"),
+        )
+        circumstance_add(
+            actor=personas.officer_a, child=child, group="l", started_on=date(2025, 4, 1)
+        )
+    return child
 
 
 class FundOfA:
@@ -474,27 +590,39 @@ def report_of(personas, *, filed: bool):
     return report
 
 
-def call(client, personas, persona: str, endpoint: Endpoint):
+def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
+    """The values of the endpoint's {placeholders}, each made only when the endpoint uses it
+    (a reporting round per test would make the matrix slow)."""
+    makers = {
+        "code": lambda: personas.unit_a.code,
+        "plan": lambda: draft_plan_of(personas.unit_a).pk,
+        "task": lambda: draft_plan_of(personas.unit_a).assignments.first().tasks.first().pk,
+        "agency": lambda: (
+            Agency.objects.get_or_create(
+                unit=personas.unit_a,
+                name="Trạm Y tế phường",
+                defaults={"kind": "health", "valid_from": personas.unit_a.valid_from},
+            )[0].pk
+        ),
+        "issued_task": lambda: issued_task_of(personas.unit_a).pk,
+        "issued_plan": lambda: issued_task_of(personas.unit_a).assignment.plan_id,
+        "draft_report": lambda: report_of(personas, filed=False).pk,
+        "draft_round": lambda: report_of(personas, filed=False).round_id,
+        "filed_report": lambda: report_of(personas, filed=True).pk,
+        "fund": lambda: fund_of(personas),
+        "child": lambda: child_of(personas).public_id,
+    }
+    text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
+    return {
+        name: make() if callable(make) else make
+        for name, make in makers.items()
+        if "{" + name + "}" in text
+    }
+
+
+def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, object]):
     from vitreem.accounts.services import token_issue
 
-    plan = draft_plan_of(personas.unit_a)
-    agency = Agency.objects.get_or_create(
-        unit=personas.unit_a,
-        name="Trạm Y tế phường",
-        defaults={"kind": "health", "valid_from": personas.unit_a.valid_from},
-    )[0]
-    names = {
-        "code": personas.unit_a.code,
-        "plan": plan.pk,
-        "task": plan.assignments.first().tasks.first().pk,
-        "agency": agency.pk,
-        "issued_task": issued_task_of(personas.unit_a).pk,
-        "issued_plan": issued_task_of(personas.unit_a).assignment.plan_id,
-        "draft_report": report_of(personas, filed=False).pk,
-        "draft_round": report_of(personas, filed=False).round_id,
-        "filed_report": report_of(personas, filed=True).pk,
-        "fund": fund_of(personas),
-    }
     path = endpoint.path.format(**names)
     body = {
         key.format(**names): value.format(**names) if isinstance(value, str) else value
@@ -520,15 +648,11 @@ def call(client, personas, persona: str, endpoint: Endpoint):
 @pytest.mark.parametrize("persona", list(EXPECTED))
 def test_access_matrix(client, personas, persona, endpoint):
     outcome = EXPECTED[persona][endpoint.action]
-    draft_plan_of(personas.unit_a)
-    issued_task_of(personas.unit_a)
-    report_of(personas, filed=False)
-    report_of(personas, filed=True)
-    fund_of(personas)
-    agencies_before = Agency.objects.count() + 1  # the matrix's own "Trạm Y tế phường"
+    names = placeholders(personas, endpoint)
+    agencies_before = Agency.objects.count()
     audit_before = footprint()
 
-    response = call(client, personas, persona, endpoint)
+    response = call(client, personas, persona, endpoint, names)
 
     assert response.status_code in STATUS[(endpoint.api, outcome)], (
         persona,
