@@ -22,6 +22,7 @@ demo-data: install
 	mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_units
+	$(DEMO_ENV) $(PY) manage.py load_forms
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
