@@ -41,6 +41,7 @@ from .models import (
 CHILD_AGE_LIMIT = 16  # Law on Children 2016, Article 1
 CONSENT_AGE = 7  # Law on Children Art. 6.11: a child of 7 or more consents too
 LAW_2016_IN_FORCE = date(2017, 6, 1)
+AGED_OUT = "Đủ 16 tuổi"  # the end reason of a record that runs to the 16th birthday
 _PERSONAL_ID = re.compile(r"^\d{12}$")
 _INSURANCE = re.compile(r"^[A-Z0-9]{10}$|^[A-Z]{2}\d{13}$")
 _PHONE = re.compile(r"^0\d{8,10}$")
@@ -317,7 +318,7 @@ def circumstance_add(
     if ended_on is not None and ended_on < started_on:
         raise ValidationError({"ended_on": _("Ngày kết thúc không được trước ngày bắt đầu.")})
     if ended_on is None or ended_on > last:
-        ended_on, end_reason = last, _("Đủ 16 tuổi")
+        ended_on, end_reason = last, AGED_OUT  # stored data: Vietnamese in any UI
     with transaction.atomic():
         Child.objects.select_for_update().filter(pk=child.pk).first()  # one change at a time
         overlapping = Circumstance.objects.filter(
