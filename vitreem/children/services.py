@@ -4,7 +4,6 @@ Messages name the rule in Vietnamese; a refusal changes nothing. Audit events ne
 child's personal data, only the opaque public id.
 """
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -105,13 +104,14 @@ class ChildData:
         """
         age_day = age_day or today
         errors: dict[str, str] = {}
-        data = dataclasses.replace(self)
-        for f in fields(data):
-            if isinstance(value := getattr(data, f.name), str):
-                setattr(data, f.name, nfc(value))
+        data = ChildData.__new__(ChildData)  # a copy, without copy.copy's generic machinery
+        data.__dict__.update(self.__dict__)
+        for name in _TEXT_FIELDS:
+            if value := getattr(data, name):
+                setattr(data, name, nfc(value))
         data.personal_id = data.personal_id.replace(" ", "")
         data.insurance_number = data.insurance_number.replace(" ", "").upper()
-        data.representative_phone = re.sub(r"[\s.\-]", "", data.representative_phone)
+        data.representative_phone = _PHONE_NOISE.sub("", data.representative_phone)
         if not data.full_name:
             errors["full_name"] = _("Hãy nhập họ và tên của trẻ em.")
         born = data.date_of_birth
@@ -147,6 +147,10 @@ class ChildData:
         if errors:
             raise ValidationError(errors)
         return data
+
+
+_TEXT_FIELDS = tuple(f.name for f in fields(ChildData) if f.type in (str, "str"))
+_PHONE_NOISE = re.compile(r"[\s.\-]")
 
 
 def _check_commune(unit: AdministrativeUnit, day: date) -> None:

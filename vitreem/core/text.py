@@ -3,8 +3,6 @@
 import re
 import unicodedata
 
-_SPACES = re.compile(r"\s+")
-
 # Vietnamese alphabet order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y);
 # letters outside it sort after by code point.
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -17,7 +15,7 @@ _LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
 
 def nfc(value: str) -> str:
     """Normalise to NFC and collapse runs of white space; what every text input goes through."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def nfc_lines(value: str) -> str:
@@ -26,11 +24,14 @@ def nfc_lines(value: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
+# The combining marks of Unicode's combining blocks: Vietnamese tones and letter marks among them.
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(value: str) -> str:
     """Lower case, accents removed, đ → d: the form searched ("bắc kạn" → "bac kan")."""
     decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped).strip()
+    return " ".join(_MARKS.sub("", decomposed).split())
 
 
 def _split_letter(cluster: str) -> tuple[str, int]:
