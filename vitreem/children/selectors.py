@@ -247,7 +247,9 @@ def period_changes(unit: AdministrativeUnit, start: date, end: date) -> dict[str
 
 def reads_of(unit: AdministrativeUnit, *, child: Child | None = None) -> QuerySet[ChildRead]:
     """The read log of the unit's subtree (leaders only: the caller checks oversight)."""
-    reads = ChildRead.objects.filter(_scope(unit)).select_related("user", "child", "unit")
+    # A read keeps the child's commune; above the commune the child's own columns say where.
+    scope = Q(unit=unit.pk) if unit.level == 3 else _scope(unit, "child__")
+    reads = ChildRead.objects.filter(scope).select_related("user", "child", "unit")
     if child is not None:
         reads = reads.filter(child=child)
     return reads

@@ -217,6 +217,11 @@ def test_leaders_read_the_read_log(client, personas, child):
         f"/children/reads/?unit={personas.unit_a.code}&child={child.public_id}"
     ).content.decode()
     assert "xem.tinh" in page
+    # The province's leader reads the log of every commune below.
+    province = client.get(f"/children/reads/?unit={personas.province.code}").content.decode()
+    assert "xem.tinh" in province
+    other = client.get(f"/children/reads/?unit={personas.unit_b.code}").content.decode()
+    assert "xem.tinh" not in other
 
 
 def test_a_sensitive_group_cannot_be_filtered_or_ended_without_the_right(client, personas, child):
