@@ -1,11 +1,11 @@
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vitreem.core.forms import MoneyField, date_field
 from vitreem.core.text import nfc
-from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import Agency
 
 from . import catalogue
@@ -20,21 +20,6 @@ from .models import (
     SurgeryKind,
 )
 from .services import ChildData, SupportData
-
-if TYPE_CHECKING:
-    from django.utils.functional import _StrPromise
-
-DATE_ERROR = _("Ngày không hợp lệ: hãy viết dạng dd/mm/yyyy, ví dụ 01/06/2021.")
-
-
-def date_field(label: "str | _StrPromise", required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-        error_messages={"invalid": DATE_ERROR},
-    )
 
 
 def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -160,17 +145,29 @@ class CircumstanceEndForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), max_length=200)
 
 
+def offer_support_kinds(form: forms.Form, sensitive: bool) -> None:
+    """Kinds of support that reveal a child's health (and the surgery's kind) only for users
+    allowed to see sensitive data."""
+    kind = form.fields["kind"]
+    assert isinstance(kind, forms.ChoiceField)
+    kind.choices = [
+        (k, label) for k, label in SupportKind.choices if sensitive or k not in SENSITIVE_SUPPORT
+    ]
+    if not sensitive:
+        del form.fields["surgery_kind"]
+
+
 class SupportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hình thức hỗ trợ"))
     surgery_kind = forms.ChoiceField(
         label=_("Loại phẫu thuật"), required=False, choices=_blank(SurgeryKind.choices)
     )
     given_on = date_field(_("Ngày hỗ trợ"))
-    value = forms.IntegerField(
+    value = MoneyField(
         label=_("Giá trị (đồng)"),
         min_value=0,
         error_messages={
-            "invalid": _("Giá trị phải là số đồng nguyên, ví dụ 500000."),
+            "invalid": _("Giá trị phải là số đồng nguyên, ví dụ 500.000."),
             "min_value": _("Giá trị hỗ trợ không được âm."),
         },
     )
@@ -187,21 +184,8 @@ class SupportForm(forms.Form):
     description = forms.CharField(label=_("Nội dung"), required=False, max_length=255)
 
     def __init__(self, *args: Any, sensitive: bool, agencies: Any, **kwargs: Any) -> None:
-        # Money may be typed with dots as thousands separators: "1.500.000".
-        if args and args[0] is not None and "value" in args[0]:
-            data = args[0].copy()
-            data["value"] = data["value"].replace(".", "").replace(" ", "")
-            args = (data, *args[1:])
         super().__init__(*args, **kwargs)
-        kind = self.fields["kind"]
-        assert isinstance(kind, forms.ChoiceField)
-        kind.choices = [
-            (k, label)
-            for k, label in SupportKind.choices
-            if sensitive or k not in SENSITIVE_SUPPORT
-        ]
-        if not sensitive:
-            del self.fields["surgery_kind"]
+        offer_support_kinds(self, sensitive)
         agency = self.fields["giver_agency"]
         assert isinstance(agency, forms.ModelChoiceField)
         agency.queryset = agencies

@@ -27,11 +27,11 @@ from vitreem.accounts.access import (
     require_oversight,
 )
 from vitreem.accounts.models import User
+from vitreem.core.forms import DATE_INPUTS
 from vitreem.fund import selectors as fund_selectors
 from vitreem.reporting.loaders import definition_of
 from vitreem.reporting.models import SubmissionStatus
 from vitreem.reporting.validation import display_number
-from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.selectors import unit_by_code
 

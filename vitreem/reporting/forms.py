@@ -3,10 +3,10 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vitreem.core.forms import DATE_INPUTS
 from vitreem.core.periods import KINDS, reporting_window
 from vitreem.core.text import nfc
 from vitreem.plans.models import Plan
-from vitreem.units.forms import DATE_INPUTS
 from vitreem.units.models import AdministrativeUnit
 
 from .models import PeriodKind, ReportForm

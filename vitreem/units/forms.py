@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vitreem.core.forms import DATE_INPUTS
 from vitreem.core.text import nfc
 
 from .models import AgencyKind
-
-DATE_INPUTS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class BrowseForm(forms.Form):

@@ -13,72 +13,21 @@ from vitreem.children.tests.factories import TODAY, register
 from vitreem.fund import selectors
 from vitreem.fund.models import Disbursement, Donation
 from vitreem.fund.services import (
-    DisbursementData,
-    disbursement_record,
     donation_record,
     donation_reverse,
     donor_add,
-    fund_create,
     fund_support_child,
     norm_decision_add,
 )
+
+from .factories import give, make_fund, pay
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def fund(personas):
-    fund = fund_create(
-        actor=personas.leader_a, unit=personas.unit_a, name="Quỹ Bảo trợ trẻ em phường Bắc Kạn"
-    )
-    norm_decision_add(
-        actor=personas.leader_a,
-        fund=fund,
-        number="01/QĐ-HĐQ",
-        signed_on=date(2026, 1, 5),
-        valid_from=date(2026, 1, 5),
-        items=[
-            ("gift", "Quà Tháng hành động, Trung thu", 500_000),
-            ("surgery", "Hỗ trợ phẫu thuật", 20_000_000),
-            ("activity", "Hoạt động vì trẻ em", None),
-            ("management", "Chi phí quản lý", None),
-        ],
-    )
-    return fund
-
-
-def give(personas, fund, name, amount, on=date(2026, 3, 1), **kw):
-    donor = donor_add(
-        actor=personas.officer_a,
-        fund=fund,
-        kind=kw.pop("kind", "organisation"),
-        name=name,
-        anonymous=kw.pop("anonymous", False),
-    )
-    return donation_record(
-        actor=personas.officer_a,
-        fund=fund,
-        donor=donor,
-        received_on=on,
-        amount=amount,
-        today=TODAY,
-        **kw,
-    )
-
-
-def pay(personas, fund, amount, category="activity", on=date(2026, 5, 30), **kw):
-    return disbursement_record(
-        actor=personas.officer_a,
-        fund=fund,
-        data=DisbursementData(
-            paid_on=on,
-            category=category,
-            purpose=kw.pop("purpose", "Tổ chức Diễn đàn trẻ em"),
-            amount=amount,
-            **kw,
-        ),
-        today=TODAY,
-    )
+    return make_fund(personas)
 
 
 def test_balance_is_donations_minus_disbursements_at_any_date(personas, fund):
