@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from vitreem.core.audit import audit_record
 
-from .models import ApiToken, User, hash_token
+from .access import Action, require
+from .models import ApiToken, Membership, User, hash_token
 
 # Refresh last_used_at at most this often, so that reads do not write on every request.
 _LAST_USED_GRANULARITY = timedelta(minutes=5)
@@ -39,3 +40,20 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > _LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def membership_set_sensitive(*, actor: User, membership: Membership, allowed: bool) -> Membership:
+    """Grant or withdraw a member's right to see children's sensitive data in the unit and below:
+    the unit's leaders decide, and the decision is recorded."""
+    require(actor, Action.MANAGE, membership.unit)
+    with transaction.atomic():
+        membership.sensitive_data = allowed
+        membership.save(update_fields=["sensitive_data", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="membership.sensitive_data",
+            target=membership,
+            unit=membership.unit,
+            data={"user": membership.user.username, "allowed": allowed},
+        )
+    return membership

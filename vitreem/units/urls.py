@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.browse, name="browse"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/members/", views.members, name="members"),
+    path(
+        "<str:code>/members/<int:membership_id>/sensitive/",
+        views.member_sensitive,
+        name="member_sensitive",
+    ),
     path("<str:code>/agencies/new/", views.agency_new, name="agency_new"),
     path("<str:code>/agencies/standard/", views.agencies_standard, name="agencies_standard"),
 ]

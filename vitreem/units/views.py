@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from vitreem.accounts.access import Action, can, require
 from vitreem.accounts.models import User
 from vitreem.accounts.selectors import unit_members
+from vitreem.accounts.services import membership_set_sensitive
 
 from . import selectors, services
 from .forms import AgencyForm, BrowseForm
@@ -95,8 +96,36 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "units/members.html",
-        {"unit": unit, "as_of": as_of, "members": unit_members(user=user, unit=unit)},
+        {
+            "unit": unit,
+            "as_of": as_of,
+            "members": unit_members(user=user, unit=unit),
+            "can_manage": can(user, Action.MANAGE, unit),
+        },
     )
+
+
+@login_required
+@require_POST
+def member_sensitive(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    """A leader grants or withdraws a member's right to see children's sensitive data."""
+    user, unit, as_of = _unit_request(request, code)
+    require(user, Action.MANAGE, unit)
+    membership = unit_members(user=user, unit=unit).filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404(_("Không tìm thấy người dùng của đơn vị."))
+    allowed = request.POST.get("allowed") == "1"
+    membership_set_sensitive(actor=user, membership=membership, allowed=allowed)
+    messages.success(
+        request,
+        (
+            _("%(user)s được xem dữ liệu nhạy cảm của trẻ em.")
+            if allowed
+            else _("%(user)s không còn xem dữ liệu nhạy cảm của trẻ em.")
+        )
+        % {"user": membership.user},
+    )
+    return redirect(f"{reverse('units:members', args=[unit.code])}?as_of={as_of:%d/%m/%Y}")
 
 
 @login_required

@@ -273,6 +273,14 @@ ENDPOINTS = [
         {"name": "Câu lạc bộ Quyền trẻ em", "kind": "other"},
     ),
     Endpoint(
+        "page grant sensitive data in A",
+        "POST",
+        "/units/{code}/members/{membership}/sensitive/?as_of=01/06/2026",
+        "manage",
+        False,
+        {"allowed": "0"},
+    ),
+    Endpoint(
         "page standard agencies",
         "POST",
         "/units/{code}/agencies/standard/?as_of=01/06/2026",
@@ -611,6 +619,7 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "filed_report": lambda: report_of(personas, filed=True).pk,
         "fund": lambda: fund_of(personas),
         "child": lambda: child_of(personas).public_id,
+        "membership": lambda: personas.officer_a.memberships.get().pk,
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {
