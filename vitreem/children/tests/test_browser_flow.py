@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
 from vitreem.children.models import Child
@@ -112,3 +113,7 @@ def test_register_give_from_the_fund_and_fill_the_report(ward, live_server, brow
         == 400_000
     )
     assert Fund.objects.get().disbursements.get().amount == 400_000
+    page.close()
+    # The ORM calls above ran inside Playwright's event loop, on a connection of their own: close
+    # it, or it would outlive the test and keep the test database from being dropped.
+    connection.close()
