@@ -276,7 +276,7 @@ ENDPOINTS = [
         "page grant sensitive data in A",
         "POST",
         "/units/{code}/members/{membership}/sensitive/?as_of=01/06/2026",
-        "manage",
+        "oversee",
         False,
         {"allowed": "0"},
     ),
