@@ -16,10 +16,13 @@ from vitreem.accounts.services import token_authenticate
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        # The calling token, so that signing out of the API revokes exactly this one.
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class Session(SessionAuth):
