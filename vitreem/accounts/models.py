@@ -90,8 +90,12 @@ class ApiToken(models.Model):
         indexes = [models.Index(fields=["user", "created_at"], name="apitoken_user_created_idx")]
 
     def __str__(self) -> str:
-        label = self.name or f"{self.created_at:%d/%m/%Y %H:%M}"
-        return f"{self.user} — {label}"
+        return f"{self.user} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        """Its name, or when it was made for a token the client did not name."""
+        return self.name or f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
     @property
     def is_expired(self) -> bool:

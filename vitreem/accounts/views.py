@@ -30,7 +30,7 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     user = _me(request)
     token = my_token_or_404(user, token_id)
     token_revoke(actor=user, token=token)
-    messages.success(request, _("Đã thu hồi mã truy cập %(token)s.") % {"token": token.name or ""})
+    messages.success(request, _("Đã thu hồi mã truy cập %(token)s.") % {"token": token.label})
     return redirect("account_tokens")
 
 

@@ -34,7 +34,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API của hệ thống vì trẻ em. Xác thực: POST /api/v1/auth/token với username và password, "
-        "rồi gửi tiêu đề `Authorization: Bearer <token>`."
+        "rồi gửi tiêu đề `Authorization: Bearer <token>`. Mã hết hạn sau 7 ngày (mặc định) và "
+        "khi đổi mật khẩu; POST /api/v1/auth/logout thu hồi mã đang dùng."
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api",
