@@ -254,3 +254,14 @@ def test_an_administrator_revokes_a_token_in_the_admin_site(client):
     assert event.actor == admin
     assert event.data["reason"] == "admin"
     assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+
+
+def test_listing_tokens_takes_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    user = UserFactory(username="canbo")
+    raws = [token_issue(user=user, name=f"may {n}") for n in range(6)]
+    client.force_login(user)
+    with django_assert_max_num_queries(6):
+        assert client.get("/accounts/tokens/").status_code == 200
+    api = Client()
+    with django_assert_max_num_queries(4):
+        assert len(api.get("/api/v1/auth/tokens", headers=bearer(raws[0])).json()) == 6
