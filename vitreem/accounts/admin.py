@@ -2,15 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import ApiToken, Membership, User
-from .services import token_revoke
+from .services import token_revoke, token_revoke_all
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     raw_id_fields = ["unit"]
+    # Granted on the unit's members page only, where a second person decides and the unit's
+    # leaders are told (accounts.services.membership_set_sensitive).
+    readonly_fields = ["sensitive_data"]
 
 
 @admin.register(User)
@@ -18,6 +23,13 @@ class VitreemUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "full_name", "position", "is_active", "is_superuser"]
     fieldsets = (*(UserAdmin.fieldsets or ()), ("vitreem", {"fields": ("full_name", "position")}))
+    actions = ["revoke_api_tokens"]
+
+    @admin.action(description=gettext_lazy("Thu hồi mọi mã truy cập API của người dùng đã chọn"))
+    def revoke_api_tokens(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        assert isinstance(request.user, User)
+        count = sum(token_revoke_all(actor=request.user, user=user) for user in queryset)
+        self.message_user(request, _("Đã thu hồi %(count)d mã truy cập.") % {"count": count})
 
 
 @admin.register(ApiToken)

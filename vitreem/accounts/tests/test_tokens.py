@@ -265,3 +265,18 @@ def test_listing_tokens_takes_a_fixed_number_of_queries(client, django_assert_ma
     api = Client()
     with django_assert_max_num_queries(4):
         assert len(api.get("/api/v1/auth/tokens", headers=bearer(raws[0])).json()) == 6
+
+
+def test_an_administrator_revokes_every_token_of_chosen_users(client):
+    user = UserFactory(username="canbo")
+    raws = [token_issue(user=user) for _ in range(2)]
+    other = token_issue(user=UserFactory(username="khac"))
+    client.force_login(UserFactory(username="quantri", is_superuser=True, is_staff=True))
+    response = client.post(
+        "/admin/accounts/user/",
+        {"action": "revoke_api_tokens", "_selected_action": [user.pk]},
+        follow=True,
+    )
+    assert "Đã thu hồi 2 mã truy cập" in response.content.decode()
+    assert not any(opens(client, raw) for raw in raws)
+    assert opens(client, other)

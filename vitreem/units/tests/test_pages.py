@@ -143,3 +143,9 @@ def test_a_refused_grant_mails_nobody(
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(_path(personas, officer), {"allowed": "1"}).status_code == 403
     assert mailoutbox == []
+
+
+def test_the_admin_site_does_not_grant_sensitive_data_behind_the_leaders_backs(client, personas):
+    client.force_login(personas.admin)
+    page = client.get(f"/admin/accounts/user/{personas.officer_b.pk}/change/").content.decode()
+    assert 'name="memberships-0-sensitive_data"' not in page
