@@ -6,7 +6,8 @@
 - Children's records are read like the rest of a unit's data, but their sensitive fields
   (health, disability, HIV, abuse, drugs, crime, ethnicity) only by members granted sensitive
   data, in their unit and below; child lists are exported and the read log is read only by the
-  leaders of the unit or of a unit above.
+  leaders of the unit or of a unit above. Those leaders also grant sensitive data, never to
+  themselves (accounts.services.membership_set_sensitive).
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.

@@ -3,6 +3,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from vitreem.core.models import TimeStampedModel
@@ -58,21 +59,43 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_fingerprint(user: User) -> str:
+    """A keyed digest of the user's password hash, kept with each token: any change of password
+    (page, admin, command, reset) changes it and so revokes every token, as Django's session
+    auth hash does for sessions."""
+    return salted_hmac(
+        "vitreem.accounts.ApiToken.password_fingerprint", user.password, algorithm="sha256"
+    ).hexdigest()
+
+
+TOKEN_NAME_MAX_LENGTH = 100
+
+
 class ApiToken(models.Model):
     """A bearer token for API clients; only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("Người dùng"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("Tên"), max_length=TOKEN_NAME_MAX_LENGTH, blank=True)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("Tạo lúc"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("Hết hạn lúc"))
+    last_used_at = models.DateTimeField(_("Dùng lần cuối"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Mã truy cập API")
         verbose_name_plural = _("Mã truy cập API")
+        indexes = [models.Index(fields=["user", "created_at"], name="apitoken_user_created_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.created_at:%d/%m/%Y})"
+        return f"{self.user} — {self.label}"
+
+    @property
+    def label(self) -> str:
+        """Its name, or when it was made for a token the client did not name."""
+        return self.name or f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"
 
     @property
     def is_expired(self) -> bool:

@@ -1,9 +1,12 @@
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vitreem.units.models import AdministrativeUnit
 
 from .access import Action, require
-from .models import Membership, User
+from .models import ApiToken, Membership, User, password_fingerprint
 
 
 def unit_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Membership]:
@@ -22,3 +25,19 @@ def my_memberships(user: User) -> QuerySet[Membership]:
         .select_related("unit", "unit__parent")
         .order_by("unit__valid_from", "unit__level", "unit__name_folded")
     )
+
+
+def my_tokens(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that still open the API (unexpired, issued under the current password),
+    newest first."""
+    return user.api_tokens.filter(
+        expires_at__gt=timezone.now(), password_fingerprint=password_fingerprint(user)
+    ).order_by("-created_at", "-pk")
+
+
+def my_token_or_404(user: User, token_id: int) -> ApiToken:
+    """One of the user's own live tokens; someone else's looks absent."""
+    token = my_tokens(user).filter(pk=token_id).select_related("user").first()
+    if token is None:
+        raise Http404(_("Không tìm thấy mã truy cập."))
+    return token

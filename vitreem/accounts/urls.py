@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("tokens/", views.tokens, name="account_tokens"),
+    path("tokens/revoke-all/", views.tokens_revoke_all, name="account_tokens_revoke_all"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke_view, name="account_token_revoke"),
 ]

@@ -16,10 +16,13 @@ from vitreem.accounts.services import token_authenticate
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = token_authenticate(token)
+        if found is None:
+            return None
+        request.user = found.user
+        # The calling token, so that signing out of the API revokes exactly this one.
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class Session(SessionAuth):
@@ -31,7 +34,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API của hệ thống vì trẻ em. Xác thực: POST /api/v1/auth/token với username và password, "
-        "rồi gửi tiêu đề `Authorization: Bearer <token>`."
+        "rồi gửi tiêu đề `Authorization: Bearer <token>`. Mã hết hạn sau 7 ngày (mặc định) và "
+        "khi đổi mật khẩu; POST /api/v1/auth/logout thu hồi mã đang dùng."
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api",

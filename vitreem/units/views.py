@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vitreem.accounts.access import Action, can, require
+from vitreem.accounts.access import Action, can, can_oversee, require, require_oversight
 from vitreem.accounts.models import User
 from vitreem.accounts.selectors import unit_members
 from vitreem.accounts.services import membership_set_sensitive
@@ -100,7 +100,8 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "as_of": as_of,
             "members": unit_members(user=user, unit=unit),
-            "can_manage": can(user, Action.MANAGE, unit),
+            # Leaders of the unit or above grant; nobody grants themselves (the service decides).
+            "can_grant": can_oversee(user, unit),
         },
     )
 
@@ -108,14 +109,20 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_sensitive(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
-    """A leader grants or withdraws a member's right to see children's sensitive data."""
+    """A leader of the unit or above grants or withdraws a member's right to see children's
+    sensitive data."""
     user, unit, as_of = _unit_request(request, code)
-    require(user, Action.MANAGE, unit)
+    require_oversight(user, unit)
     membership = unit_members(user=user, unit=unit).filter(pk=membership_id).first()
     if membership is None:
         raise Http404(_("Không tìm thấy người dùng của đơn vị."))
     allowed = request.POST.get("allowed") == "1"
-    membership_set_sensitive(actor=user, membership=membership, allowed=allowed)
+    back = redirect(f"{reverse('units:members', args=[unit.code])}?as_of={as_of:%d/%m/%Y}")
+    try:
+        membership_set_sensitive(actor=user, membership=membership, allowed=allowed)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return back
     messages.success(
         request,
         (
@@ -125,7 +132,7 @@ def member_sensitive(request: HttpRequest, code: str, membership_id: int) -> Htt
         )
         % {"user": membership.user},
     )
-    return redirect(f"{reverse('units:members', args=[unit.code])}?as_of={as_of:%d/%m/%Y}")
+    return back
 
 
 @login_required

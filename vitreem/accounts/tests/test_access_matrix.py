@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from vitreem.accounts.models import ApiToken
 from vitreem.core.models import AuditEvent
 from vitreem.units.models import Agency
 
@@ -276,7 +277,7 @@ ENDPOINTS = [
         "page grant sensitive data in A",
         "POST",
         "/units/{code}/members/{membership}/sensitive/?as_of=01/06/2026",
-        "manage",
+        "oversee",
         False,
         {"allowed": "0"},
     ),
@@ -387,6 +388,24 @@ ENDPOINTS = [
         True,
         {"donor": "{fund.donor}", "received_on": "2026-06-01", "amount": 1000000},
     ),
+    # A user's own account: everyone signed in reaches their own ("self"); one token of A's
+    # officer is revoked only by that officer ("own"; administrators use the admin site).
+    Endpoint("api my tokens", "GET", "/api/v1/auth/tokens", "self", True),
+    Endpoint("api sign out of the api", "POST", "/api/v1/auth/logout", "self", True),
+    Endpoint("api revoke all my tokens", "DELETE", "/api/v1/auth/tokens", "self", True),
+    Endpoint("page my tokens", "GET", "/accounts/tokens/", "self", False),
+    Endpoint("page revoke all my tokens", "POST", "/accounts/tokens/revoke-all/", "self", False),
+    Endpoint("page password change", "GET", "/accounts/password/", "self", False),
+    Endpoint(
+        "api revoke a token of A's officer", "DELETE", "/api/v1/auth/tokens/{token}", "own", True
+    ),
+    Endpoint(
+        "page revoke a token of A's officer",
+        "POST",
+        "/accounts/tokens/{token}/revoke/",
+        "own",
+        False,
+    ),
 ]
 
 # persona → outcome per action on unit A (phường Bắc Kạn).
@@ -394,12 +413,25 @@ ENDPOINTS = [
 # "national" is reading the national tables, which only superusers (the ministry) do.
 # "sensitive" is reading children's sensitive data (granted per membership: A's officer and
 # leader); "oversee" is exporting child lists and reading the read log (leaders of A or above).
-ACTIONS = ["read", "enter", "approve", "manage", "decide", "national", "sensitive", "oversee"]
+ACTIONS = [
+    "read",
+    "enter",
+    "approve",
+    "manage",
+    "decide",
+    "national",
+    "sensitive",
+    "oversee",
+    "self",
+    "own",
+]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
-    "officer_b": dict.fromkeys(ACTIONS, "hidden"),
-    "old_officer": dict.fromkeys(ACTIONS, "hidden"),
+    "officer_b": {**dict.fromkeys(ACTIONS, "hidden"), "self": "ok"},
+    "old_officer": {**dict.fromkeys(ACTIONS, "hidden"), "self": "ok"},
     "officer_a": {
+        "self": "ok",
+        "own": "ok",
         "read": "ok",
         "enter": "ok",
         "approve": "forbidden",
@@ -410,6 +442,8 @@ EXPECTED = {
         "oversee": "forbidden",
     },
     "viewer": {
+        "self": "ok",
+        "own": "hidden",
         "read": "ok",
         "enter": "forbidden",
         "approve": "forbidden",
@@ -420,6 +454,8 @@ EXPECTED = {
         "oversee": "forbidden",
     },
     "supervisor": {
+        "self": "ok",
+        "own": "hidden",
         "read": "ok",
         "enter": "forbidden",
         "approve": "forbidden",
@@ -430,6 +466,8 @@ EXPECTED = {
         "oversee": "ok",
     },
     "leader_a": {
+        "self": "ok",
+        "own": "hidden",
         "read": "ok",
         "enter": "ok",
         "approve": "ok",
@@ -439,11 +477,11 @@ EXPECTED = {
         "sensitive": "ok",
         "oversee": "ok",
     },
-    "admin": dict.fromkeys(ACTIONS, "ok"),
+    "admin": {**dict.fromkeys(ACTIONS, "ok"), "own": "hidden"},
 }
 
 STATUS = {
-    (True, "ok"): {200, 201},
+    (True, "ok"): {200, 201, 204},
     (True, "forbidden"): {403},
     (True, "hidden"): {404},
     (True, "login"): {401},
@@ -598,6 +636,13 @@ def report_of(personas, *, filed: bool):
     return report
 
 
+def token_of(user) -> int:
+    from vitreem.accounts.models import ApiToken, hash_token
+    from vitreem.accounts.services import token_issue
+
+    return ApiToken.objects.get(digest=hash_token(token_issue(user=user, name="matrix"))).pk
+
+
 def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
     """The values of the endpoint's {placeholders}, each made only when the endpoint uses it
     (a reporting round per test would make the matrix slow)."""
@@ -620,6 +665,7 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "fund": lambda: fund_of(personas),
         "child": lambda: child_of(personas).public_id,
         "membership": lambda: personas.officer_a.memberships.get().pk,
+        "token": lambda: token_of(personas.officer_a),
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {
@@ -648,6 +694,8 @@ def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, ob
         return client.get(path, headers=headers)
     if endpoint.method == "PUT":
         return client.put(path, body, content_type="application/json", headers=headers)
+    if endpoint.method == "DELETE":
+        return client.delete(path, headers=headers)
     if endpoint.api:
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)
@@ -670,10 +718,12 @@ def test_access_matrix(client, personas, persona, endpoint):
     )
     if outcome == "login":
         assert endpoint.api or "/accounts/login/" in response["Location"]
-    if endpoint.method in {"POST", "PUT"} and outcome != "ok":
+    if endpoint.method in {"POST", "PUT", "DELETE"} and outcome != "ok":
         assert Agency.objects.count() == agencies_before
         assert footprint() == audit_before
-    if outcome == "ok" and endpoint.method in {"POST", "PUT"}:
+        if "token" in names:
+            assert ApiToken.objects.filter(pk=names["token"]).exists()
+    if outcome == "ok" and endpoint.method in {"POST", "PUT", "DELETE"}:
         assert footprint() > audit_before
 
 
