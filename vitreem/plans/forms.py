@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitreem.core.forms import DATE_INPUTS
+from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 
@@ -34,14 +34,8 @@ class TaskAssignForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(
-        label=_("Ngày ban hành"),
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
-    number = forms.IntegerField(
-        label=_("Số (để trống: số tiếp theo của năm)"), required=False, min_value=1
-    )
+    issued_on = date_field(_("Ngày ban hành"))
+    number = count_field(_("Số (để trống: số tiếp theo của năm)"), required=False, min_value=1)
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
 
     def clean_signer_name(self) -> str:
@@ -119,6 +113,7 @@ class PlanHeaderForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.DateField)
             field.input_formats = DATE_INPUTS
+            field.validators.append(day_validator(later=True))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -129,7 +124,7 @@ class TargetForm(forms.Form):
     text = forms.CharField(label=_("Chỉ tiêu"), max_length=500)
     value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2, min_value=0)
     unit = forms.ChoiceField(label=_("Đơn vị"), choices=Target.Unit.choices)
-    denominator = forms.IntegerField(label=_("Mẫu số"), required=False, min_value=1)
+    denominator = count_field(_("Mẫu số"), required=False, min_value=1)
     baseline = forms.DecimalField(
         label=_("Giá trị gốc"), required=False, max_digits=14, decimal_places=2
     )
@@ -145,18 +140,8 @@ class TaskForm(forms.Form):
     lead_label = forms.CharField(
         label=_("Đơn vị chủ trì (khi phối hợp)"), required=False, max_length=300
     )
-    start_on = forms.DateField(
-        label=_("Bắt đầu"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
-    due_on = forms.DateField(
-        label=_("Hạn"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
+    start_on = date_field(_("Bắt đầu"), required=False, later=True)
+    due_on = date_field(_("Hạn"), required=False, later=True)
 
     def __init__(self, *args: object, unit: AdministrativeUnit, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -201,7 +186,7 @@ class SloganForm(forms.Form):
 class BudgetForm(forms.Form):
     source = forms.ChoiceField(label=_("Nguồn"), choices=BudgetSource.choices)
     text = forms.CharField(label=_("Nội dung"), max_length=1000)
-    amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False, min_value=0)
+    amount = MoneyField(label=_("Số tiền (đồng)"), required=False, min_value=0)
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -212,12 +197,7 @@ class ReportingForm(forms.Form):
     by = forms.CharField(label=_("Đơn vị báo cáo"), max_length=300, required=False)
     to = forms.CharField(label=_("Gửi"), max_length=200, required=False)
     through = forms.CharField(label=_("Qua"), max_length=200, required=False)
-    due = forms.DateField(
-        label=_("Hạn"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
+    due = date_field(_("Hạn"), required=False, later=True)
     text = forms.CharField(
         label=_("Câu chữ trong văn bản"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -249,9 +229,7 @@ class RecipientForm(forms.Form):
 
 class AwardForm(forms.Form):
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
-    threshold = forms.IntegerField(
-        label=_("Mức ủng hộ tối thiểu (đồng)"), required=False, min_value=0
-    )
+    threshold = MoneyField(label=_("Mức ủng hộ tối thiểu (đồng)"), required=False, min_value=0)
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -259,12 +237,7 @@ class AwardForm(forms.Form):
 
 class LaunchForm(forms.Form):
     held = forms.BooleanField(label=_("Có tổ chức Lễ phát động"), required=False)
-    date = forms.DateField(
-        label=_("Ngày"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    date = date_field(_("Ngày"), required=False, later=True)
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
     agenda = forms.CharField(
         label=_("Chương trình (mỗi dòng một mục)"),
