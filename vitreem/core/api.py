@@ -130,8 +130,8 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=403)
 
 
+# The page every list endpoint takes: bounded, so no request asks the database for a scan.
 class Pagination(Schema):
-    """The page of a list every list endpoint takes: bounded so a page is never a scan."""
 
     limit: bounds.Limit = Field(100, description=f"Số dòng mỗi trang, 1–{bounds.LIMIT_MAX}")
     offset: bounds.Offset = Field(0, description=f"Bỏ qua bao nhiêu dòng, 0–{bounds.OFFSET_MAX}")
