@@ -132,7 +132,6 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 # The page every list endpoint takes: bounded, so no request asks the database for a scan.
 class Pagination(Schema):
-
     limit: bounds.Limit = Field(100, description=f"Số dòng mỗi trang, 1–{bounds.LIMIT_MAX}")
     offset: bounds.Offset = Field(0, description=f"Bỏ qua bao nhiêu dòng, 0–{bounds.OFFSET_MAX}")
 
