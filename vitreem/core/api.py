@@ -57,8 +57,6 @@ _ERROR_HINTS = {
     "int_parsing_size": "số quá dài",
     "int_from_float": "cần một số nguyên",
     "date_from_datetime_inexact": "cần một ngày dạng YYYY-MM-DD",
-    "date_past": "ngày phải ở trong quá khứ",
-    "date_future": "ngày phải ở trong tương lai",
     # The bounds of core/bounds.py carry their own Vietnamese reason (the range allowed).
     bounds.ERROR_TYPE: None,
 }
@@ -106,7 +104,8 @@ def on_model_validation_error(request: HttpRequest, exc: ModelValidationError) -
 
 @api.exception_handler(RequestDataTooBig)
 def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    """A body without a Content-Length that outgrew the limit while read: nothing was done."""
+    """A body that outgrew Django's limit while read (most are refused earlier, by their
+    Content-Length, in core/limits.py): nothing was done."""
     return api.create_response(request, {"detail": too_large_message(request)}, status=413)
 
 

@@ -44,7 +44,7 @@ def ceiling(kind: str) -> int:
     return MONEY_MAX if kind == "money" else COUNT_MAX
 
 
-def _money_text(value: int) -> str:
+def _grouped(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
@@ -65,20 +65,18 @@ def last_later_day(today: date | None = None) -> date:
 def money_problem(value: int, minimum: int = 0) -> str | None:
     if value > MONEY_MAX:
         return _("Số tiền vượt quá mức cho phép (tối đa %(max)s đồng).") % {
-            "max": _money_text(MONEY_MAX)
+            "max": _grouped(MONEY_MAX)
         }
     if value < minimum:
         if minimum == 1:
             return _("Số tiền phải lớn hơn 0.")
-        return _("Số tiền không được nhỏ hơn %(min)s đồng.") % {"min": _money_text(minimum)}
+        return _("Số tiền không được nhỏ hơn %(min)s đồng.") % {"min": _grouped(minimum)}
     return None
 
 
 def count_problem(value: int, minimum: int = 0) -> str | None:
     if value > COUNT_MAX:
-        return _("Số lượng vượt quá mức cho phép (tối đa %(max)s).") % {
-            "max": _money_text(COUNT_MAX)
-        }
+        return _("Số lượng vượt quá mức cho phép (tối đa %(max)s).") % {"max": _grouped(COUNT_MAX)}
     if value < minimum:
         return _("Số lượng không được nhỏ hơn %(min)s.") % {"min": minimum}
     return None
@@ -98,7 +96,7 @@ def day_problem(value: date, *, later: bool = False, today: date | None = None) 
 def offset_problem(value: int) -> str | None:
     if 0 <= value <= OFFSET_MAX:
         return None
-    return _("Vị trí bắt đầu (offset) phải từ 0 đến %(max)s.") % {"max": _money_text(OFFSET_MAX)}
+    return _("Vị trí bắt đầu (offset) phải từ 0 đến %(max)s.") % {"max": _grouped(OFFSET_MAX)}
 
 
 def limit_problem(value: int) -> str | None:
@@ -109,7 +107,7 @@ def limit_problem(value: int) -> str | None:
 
 def _raise(field: str, problem: str | None) -> None:
     if problem is not None:
-        raise ValidationError({field: problem}, code=ERROR_TYPE)
+        raise ValidationError({field: problem})
 
 
 def check_money(value: int, *, field: str, minimum: int = 0) -> int:

@@ -53,8 +53,8 @@ def test_the_bounds_at_their_edges():
     assert bounds.limit_problem(0)
 
 
-def test_a_thousand_billion_times_the_ceiling_is_the_most_a_fund_sums():
-    # 900,000 entries at the ceiling still fit a 64-bit sum: no accepted ledger overflows.
+def test_900_000_entries_at_the_ceiling_still_fit_a_64_bit_sum():
+    # So no ledger of accepted entries overflows a BigIntegerField's SUM.
     assert 900_000 * bounds.MONEY_MAX < 2**63
 
 
