@@ -8,6 +8,8 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 from .services import PLAN_HEADER_FIELDS
 
+_NOT_NEGATIVE = {"min_value": _("Số tiền không được âm.")}
+
 
 class DeriveForm(forms.Form):
     unit = forms.ModelChoiceField(
@@ -186,7 +188,9 @@ class SloganForm(forms.Form):
 class BudgetForm(forms.Form):
     source = forms.ChoiceField(label=_("Nguồn"), choices=BudgetSource.choices)
     text = forms.CharField(label=_("Nội dung"), max_length=1000)
-    amount = MoneyField(label=_("Số tiền (đồng)"), required=False, min_value=0)
+    amount = MoneyField(
+        label=_("Số tiền (đồng)"), required=False, min_value=0, error_messages=_NOT_NEGATIVE
+    )
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -229,7 +233,12 @@ class RecipientForm(forms.Form):
 
 class AwardForm(forms.Form):
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
-    threshold = MoneyField(label=_("Mức ủng hộ tối thiểu (đồng)"), required=False, min_value=0)
+    threshold = MoneyField(
+        label=_("Mức ủng hộ tối thiểu (đồng)"),
+        required=False,
+        min_value=0,
+        error_messages=_NOT_NEGATIVE,
+    )
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])

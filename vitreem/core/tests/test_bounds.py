@@ -269,3 +269,25 @@ def test_a_day_within_the_range_ends_next_year():
     today = timezone.localdate()
     assert bounds.last_day() == date(today.year + 1, 12, 31)
     assert bounds.last_day() - today < timedelta(days=731)
+
+
+@pytest.mark.parametrize(
+    ("form", "data", "field", "words"),
+    [
+        ("ReportingForm", {"due": "01/01/0001"}, "due", "nằm ngoài khoảng cho phép"),
+        ("LaunchForm", {"date": "31/12/2030"}, None, None),
+        ("BudgetForm", {"amount": "-1"}, "amount", "Số tiền không được âm."),
+        ("BudgetForm", {"amount": str(2**63)}, "amount", "vượt quá mức cho phép"),
+        ("AwardForm", {"threshold": "10.000.000.000.001"}, "threshold", "vượt quá mức cho phép"),
+        ("TargetForm", {"denominator": str(2**63)}, "denominator", "Số lượng vượt quá"),
+        ("IssueForm", {"issued_on": "01/01/0001"}, "issued_on", "nằm ngoài khoảng cho phép"),
+    ],
+)
+def test_the_plan_forms_keep_to_the_bounds(form, data, field, words):
+    from vitreem.plans import forms as plan_forms
+
+    errors = getattr(plan_forms, form)(data).errors
+    if field is None:
+        assert not any(name in errors for name in data)
+    else:
+        assert words in " ".join(errors[field])
