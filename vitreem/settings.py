@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vitreem.web.middleware.LanguageMiddleware",
+    # Before anything reads the body (CSRF does): a body over its limit is answered 413.
+    "vitreem.core.limits.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -187,6 +189,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# The largest request body, in bytes, per class of endpoint (vitreem.core.limits); a larger one
+# is answered 413. Each upload class leaves room above its file's own limit for the form.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 2_621_440))  # 2.5 MB
+UPLOAD_WORKBOOK_MAX_BYTES = int(os.environ.get("UPLOAD_WORKBOOK_MAX_BYTES", 6 * 2**20))
+UPLOAD_ATTACHMENT_MAX_BYTES = int(os.environ.get("UPLOAD_ATTACHMENT_MAX_BYTES", 11 * 2**20))
+UPLOAD_ARCHIVE_MAX_BYTES = int(os.environ.get("UPLOAD_ARCHIVE_MAX_BYTES", 201 * 2**20))
+# Form fields other than files: the same ceiling as any body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not (DEBUG or DEMO_MODE))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -10,6 +10,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.access import Action, can_read_sensitive, get_child_for_user, require
 from vitreem.accounts.models import User
+from vitreem.core.api import Pagination, paginate
+from vitreem.core.bounds import Day, LaterDay, Money
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.selectors import unit_by_code
 
@@ -37,14 +39,12 @@ def _unit(request: HttpRequest, code: str, as_of: date) -> AdministrativeUnit:
     return unit
 
 
-class ChildFilters(Schema):
+class ChildFilters(Pagination):
     unit: str = Field(..., description="Mã đơn vị: cả cây đơn vị bên dưới")
     group: GroupCode | None = Field(
         None, description="Nhóm hoàn cảnh đặc biệt (điểm của Điều 10 Luật Trẻ em; dd là đ)"
     )
-    as_of: date | None = Field(None, description="Ngày xem (mặc định: hôm nay)")
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    as_of: Day | None = Field(None, description="Ngày xem (mặc định: hôm nay)")
 
 
 class ChildItem(Schema):
@@ -93,7 +93,7 @@ def list_children(request: HttpRequest, filters: Query[ChildFilters]) -> dict[st
     day = filters.as_of or timezone.localdate()
     unit = _unit(request, filters.unit, day)
     children = selectors.children_in(user, unit, as_of=day, group=filters.group)
-    page = list(children[filters.offset : filters.offset + filters.limit])
+    page = list(paginate(children, filters))
     services.reads_record(user=user, children=page, via=ReadVia.API)
     sensitive = can_read_sensitive(user, unit)
     groups = _groups_on(page, day, sensitive)
@@ -216,7 +216,7 @@ class ChildIn(Schema):
     representative_phone: str = Field("", max_length=15)
     disability_level: str = ""
     insurance_number: str = Field("", max_length=15)
-    insurance_valid_to: date | None = None
+    insurance_valid_to: LaterDay | None = None
     allow_duplicate: bool = Field(
         False, description="Vẫn đăng ký khi đã có hồ sơ cùng họ tên, ngày sinh ở xã (đánh dấu)"
     )
@@ -242,8 +242,8 @@ class SupportIn(Schema):
         "gift", "scholarship", "medical", "surgery", "insurance_card", "allowance", "other"
     ]
     surgery_kind: str = ""
-    given_on: date
-    value: int = Field(..., description="Giá trị, đồng")
+    given_on: Day
+    value: Money = Field(..., description="Giá trị, đồng")
     source: Literal["state", "mobilised"]
     occasion: Literal["action_month", "childrens_day", "mid_autumn", "lunar_new_year", "other"]
     description: str = Field("", max_length=255)

@@ -30,7 +30,7 @@ class ChildForm(forms.Form):
     """A child's record. Sensitive fields are offered only to users allowed to see them."""
 
     full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
-    date_of_birth = date_field(_("Ngày sinh"))
+    date_of_birth = date_field(_("Ngày sinh"), birth=True)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices)
     ethnicity = forms.ChoiceField(label=_("Dân tộc"), required=False)
     personal_id = forms.CharField(label=_("Số định danh cá nhân"), required=False, max_length=20)
@@ -46,7 +46,7 @@ class ChildForm(forms.Form):
         label=_("Mức độ khuyết tật"), required=False, choices=_blank(DisabilityLevel.choices)
     )
     insurance_number = forms.CharField(label=_("Số thẻ BHYT"), required=False, max_length=20)
-    insurance_valid_to = date_field(_("Thẻ BHYT có giá trị đến"), required=False)
+    insurance_valid_to = date_field(_("Thẻ BHYT có giá trị đến"), required=False, later=True)
     allow_duplicate = forms.BooleanField(
         label=_("Vẫn đăng ký (đã kiểm tra, đây là trẻ em khác)"), required=False
     )
@@ -117,7 +117,7 @@ class CircumstanceForm(forms.Form):
     group = forms.ChoiceField(label=_("Nhóm hoàn cảnh đặc biệt"))
     subgroup = forms.ChoiceField(label=_("Nhóm chi tiết (Nghị định 56/2017)"), required=False)
     started_on = date_field(_("Từ ngày"))
-    ended_on = date_field(_("Đến ngày (để trống: đến khi đủ 16 tuổi)"), required=False)
+    ended_on = date_field(_("Đến ngày (để trống: đến khi đủ 16 tuổi)"), required=False, later=True)
 
     def __init__(self, *args: Any, sensitive: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,6 +38,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
+from vitreem.core import bounds
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
 from vitreem.documents.workbooks import META_SHEET, WorkbookRefusedError, open_workbook
@@ -499,6 +500,23 @@ def _date(value: Any) -> date | None:
     )
 
 
+def _day(value: Any) -> date | None:
+    """A date of something recorded: within the domain's range (a birth date is not: the
+    registry's under-16 rule bounds it)."""
+    found = _date(value)
+    if found is not None and (problem := bounds.day_problem(found)):
+        raise CellError(problem)
+    return found
+
+
+def _later_day(value: Any) -> date | None:
+    """A date that may lie years ahead (an insurance card's end)."""
+    found = _date(value)
+    if found is not None and (problem := bounds.day_problem(found, later=True)):
+        raise CellError(problem)
+    return found
+
+
 @lru_cache(maxsize=32768)
 def _date_text(text: str) -> date | str:
     """A date written dd/mm/yyyy (or yyyy-mm-dd), "impossible" (31/02), or "unreadable"."""
@@ -559,6 +577,13 @@ def _choice(key: str, value: Any) -> str:
 
 
 def _money(value: Any) -> int:
+    amount = _whole_dong(value)
+    if problem := bounds.money_problem(abs(amount)):  # the sign: support_check
+        raise CellError(problem)
+    return amount
+
+
+def _whole_dong(value: Any) -> int:
     if isinstance(value, bool):
         raise CellError(_("Giá trị phải là số đồng nguyên."))
     if isinstance(value, int):
@@ -661,8 +686,8 @@ def _values_of(data: ChildData) -> tuple[Any, ...]:
 _CHILD_KEYS = tuple(c.key for c in CHILD_COLUMNS)
 _CHILD_PARSERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("date_of_birth", _date),
-    ("insurance_valid_to", _date),
-    ("started_on", _date),
+    ("insurance_valid_to", _later_day),
+    ("started_on", _day),
     ("sex", partial(_choice, "sex")),
     ("ethnicity", partial(_choice, "ethnicity")),
     ("representative_relation", partial(_choice, "representative_relation")),
@@ -1072,7 +1097,7 @@ def _support_row(number: int, values: list[Any], errors: list[RowError]) -> _Sup
     parsed: dict[str, Any] = {}
     for key, parse in (
         ("date_of_birth", _date),
-        ("given_on", _date),
+        ("given_on", _day),
         ("value", _money),
         ("kind", lambda v: _choice("kind", v)),
         ("surgery_kind", lambda v: _choice("surgery_kind", v)),

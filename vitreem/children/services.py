@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, can_read_sensitive, require
 from vitreem.accounts.models import User
+from vitreem.core import bounds
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
 from vitreem.units.models import AdministrativeUnit, Agency, Level
@@ -122,6 +123,10 @@ class ChildData:
                 "Trẻ em là người dưới 16 tuổi (Luật Trẻ em, Điều 1): sinh ngày %(day)s thì "
                 "đã đủ %(age)s tuổi vào ngày %(today)s."
             ) % {"day": _d(born), "age": age_on(born, age_day), "today": _d(age_day)}
+        if data.insurance_valid_to and (
+            problem := bounds.day_problem(data.insurance_valid_to, later=True)
+        ):
+            errors["insurance_valid_to"] = problem
         if data.sex not in _VALUES[Sex]:
             errors["sex"] = _("Hãy chọn giới tính.")
         if data.ethnicity and data.ethnicity not in catalogue.ethnicities():
@@ -414,12 +419,16 @@ def support_check(child: Child, data: SupportData, today: date) -> None:
         errors["value"] = _("Giá trị phải là số đồng nguyên.")
     elif data.value < 0:
         errors["value"] = _("Giá trị hỗ trợ không được âm.")
+    elif problem := bounds.money_problem(data.value):
+        errors["value"] = problem
     if data.source not in _VALUES[FundingSource]:
         errors["source"] = _("Nguồn kinh phí không hợp lệ.")
     if data.occasion not in _VALUES[Occasion]:
         errors["occasion"] = _("Dịp hỗ trợ không hợp lệ.")
     if data.given_on > today:
         errors["given_on"] = _("Ngày hỗ trợ ở trong tương lai.")
+    elif problem := bounds.day_problem(data.given_on):
+        errors["given_on"] = problem
     elif data.given_on < child.date_of_birth:
         errors["given_on"] = _("Ngày hỗ trợ trước ngày sinh của trẻ.")
     elif data.given_on > last_day_as_child(child.date_of_birth):

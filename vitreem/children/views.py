@@ -27,6 +27,7 @@ from vitreem.accounts.access import (
     require_oversight,
 )
 from vitreem.accounts.models import User
+from vitreem.core import bounds
 from vitreem.core.forms import DATE_INPUTS
 from vitreem.fund import selectors as fund_selectors
 from vitreem.reporting.loaders import definition_of
@@ -60,9 +61,11 @@ def _parse_day(text: str) -> date | None:
 
     for pattern in DATE_INPUTS:
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        # Out of the domain's range is read as no date at all, like an unreadable one.
+        return None if bounds.day_problem(day) else day
     return None
 
 

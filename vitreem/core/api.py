@@ -1,17 +1,20 @@
 """The API instance: authentication, errors in Vietnamese, and the routers of every app."""
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import connection
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from vitreem.accounts.services import token_authenticate
+from vitreem.core import bounds
+from vitreem.core.limits import too_large_message
 
 
 class BearerToken(HttpBearer):
@@ -55,6 +58,11 @@ _ERROR_HINTS = {
     "less_than_equal": "giá trị quá lớn",
     "string_too_long": "chuỗi quá dài",
     "string_too_short": "chuỗi quá ngắn",
+    "int_parsing_size": "số quá dài",
+    "int_from_float": "cần một số nguyên",
+    "date_from_datetime_inexact": "cần một ngày dạng YYYY-MM-DD",
+    # The bounds of core/bounds.py carry their own Vietnamese reason (the range allowed).
+    bounds.ERROR_TYPE: None,
 }
 
 
@@ -67,7 +75,7 @@ def _field_name(loc: list[Any]) -> str:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        hint = _ERROR_HINTS.get(error.get("type", ""), error.get("msg", ""))
+        hint = _ERROR_HINTS.get(error.get("type", "")) or error.get("msg", "")
         if error.get("type") in {"literal_error", "enum"} and error.get("ctx", {}).get("expected"):
             hint = f"{hint}: {error['ctx']['expected']}"
         errors.append({"field": _field_name(list(error.get("loc", []))), "message": hint})
@@ -98,6 +106,13 @@ def on_model_validation_error(request: HttpRequest, exc: ModelValidationError) -
     return api.create_response(request, {"detail": summary, "errors": errors}, status=422)
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body that outgrew Django's limit while read (most are refused earlier, by their
+    Content-Length, in core/limits.py): nothing was done."""
+    return api.create_response(request, {"detail": too_large_message(request)}, status=413)
+
+
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
@@ -116,6 +131,19 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     detail = str(exc) or _("Bạn không có quyền thực hiện thao tác này.")
     return api.create_response(request, {"detail": detail}, status=403)
+
+
+# The page every list endpoint takes: bounded, so no request asks the database for a scan.
+class Pagination(Schema):
+    limit: bounds.Limit = Field(100, description=f"Số dòng mỗi trang, 1–{bounds.LIMIT_MAX}")
+    offset: bounds.Offset = Field(0, description=f"Bỏ qua bao nhiêu dòng, 0–{bounds.OFFSET_MAX}")
+
+
+M = TypeVar("M", bound=Model)
+
+
+def paginate(queryset: QuerySet[M], page: Pagination) -> QuerySet[M]:
+    return queryset[page.offset : page.offset + page.limit]
 
 
 class HealthOut(Schema):

@@ -8,11 +8,12 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import StrictInt
 
 from vitreem.accounts.access import Action, get_child_for_user, get_fund_for_user
 from vitreem.accounts.models import User
 from vitreem.children.models import Child
+from vitreem.core.api import Pagination, paginate
+from vitreem.core.bounds import Day, PositiveMoney
 
 from . import selectors, services
 from .models import Donation, DonationKind, Fund
@@ -36,11 +37,6 @@ class FundPage(Schema):
     items: list[FundItem]
 
 
-class FundFilters(Schema):
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
-
-
 def _fund_item(fund: Fund) -> dict[str, object]:
     return {
         "id": fund.pk,
@@ -55,9 +51,9 @@ def _fund_item(fund: Fund) -> dict[str, object]:
 
 
 @router.get("", response=FundPage, summary="Các quỹ bạn được xem")
-def list_funds(request: HttpRequest, filters: Query[FundFilters]) -> dict[str, object]:
+def list_funds(request: HttpRequest, filters: Query[Pagination]) -> dict[str, object]:
     funds = selectors.funds_for_user(request.user).select_related("managing_agency")
-    page = funds[filters.offset : filters.offset + filters.limit]
+    page = paginate(funds, filters)
     return {"count": funds.count(), "items": [_fund_item(f) for f in page]}
 
 
@@ -67,9 +63,7 @@ class BalanceOut(Schema):
 
 
 @router.get("/{fund_id}/balance", response=BalanceOut, summary="Số dư của quỹ tại một ngày")
-def fund_balance(
-    request: HttpRequest, fund_id: int, as_of: date | None = None
-) -> dict[str, object]:
+def fund_balance(request: HttpRequest, fund_id: int, as_of: Day | None = None) -> dict[str, object]:
     fund = get_fund_for_user(request.user, fund_id)
     day = as_of or timezone.localdate()
     return {"balance": selectors.balance(fund, day), "as_of": day}
@@ -204,8 +198,8 @@ def donors(request: HttpRequest, fund_id: int) -> list[dict[str, object]]:
 
 class DonationIn(Schema):
     donor: int = Field(..., description="Mã nhà tài trợ của quỹ (GET /funds/{id}/donors)")
-    received_on: date
-    amount: StrictInt = Field(..., description="Số đồng, số nguyên lớn hơn 0")
+    received_on: Day
+    amount: PositiveMoney = Field(..., description="Số đồng, số nguyên lớn hơn 0")
     kind: DonationKind = DonationKind.MONEY
     description: str = Field("", max_length=255)
     receipt_number: str = Field("", max_length=40)

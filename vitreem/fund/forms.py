@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from vitreem.children.forms import offer_support_kinds
 from vitreem.children.models import Occasion, SurgeryKind
 from vitreem.children.services import SupportData
-from vitreem.core.forms import MoneyField, date_field, money_text
+from vitreem.core.forms import MoneyField, count_field, date_field, money_text
 from vitreem.core.text import nfc
 from vitreem.units.models import AdministrativeUnit, Agency
 
@@ -141,9 +141,8 @@ class DisbursementForm(_Cleaned):
     category = forms.ChoiceField(label=_("Nội dung chi"), choices=SpendingCategory.choices)
     purpose = _text(_("Mục đích chi (được công khai; không ghi tên trẻ em)"), 255, required=True)
     amount = MoneyField(label=_("Số tiền (đồng)"))
-    beneficiaries = forms.IntegerField(
-        label=_("Số trẻ em được hỗ trợ"),
-        min_value=0,
+    beneficiaries = count_field(
+        _("Số trẻ em được hỗ trợ"),
         initial=0,
         error_messages={"min_value": _("Số trẻ em không được âm.")},
     )

@@ -18,6 +18,7 @@ from vitreem.accounts.access import Action, can, require
 from vitreem.accounts.models import User
 from vitreem.children.models import Child, FundingSource, Occasion, SupportKind, SupportRecord
 from vitreem.children.services import SupportData, support_record_add
+from vitreem.core import bounds
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
 from vitreem.units.models import AdministrativeUnit, Agency
@@ -80,7 +81,9 @@ def fund_create(
         management_cap_percent=management_cap_percent,
     )
     if honour_threshold is not None:
-        fund.honour_threshold = honour_threshold
+        fund.honour_threshold = bounds.check_money(
+            honour_threshold, field="honour_threshold", minimum=1
+        )
     with transaction.atomic():
         fund.full_clean()
         fund.save()
@@ -124,9 +127,7 @@ def donor_add(
 def _amount(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError({field: _("Số tiền phải là số đồng nguyên.")})
-    if value <= 0:
-        raise ValidationError({field: _("Số tiền phải lớn hơn 0.")})
-    return value
+    return bounds.check_money(value, field=field, minimum=1)
 
 
 def donation_record(
@@ -147,6 +148,7 @@ def donation_record(
     require(actor, Action.ENTER, fund.unit)
     today = today or timezone.localdate()
     amount = _amount(amount, "amount")
+    bounds.check_day(received_on, field="received_on")
     errors: dict[str, str] = {}
     if donor.fund_id != fund.pk:
         errors["donor"] = _("Nhà tài trợ không thuộc quỹ này.")
@@ -232,6 +234,12 @@ def norm_decision_add(
             "Quỹ đã có quyết định định mức áp dụng từ ngày %(day)s; quyết định mới cần ngày "
             "áp dụng khác."
         ) % {"day": _d(valid_from)}
+    for name, day in (("signed_on", signed_on), ("valid_from", valid_from)):
+        if problem := bounds.day_problem(day):
+            errors[name] = problem
+    for _category, _label, maximum in items:
+        if maximum is not None and (problem := bounds.money_problem(maximum)):
+            errors["items"] = problem
     if errors:
         raise ValidationError(errors)
     decision = NormDecision(
@@ -271,6 +279,8 @@ def _check_disbursement(fund: Fund, data: DisbursementData, today: date) -> Norm
         raise ValidationError({"category": _("Nội dung chi không hợp lệ.")})
     if data.paid_on > today:
         raise ValidationError({"paid_on": _("Ngày chi ở trong tương lai.")})
+    bounds.check_day(data.paid_on, field="paid_on")
+    bounds.check_count(data.beneficiaries, field="beneficiaries")
     if not nfc(data.purpose):
         raise ValidationError({"purpose": _("Hãy ghi mục đích chi (được công khai).")})
     item = selectors.norm_in_force(fund, data.category, data.paid_on)

@@ -7,6 +7,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.access import Action, get_plan_for_user, require
 from vitreem.accounts.models import User
+from vitreem.core.api import Pagination, paginate
+from vitreem.core.bounds import Day
 from vitreem.core.text import nfc
 from vitreem.units.selectors import unit_or_404
 
@@ -35,12 +37,10 @@ class PlanPage(Schema):
     items: list[PlanItem]
 
 
-class PlanFilters(Schema):
+class PlanFilters(Pagination):
     year: int | None = Field(None, ge=2000, le=2100)
     issuer: str | None = Field(None, description="Mã đơn vị ban hành")
     kind: str | None = None
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 class TargetOut(Schema):
@@ -119,7 +119,7 @@ def list_plans(request: HttpRequest, filters: Query[PlanFilters]) -> dict[str, o
     plans = selectors.plans_for_user(
         request.user, year=filters.year, issuer_code=filters.issuer, kind=filters.kind
     )
-    page = plans[filters.offset : filters.offset + filters.limit]
+    page = paginate(plans, filters)
     return {"count": plans.count(), "items": [_item(p) for p in page]}
 
 
@@ -212,7 +212,7 @@ class ProgressOut(Schema):
     summary="Nhiệm vụ giao cho đơn vị và các cơ quan của đơn vị (kế hoạch đã ban hành)",
 )
 def unit_tasks(
-    request: HttpRequest, code: str, as_of: date | None = None
+    request: HttpRequest, code: str, as_of: Day | None = None
 ) -> list[dict[str, object]]:
     unit = unit_or_404(code, as_of or timezone.localdate())
     require(request.user, Action.READ, unit)

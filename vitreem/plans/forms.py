@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitreem.core.forms import DATE_INPUTS
+from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 
 from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 from .services import PLAN_HEADER_FIELDS
+
+_NOT_NEGATIVE = {"min_value": _("Số tiền không được âm.")}
 
 
 class DeriveForm(forms.Form):
@@ -34,14 +36,8 @@ class TaskAssignForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    issued_on = forms.DateField(
-        label=_("Ngày ban hành"),
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
-    number = forms.IntegerField(
-        label=_("Số (để trống: số tiếp theo của năm)"), required=False, min_value=1
-    )
+    issued_on = date_field(_("Ngày ban hành"))
+    number = count_field(_("Số (để trống: số tiếp theo của năm)"), required=False, min_value=1)
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
 
     def clean_signer_name(self) -> str:
@@ -119,6 +115,7 @@ class PlanHeaderForm(forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.DateField)
             field.input_formats = DATE_INPUTS
+            field.validators.append(day_validator(later=True))
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -129,7 +126,7 @@ class TargetForm(forms.Form):
     text = forms.CharField(label=_("Chỉ tiêu"), max_length=500)
     value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2, min_value=0)
     unit = forms.ChoiceField(label=_("Đơn vị"), choices=Target.Unit.choices)
-    denominator = forms.IntegerField(label=_("Mẫu số"), required=False, min_value=1)
+    denominator = count_field(_("Mẫu số"), required=False, min_value=1)
     baseline = forms.DecimalField(
         label=_("Giá trị gốc"), required=False, max_digits=14, decimal_places=2
     )
@@ -145,18 +142,8 @@ class TaskForm(forms.Form):
     lead_label = forms.CharField(
         label=_("Đơn vị chủ trì (khi phối hợp)"), required=False, max_length=300
     )
-    start_on = forms.DateField(
-        label=_("Bắt đầu"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
-    due_on = forms.DateField(
-        label=_("Hạn"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
+    start_on = date_field(_("Bắt đầu"), required=False, later=True)
+    due_on = date_field(_("Hạn"), required=False, later=True)
 
     def __init__(self, *args: object, unit: AdministrativeUnit, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -201,7 +188,9 @@ class SloganForm(forms.Form):
 class BudgetForm(forms.Form):
     source = forms.ChoiceField(label=_("Nguồn"), choices=BudgetSource.choices)
     text = forms.CharField(label=_("Nội dung"), max_length=1000)
-    amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False, min_value=0)
+    amount = MoneyField(
+        label=_("Số tiền (đồng)"), required=False, min_value=0, error_messages=_NOT_NEGATIVE
+    )
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -212,12 +201,7 @@ class ReportingForm(forms.Form):
     by = forms.CharField(label=_("Đơn vị báo cáo"), max_length=300, required=False)
     to = forms.CharField(label=_("Gửi"), max_length=200, required=False)
     through = forms.CharField(label=_("Qua"), max_length=200, required=False)
-    due = forms.DateField(
-        label=_("Hạn"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
+    due = date_field(_("Hạn"), required=False, later=True)
     text = forms.CharField(
         label=_("Câu chữ trong văn bản"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -249,8 +233,11 @@ class RecipientForm(forms.Form):
 
 class AwardForm(forms.Form):
     text = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 2}))
-    threshold = forms.IntegerField(
-        label=_("Mức ủng hộ tối thiểu (đồng)"), required=False, min_value=0
+    threshold = MoneyField(
+        label=_("Mức ủng hộ tối thiểu (đồng)"),
+        required=False,
+        min_value=0,
+        error_messages=_NOT_NEGATIVE,
     )
 
     def clean_text(self) -> str:
@@ -259,12 +246,7 @@ class AwardForm(forms.Form):
 
 class LaunchForm(forms.Form):
     held = forms.BooleanField(label=_("Có tổ chức Lễ phát động"), required=False)
-    date = forms.DateField(
-        label=_("Ngày"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
-    )
+    date = date_field(_("Ngày"), required=False, later=True)
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
     agenda = forms.CharField(
         label=_("Chương trình (mỗi dòng một mục)"),

@@ -14,6 +14,8 @@ from vitreem.accounts.access import (
     require,
 )
 from vitreem.accounts.models import User
+from vitreem.core import bounds
+from vitreem.core.api import Pagination, paginate
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services, workbooks
@@ -44,11 +46,9 @@ class RoundPage(Schema):
     items: list[RoundItem]
 
 
-class RoundFilters(Schema):
+class RoundFilters(Pagination):
     year: int | None = Field(None, ge=2000, le=2100)
     form: str | None = Field(None, description="Mã biểu, ví dụ action-month-result")
-    limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
 
 
 def _round_item(round_: Round) -> dict[str, object]:
@@ -71,7 +71,7 @@ def _round_item(round_: Round) -> dict[str, object]:
 @router.get("/rounds", response=RoundPage, summary="Các đợt báo cáo bạn được xem")
 def list_rounds(request: HttpRequest, filters: Query[RoundFilters]) -> dict[str, object]:
     rounds = selectors.rounds_for_user(request.user, year=filters.year, form_code=filters.form)
-    page = rounds[filters.offset : filters.offset + filters.limit]
+    page = paginate(rounds, filters)
     return {"count": rounds.count(), "items": [_round_item(r) for r in page]}
 
 
@@ -254,7 +254,7 @@ def put_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> d
         if column is None:
             errors.append(_("Không có ô %(cell)s trong biểu.") % {"cell": "/".join(key)})
         elif cell.value is not None and not 0 <= cell.value <= definition.bounds.get(
-            column.type, 10**15
+            column.type, bounds.ceiling(column.type)
         ):
             errors.append(
                 _("Giá trị ngoài khoảng cho phép ở ô %(cell)s.") % {"cell": "/".join(key)}

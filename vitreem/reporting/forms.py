@@ -1,27 +1,13 @@
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitreem.core.forms import DATE_INPUTS
+from vitreem.core.forms import date_field
 from vitreem.core.periods import KINDS, reporting_window
 from vitreem.core.text import nfc
 from vitreem.plans.models import Plan
 from vitreem.units.models import AdministrativeUnit
 
 from .models import PeriodKind, ReportForm
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
-
-
-def _date_field(label: "StrOrPromise", required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-    )
 
 
 class RoundForm(forms.Form):
@@ -48,11 +34,11 @@ class RoundForm(forms.Form):
         min_value=1,
         max_value=12,
     )
-    period_start = _date_field(_("Từ ngày (để trống: theo Nghị định 09/2019)"), required=False)
-    period_end = _date_field(_("Đến ngày"), required=False)
-    deadline_agency = _date_field(_("Hạn nộp của các cơ quan"), required=False)
-    deadline_commune = _date_field(_("Hạn nộp của cấp xã"), required=False)
-    deadline_district = _date_field(_("Hạn nộp của cấp huyện (trước 01/7/2025)"), required=False)
+    period_start = date_field(_("Từ ngày (để trống: theo Nghị định 09/2019)"), required=False)
+    period_end = date_field(_("Đến ngày"), required=False)
+    deadline_agency = date_field(_("Hạn nộp của các cơ quan"), required=False)
+    deadline_commune = date_field(_("Hạn nộp của cấp xã"), required=False)
+    deadline_district = date_field(_("Hạn nộp của cấp huyện (trước 01/7/2025)"), required=False)
 
     def __init__(self, *args: object, units: list[AdministrativeUnit], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -7,6 +7,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.models import User
 from vitreem.accounts.selectors import unit_members
+from vitreem.core.api import Pagination, paginate
+from vitreem.core.bounds import Day
 
 from . import selectors, services
 from .models import AdministrativeUnit, AgencyKind
@@ -61,13 +63,11 @@ class UnitDetail(UnitOut):
     agencies: list[AgencyOut]
 
 
-class UnitFilters(Schema):
-    as_of: date | None = Field(None, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay")
+class UnitFilters(Pagination):
+    as_of: Day | None = Field(None, description="Ngày xem (YYYY-MM-DD); mặc định hôm nay")
     level: LevelName | None = None
     parent: str | None = Field(None, description="Mã đơn vị cấp trên")
     q: str | None = Field(None, max_length=100, description="Tìm theo tên, không dấu cũng được")
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
 
 
 def _as_of(value: date | None) -> date:
@@ -79,12 +79,12 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]) -> dict[str, o
     as_of = _as_of(filters.as_of)
     parent = selectors.unit_or_404(filters.parent, as_of) if filters.parent else None
     units = selectors.units_as_of(as_of, level=filters.level, parent=parent, query=filters.q)
-    page = units[filters.offset : filters.offset + filters.limit]
+    page = paginate(units, filters)
     return {"count": units.count(), "items": [UnitOut.from_unit(u) for u in page]}
 
 
 @router.get("/{code}", response=UnitDetail, summary="Một đơn vị với cấp trên, cấp dưới, cơ quan")
-def get_unit(request: HttpRequest, code: str, as_of: date | None = None) -> UnitDetail:
+def get_unit(request: HttpRequest, code: str, as_of: Day | None = None) -> UnitDetail:
     day = _as_of(as_of)
     unit = selectors.unit_or_404(code, day)
     return UnitDetail(
@@ -107,7 +107,7 @@ class MemberOut(Schema):
     response=list[MemberOut],
     summary="Người dùng có vai trò tại đơn vị (chỉ thành viên đơn vị và cấp trên)",
 )
-def list_members(request: HttpRequest, code: str, as_of: date | None = None) -> list[MemberOut]:
+def list_members(request: HttpRequest, code: str, as_of: Day | None = None) -> list[MemberOut]:
     unit = selectors.unit_or_404(code, _as_of(as_of))
     assert isinstance(request.user, User)
     return [
@@ -134,7 +134,7 @@ class AgencyIn(Schema):
     summary="Thêm cơ quan, tổ chức cho đơn vị (lãnh đạo đơn vị)",
 )
 def create_agency(
-    request: HttpRequest, code: str, payload: AgencyIn, as_of: date | None = None
+    request: HttpRequest, code: str, payload: AgencyIn, as_of: Day | None = None
 ) -> Status[AgencyOut]:
     unit = selectors.unit_or_404(code, _as_of(as_of))
     assert isinstance(request.user, User)

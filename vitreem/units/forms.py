@@ -1,22 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vitreem.core.forms import DATE_INPUTS
+from vitreem.core.forms import date_field
 from vitreem.core.text import nfc
 
 from .models import AgencyKind
 
 
 class BrowseForm(forms.Form):
-    as_of = forms.DateField(
-        label=_("Xem tại ngày"),
-        required=False,
-        input_formats=DATE_INPUTS,
-        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
-        error_messages={
-            "invalid": _("Ngày không hợp lệ: hãy viết dạng dd/mm/yyyy, ví dụ 01/06/2021.")
-        },
-    )
+    as_of = date_field(_("Xem tại ngày"), required=False)
     q = forms.CharField(
         label=_("Tìm theo tên"),
         required=False,
