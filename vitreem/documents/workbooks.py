@@ -8,11 +8,14 @@ another report.
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -183,24 +186,61 @@ class WorkbookRefusedError(ValueError):
 
 
 DAMAGED = "Không đọc được bảng tính: tệp bị hỏng."
+UNSAFE_XML = "Tệp có nội dung XML không an toàn (khai báo DOCTYPE) nên bị từ chối."
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
+# What a sheet may span and hold, checked before a cell is read. The largest honest upload, a
+# commune's children (50,000 rows of 15 columns), stays well inside.
+MAX_SHEET_ROWS = 100_000
+MAX_SHEET_COLUMNS = 1_000
+MAX_CELLS = 1_500_000  # over the whole workbook
+MAX_STRINGS = 1_500_000
+MAX_STRINGS_BYTES = 30 * 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
-@dataclass(frozen=True)
+CellValue = int | float | str | bool | date | datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """A cell as stored: its typed value (int, float, str, bool or None) and whether a formula
-    computes it (its value is then the formula's text, "=…", as the form shows it)."""
+    """A cell as stored: its typed value and whether a formula computes it.
 
-    value: Any
+    A formula cell's value is the formula's text ("=…", as the form shows it) and ``cached`` is
+    the result Excel last saved. A number in a date format is read as the date it shows.
+    """
+
+    value: CellValue
     formula: bool = False
+    cached: CellValue = None
+
+
+def _no_doctype(*_args: Any) -> None:
+    raise WorkbookRefusedError(UNSAFE_XML)
+
+
+def _expat(on_start: Any = None) -> Any:
+    """An expat parser that refuses any DTD (so no entity can be declared, let alone expanded)
+    and calls ``on_start(local name, attributes)`` for each element when given."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = _no_doctype
+    parser.EntityDeclHandler = _no_doctype
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    if on_start is not None:
+        parser.StartElementHandler = lambda tag, attrs: on_start(tag.rpartition(" ")[2], attrs)
+    return parser
+
+
+def _check_xml(data: bytes, on_start: Any = None) -> None:
+    try:
+        _expat(on_start).Parse(data, True)
+    except expat.ExpatError as error:
+        raise WorkbookRefusedError(DAMAGED) from error
 
 
 def _xml(data: bytes) -> ElementTree.Element:
-    # Workbooks never carry a DTD; refusing one rules out entity expansion and external entities.
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise WorkbookRefusedError("Tệp có nội dung XML không an toàn nên bị từ chối.")
-    return ElementTree.fromstring(data)  # noqa: S314  (no DTD: checked above)
+    _check_xml(data)  # callers read small parts only: the sheets are read by iterparse
+    return ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
 
 
 def _namespace(element: ElementTree.Element) -> str:
@@ -231,6 +271,9 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return found
 
 
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
 def _column(ref: str) -> int:
     """ "B8" → 2."""
     index = 0
@@ -246,6 +289,18 @@ def _column(ref: str) -> int:
     return index
 
 
+def _corner(ref: str) -> tuple[int, int]:
+    """ "XFD1048576" → (1048576, 16384); a whole row or column ("A:C", "1:5") spans the sheet."""
+    match = _REF.match(ref.strip().upper())
+    if match:
+        return int(match.group(2)), _column(match.group(1))
+    if ref.strip().isdigit():
+        return int(ref), 16_384
+    if ref.strip().isalpha():
+        return 1_048_576, _column(ref.strip().upper())
+    raise WorkbookRefusedError(DAMAGED)
+
+
 def _text(element: ElementTree.Element, ns: str) -> str:
     """A string item or inline string: its text, or its rich-text runs joined (no phonetics)."""
     plain = element.find(f"{ns}t")
@@ -254,17 +309,96 @@ def _text(element: ElementTree.Element, ns: str) -> str:
     return "".join(t.text or "" for t in element.iterfind(f"{ns}r/{ns}t"))
 
 
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class _SheetScan:
+    """One streaming pass over a sheet part, before it is read: its declared dimension and the
+    references of its cells (the dimension may lie or be absent), against the caps."""
+
+    def __init__(self, name: str, budget: list[int]) -> None:
+        self.name = name
+        self.budget = budget  # cells left for the whole workbook, shared by every sheet
+        self.row = 0
+        self.column = 0
+
+    def __call__(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.column = _corner(ref)
+            else:
+                self.column += 1
+            self._extent(self.row, self.column)
+            self.budget[0] -= 1
+            if self.budget[0] < 0:
+                raise WorkbookRefusedError(
+                    f"Tệp có quá nhiều ô dữ liệu (tối đa {_n(MAX_CELLS)} ô)."
+                )
+        elif tag == "row":
+            ref = attrs.get("r")
+            # The cells of the row are checked, and name where they are.
+            self.row = int(ref) if ref and ref.isdigit() else self.row + 1
+            self.column = 0
+        elif tag == "dimension":
+            last = attrs.get("ref", "A1").rpartition(":")[2]
+            self._extent(*_corner(last))
+
+    def _extent(self, row: int, column: int) -> None:
+        if row > MAX_SHEET_ROWS or column > MAX_SHEET_COLUMNS:
+            raise WorkbookRefusedError(
+                f"Trang “{self.name}” quá lớn: có ô tới {get_column_letter(min(column, 16_384))}"
+                f"{row} (tối đa {_n(MAX_SHEET_ROWS)} dòng, {_n(MAX_SHEET_COLUMNS)} cột)."
+            )
+
+
+class _StringScan:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, tag: str, _attrs: dict[str, str]) -> None:
+        if tag == "si":
+            self.count += 1
+            if self.count > MAX_STRINGS:
+                raise WorkbookRefusedError(
+                    f"Tệp có quá nhiều chuỗi văn bản (tối đa {_n(MAX_STRINGS)})."
+                )
+
+
+# Built-in number formats that show a date or a time (ECMA-376 §18.8.30).
+_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_NOT_DATE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date: a d, m, y, h or s outside quoted text,
+    escapes and [colour]/[locale] brackets."""
+    bare = _NOT_DATE.sub("", code.split(";")[0]).lower()
+    return any(char in bare for char in "dmyhs")
+
+
+def _serial_date(serial: float, epoch_1904: bool) -> date | datetime:
+    """An Excel serial day number → the date (or date and time) it shows."""
+    epoch = datetime(1904, 1, 1) if epoch_1904 else datetime(1899, 12, 30)
+    if not epoch_1904 and serial < 61:  # Excel's phantom 29/02/1900
+        serial += 1
+    moment = epoch + timedelta(days=serial)
+    return moment.date() if float(serial).is_integer() else moment
+
+
 class UploadedWorkbook:
     """An uploaded .xlsx read from its XML parts: the sheets by name and each cell's value.
 
-    Only what reading a form back needs: no styles, no drawings, nothing evaluated. Values are
-    typed as the file stores them (numbers as int or float, shared and inline strings as str,
-    booleans as bool); a formula cell keeps its formula, never its cached result.
+    The one reader of uploaded workbooks. Only what reading a form or a list back needs: no
+    drawings, nothing evaluated. Values are typed as the file stores them (numbers as int or
+    float, shared and inline strings as str, booleans as bool, numbers in a date format as
+    dates); a formula cell keeps its formula, and the result Excel saved beside it.
     """
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
-        """Read the parts a form is read from (relationships, workbook, shared strings, sheets);
-        styles, themes and anything else stay packed."""
+        """Check every XML part and read the parts a sheet is read from (relationships,
+        workbook, styles, shared strings, sheets); anything else stays packed."""
         self._rows: dict[str, dict[int, dict[int, Cell]]] = {}
         root = _relationships(archive, "")
         book_part = next(
@@ -273,26 +407,79 @@ class UploadedWorkbook:
         )
         book = _xml(archive.read(book_part))
         ns = _namespace(book)
+        properties = book.find(f"{ns}workbookPr")
+        self._epoch_1904 = properties is not None and properties.get("date1904") in ("1", "true")
         rels = _relationships(archive, book_part)
         self._sheets: dict[str, str] = {}
+        self._hidden: set[str] = set()
         for sheet in book.iterfind(f"{ns}sheets/{ns}sheet"):
             rel = sheet.get(_REL_ID) or sheet.get(_REL_ID_STRICT) or ""
             if rel in rels:
-                self._sheets[sheet.get("name", "")] = rels[rel][1]
-        self._parts = {path: archive.read(path) for path in set(self._sheets.values())}
-        strings_part = next(
-            (path for kind, path in rels.values() if kind.endswith("/sharedStrings")), None
-        )
-        strings = _part(archive, strings_part) if strings_part else None
-        self._strings: list[str] = []
-        if strings is not None:
-            root_element = _xml(strings)
-            ns = _namespace(root_element)
-            self._strings = [_text(item, ns) for item in root_element.iterfind(f"{ns}si")]
+                name = sheet.get("name", "")
+                self._sheets[name] = rels[rel][1]
+                if sheet.get("state", "visible") != "visible":
+                    self._hidden.add(name)
+        # A DTD is refused in every XML part, read here or not.
+        for info in archive.infolist():
+            is_sheet = info.filename in self._sheets.values()
+            if info.filename.lower().endswith(_XML_SUFFIXES) and not is_sheet:
+                _check_xml(archive.read(info))
+        budget = [MAX_CELLS]
+        self._parts: dict[str, bytes] = {}
+        for name, path in self._sheets.items():
+            if path not in self._parts:
+                self._parts[path] = archive.read(path)
+                _check_xml(self._parts[path], _SheetScan(name, budget))
+        self._strings = self._read_strings(archive, rels)
+        self._dates = self._date_styles(archive, rels)
+
+    def _read_strings(
+        self, archive: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
+    ) -> list[str]:
+        part = next((path for kind, path in rels.values() if kind.endswith("/sharedStrings")), "")
+        try:
+            info = archive.getinfo(part)
+        except KeyError:
+            return []
+        if info.file_size > MAX_STRINGS_BYTES:
+            raise WorkbookRefusedError(
+                f"Tệp có quá nhiều chuỗi văn bản (tối đa {MAX_STRINGS_BYTES // 2**20} MB)."
+            )
+        data = archive.read(info)
+        _check_xml(data, _StringScan())
+        root = ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
+        ns = _namespace(root)
+        return [_text(item, ns) for item in root.iterfind(f"{ns}si")]
+
+    @staticmethod
+    def _date_styles(archive: zipfile.ZipFile, rels: dict[str, tuple[str, str]]) -> set[int]:
+        """The cell styles (``s`` indices) whose number format shows a date."""
+        part = next((path for kind, path in rels.values() if kind.endswith("/styles")), "")
+        data = _part(archive, part) if part else None
+        if data is None:
+            return set()
+        root = _xml(data)
+        ns = _namespace(root)
+        custom = {
+            int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+            for f in root.iterfind(f"{ns}numFmts/{ns}numFmt")
+        }
+        dates = set()
+        for index, xf in enumerate(root.iterfind(f"{ns}cellXfs/{ns}xf")):
+            number = int(xf.get("numFmtId", "0"))
+            if number in custom:
+                if _is_date_format(custom[number]):
+                    dates.add(index)
+            elif number in _DATE_FORMATS:
+                dates.add(index)
+        return dates
 
     @property
     def sheetnames(self) -> list[str]:
         return list(self._sheets)
+
+    def is_hidden(self, name: str) -> bool:
+        return name in self._hidden
 
     def rows(self, name: str, *, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
         """Row number → column number → cell, within the bounds; blank cells are absent."""
@@ -307,48 +494,65 @@ class UploadedWorkbook:
         return self._rows[key]
 
     def _read_sheet(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
-        root = _xml(self._parts[part])
-        ns = _namespace(root)
-        data = root.find(f"{ns}sheetData")
         rows: dict[int, dict[int, Cell]] = {}
         number = 0
-        for row in data.iterfind(f"{ns}row") if data is not None else ():
-            ref = row.get("r")
-            number = int(ref) if ref else number + 1
-            if number > max_row:
+        # Row by row, each dropped once read: memory follows the cells kept, not the file.
+        for _event, element in ElementTree.iterparse(io.BytesIO(self._parts[part])):  # noqa: S314
+            tag = element.tag
+            if not tag.endswith("row") or tag[-4:-3] not in ("}", ""):
                 continue
-            cells = rows.setdefault(number, {})
-            column = 0
-            for cell in row.iterfind(f"{ns}c"):
-                ref = cell.get("r")
-                column = _column(ref) if ref else column + 1
-                if column <= max_col:
-                    cells[column] = self._cell(cell, ns)
+            ns = tag[:-3]
+            ref = element.get("r")
+            number = int(ref) if ref else number + 1
+            if number <= max_row:
+                cells = rows.setdefault(number, {})
+                column = 0
+                for cell in element.iterfind(f"{ns}c"):
+                    ref = cell.get("r")
+                    column = _column(ref) if ref else column + 1
+                    if column <= max_col:
+                        found = self._cell(cell, ns)
+                        if found.value is not None:
+                            cells[column] = found
+            element.clear()
         return rows
 
     def _cell(self, cell: ElementTree.Element, ns: str) -> Cell:
         formula = cell.find(f"{ns}f")
+        value = self._stored(cell, ns)
         if formula is not None:
-            return Cell(f"={formula.text or ''}", formula=True)
+            return Cell(f"={formula.text or ''}", formula=True, cached=value)
+        return Cell(value)
+
+    def _stored(self, cell: ElementTree.Element, ns: str) -> CellValue:
         kind = cell.get("t", "n")
         if kind == "inlineStr":
             inline = cell.find(f"{ns}is")
-            return Cell(_text(inline, ns) if inline is not None else None)
+            return _text(inline, ns) if inline is not None else None
         stored = cell.find(f"{ns}v")
         text = stored.text if stored is not None else None
         if text is None:
-            return Cell(None)
+            return None
         if kind == "n":
-            return Cell(float(text) if any(c in text for c in ".eE") else int(text))
+            number = float(text) if any(c in text for c in ".eE") else int(text)
+            if self._dates and int(cell.get("s", "0")) in self._dates:
+                return _serial_date(number, self._epoch_1904)
+            return number
         if kind == "s":
-            return Cell(self._strings[int(text)])
+            return self._strings[int(text)]
         if kind == "b":
-            return Cell(text.strip() in ("1", "true"))
-        return Cell(text)  # "str", "e" (an error such as #DIV/0!), "d" (an ISO date)
+            return text.strip() in ("1", "true")
+        if kind == "d":
+            try:
+                return datetime.fromisoformat(text)
+            except ValueError:
+                return text
+        return text  # "str", "e" (an error such as #DIV/0!)
 
 
 def open_workbook(data: bytes) -> UploadedWorkbook:
-    """Open an uploaded workbook after checks that refuse hostile files before parsing them."""
+    """Open an uploaded workbook after checks that refuse hostile files before parsing them:
+    size, compression, macros, any DTD, and the span and number of cells and strings."""
     if len(data) > MAX_BYTES:
         raise WorkbookRefusedError(f"Tệp quá lớn (tối đa {MAX_BYTES // 2**20} MB).")
     try:

@@ -165,6 +165,8 @@ def _number(raw: Any, money: bool, where: str, bound: int) -> int | None:
         return None
     if isinstance(raw, bool):
         raise ValidationError(f"{where}: cần một số.")
+    if isinstance(raw, date):  # a date format turns a typed 1/1 into 46023: never a count
+        raise ValidationError(f"{where}: ô định dạng ngày tháng, không phải số; hãy nhập số.")
     if isinstance(raw, float):
         if not raw.is_integer():
             raise ValidationError(f"{where}: “{raw}” không phải số nguyên.")
