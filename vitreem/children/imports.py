@@ -39,6 +39,7 @@ from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
+from vitreem.documents.cells import put
 from vitreem.documents.workbooks import META_SHEET, Cell, WorkbookRefusedError, open_workbook
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
@@ -265,7 +266,7 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
         (UNIT_ROW, f"{unit.name} ({unit.code})", 12, False),
         (NOTE_ROW, NOTES[kind], 11, False),
     ):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = put(sheet, row, 1, text)
         cell.font = Font(name=FONT, bold=bold, size=size, italic=row == NOTE_ROW)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -275,23 +276,23 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
     keys = [c.key for c in columns if c.key in _LIST_KEYS]
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=_LIST_KEYS[key]).font = Font(name=FONT, bold=True)
+        put(lists, 1, index, _LIST_KEYS[key]).font = Font(name=FONT, bold=True)
         labels = _labels(key)
         for offset, label in enumerate(labels, start=2):
-            lists.cell(row=offset, column=index, value=label)
+            put(lists, offset, index, label)
         lists.column_dimensions[letter].width = 40 if key == "groups" else 24
         list_columns[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}"
     if kind == SUPPORT:
         agencies = [a.name for a in _agencies_of(unit)]
         index = len(keys) + 1
-        lists.cell(row=1, column=index, value="Cơ quan hỗ trợ").font = Font(name=FONT, bold=True)
+        put(lists, 1, index, "Cơ quan hỗ trợ").font = Font(name=FONT, bold=True)
         for offset, name in enumerate(agencies, start=2):
-            lists.cell(row=offset, column=index, value=name)
+            put(lists, offset, index, name)
         lists.column_dimensions[get_column_letter(index)].width = 40
     last = FIRST_ROW + 2000
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        cell = put(sheet, HEADER_ROW, index, column.header)
         cell.font = Font(name=FONT, bold=True, size=11)
         cell.fill = _HEAD
         cell.border = _BOX
@@ -312,8 +313,8 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
         (("kind", f"registry-{kind}"), ("unit", unit.code), ("version", TEMPLATE_VERSION)),
         start=1,
     ):
-        meta.cell(row=row, column=1, value=key)
-        meta.cell(row=row, column=2, value=value)
+        put(meta, row, 1, key)
+        put(meta, row, 2, value)
     meta.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)

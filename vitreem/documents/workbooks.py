@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import put
+
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -70,18 +72,18 @@ def write_table_sheet(
     split = any(len(c.categories) > 1 for c in table.columns)
     row = 1
     for text in [*heading, table.title]:
-        sheet.cell(row=row, column=1, value=text)
+        put(sheet, row, 1, text)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         _style(sheet.cell(row=row, column=1), bold=True, size=13)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
         row += 1
-    sheet.cell(row=row, column=width, value=unit_line)
+    put(sheet, row, width, unit_line)
     _style(sheet.cell(row=row, column=width), italic=True, size=11)
     sheet.cell(row=row, column=width).alignment = Alignment(horizontal="right")
     top = row + 1
     levels = 3 if split else 2
     # The row header spans every header level.
-    sheet.cell(row=top, column=1, value=table.row_header)
+    put(sheet, top, 1, table.row_header)
     sheet.merge_cells(start_row=top, start_column=1, end_row=top + levels - 1, end_column=1)
     col = 2
     index = 0
@@ -97,14 +99,14 @@ def write_table_sheet(
             span_columns.append(columns[index + len(span_columns)])
         span = sum(len(c.categories) for c in span_columns)
         if column.group:
-            sheet.cell(row=top, column=col, value=column.group)
+            put(sheet, top, col, column.group)
             sheet.merge_cells(
                 start_row=top, start_column=col, end_row=top, end_column=col + span - 1
             )
             leaf_col = col
             for leaf in span_columns:
                 cats = len(leaf.categories)
-                sheet.cell(row=top + 1, column=leaf_col, value=leaf.label)
+                put(sheet, top + 1, leaf_col, leaf.label)
                 sheet.merge_cells(
                     start_row=top + 1,
                     start_column=leaf_col,
@@ -113,10 +115,10 @@ def write_table_sheet(
                 )
                 if cats > 1:
                     for offset, (_code, label) in enumerate(leaf.categories):
-                        sheet.cell(row=top + 2, column=leaf_col + offset, value=label)
+                        put(sheet, top + 2, leaf_col + offset, label)
                 leaf_col += cats
         else:
-            sheet.cell(row=top, column=col, value=column.label)
+            put(sheet, top, col, column.label)
             sheet.merge_cells(
                 start_row=top, start_column=col, end_row=top + levels - 1, end_column=col + span - 1
             )
@@ -132,7 +134,7 @@ def write_table_sheet(
     row = top + levels
     for group, rows in table.groups:
         if group:
-            sheet.cell(row=row, column=1, value=group)
+            put(sheet, row, 1, group)
             for c in range(1, width + 1):
                 sheet.cell(row=row, column=c).border = BOX
                 _style(sheet.cell(row=row, column=c), bold=True, size=11)
@@ -144,7 +146,7 @@ def write_table_sheet(
         _value_row(sheet, row, "Tổng cộng", table.total, bold=True)
         row += 1
     if table.note:
-        sheet.cell(row=row + 1, column=1, value=table.note)
+        put(sheet, row + 1, 1, table.note)
         _style(sheet.cell(row=row + 1, column=1), italic=True, size=11)
     sheet.column_dimensions["A"].width = 34
     for c in range(2, width + 1):
@@ -155,9 +157,9 @@ def write_table_sheet(
 def _value_row(
     sheet: Worksheet, row: int, label: str, values: list[int | None], *, bold: bool
 ) -> None:
-    sheet.cell(row=row, column=1, value=label)
+    put(sheet, row, 1, label)
     for offset, value in enumerate(values, start=2):
-        sheet.cell(row=row, column=offset, value=value).number_format = NUMBER
+        put(sheet, row, offset, value).number_format = NUMBER
     for c in range(1, len(values) + 2):
         sheet.cell(row=row, column=c).border = BOX
         _style(sheet.cell(row=row, column=c), bold=bold, size=11)
@@ -173,8 +175,8 @@ def build_workbook(
     if meta:
         sheet = book.create_sheet(META_SHEET)
         for row, (key, value) in enumerate(sorted(meta.items()), start=1):
-            sheet.cell(row=row, column=1, value=key)
-            sheet.cell(row=row, column=2, value=value)
+            put(sheet, row, 1, key)
+            put(sheet, row, 2, value)
         sheet.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -77,7 +77,7 @@ def test_a_far_cell_added_to_a_real_workbook_is_refused():
     from openpyxl import Workbook
 
     book = Workbook()
-    book.active.append(["a", 1])  # type: ignore[union-attr]
+    book.active.append(["a", 1])
     buffer = io.BytesIO()
     book.save(buffer)
     assert "XFD1048576" in refused(far_cell(buffer.getvalue()))
