@@ -355,6 +355,51 @@ class _SheetScan:
             )
 
 
+# The fast form of the sheet scan, for the usual part (UTF-8, every cell with its reference):
+# a cell element, and a cell element whose own ``r`` attribute (attributes tokenised, so that a
+# value cannot fake one) gives its reference. Equal counts mean every cell's reference was seen.
+_NAME = rb"<(?:[A-Za-z_][\w.\-]*:)?"
+_ATTRIBUTES = rb"""(?:\s+[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?"""
+_CELL_TAG = re.compile(_NAME + rb"c[\s/>]")
+_CELL_REF = re.compile(
+    _NAME + rb"c" + _ATTRIBUTES + rb"""\s+r\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']"""
+)
+_DIMENSION_TAG = re.compile(_NAME + rb"dimension[\s/>]")
+_DIMENSION_REF = re.compile(
+    _NAME + rb"dimension" + _ATTRIBUTES + rb"""\s+ref\s*=\s*["']([^"']*)["']"""
+)
+_UTF8 = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?encoding\s*=\s*["']utf-8["']|<(?![?!]))""", re.I
+)
+
+
+def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
+    """Refuse a sheet that spans or holds too much, from its cells' references and its
+    declared dimension, before any of it is read."""
+    cells = len(_CELL_TAG.findall(data))
+    refs = _CELL_REF.findall(data)
+    dimensions = _DIMENSION_REF.findall(data)
+    if (
+        not _UTF8.match(data)
+        or len(refs) != cells
+        or len(dimensions) != len(_DIMENSION_TAG.findall(data))
+    ):
+        _check_xml(data, _SheetScan(name, budget))  # the exact pass, element by element
+        return
+    scan = _SheetScan(name, budget)
+    for ref in dimensions:
+        scan._extent(*_corner(ref.decode("ascii", "replace").rpartition(":")[2]))
+    if refs:
+        # The cells furthest down and furthest right, named as the file names them.
+        lowest = max(refs, key=lambda ref: int(ref[1]))
+        rightmost = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
+        for letters, number in (lowest, rightmost):
+            scan._extent(int(number), _column(letters.decode("ascii")))
+    budget[0] -= cells
+    if budget[0] < 0:
+        raise WorkbookRefusedError(f"Tệp có quá nhiều ô dữ liệu (tối đa {_n(MAX_CELLS)} ô).")
+
+
 class _StringScan:
     def __init__(self) -> None:
         self.count = 0
@@ -431,7 +476,8 @@ class UploadedWorkbook:
         for name, path in self._sheets.items():
             if path not in self._parts:
                 self._parts[path] = archive.read(path)
-                _check_xml(self._parts[path], _SheetScan(name, budget))
+                _check_xml(self._parts[path])
+                _scan_sheet(name, self._parts[path], budget)
         self._strings = self._read_strings(archive, rels)
         self._dates = self._date_styles(archive, rels)
 
@@ -498,58 +544,75 @@ class UploadedWorkbook:
     def _read_sheet(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
         rows: dict[int, dict[int, Cell]] = {}
         number = 0
+        row_tag = ""
+        columns: dict[str, int] = {}
         # Row by row, each dropped once read: memory follows the cells kept, not the file.
         for _event, element in ElementTree.iterparse(io.BytesIO(self._parts[part])):  # noqa: S314
             tag = element.tag
-            if not tag.endswith("row") or tag[-4:-3] not in ("}", ""):
-                continue
-            ns = tag[:-3]
+            if tag != row_tag:
+                if not row_tag and tag.endswith(("}row", "row")) and tag[-4:-3] in ("}", ""):
+                    row_tag = tag
+                    ns = tag[:-3]
+                    tags = (f"{ns}v", f"{ns}is", f"{ns}f")
+                else:
+                    continue
             ref = element.get("r")
             number = int(ref) if ref else number + 1
             if number <= max_row:
                 cells = rows.setdefault(number, {})
                 column = 0
-                for cell in element.iterfind(f"{ns}c"):
+                for cell in element:
                     ref = cell.get("r")
-                    column = _column(ref) if ref else column + 1
-                    if column <= max_col:
-                        found = self._cell(cell, ns)
-                        if found.value is not None:
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        column = columns.get(letters) or columns.setdefault(
+                            letters, _column(letters)
+                        )
+                    else:
+                        column += 1
+                    if column <= max_col and len(cell):
+                        found = self._cell(cell, tags)
+                        if found is not None:
                             cells[column] = found
             element.clear()
         return rows
 
-    def _cell(self, cell: ElementTree.Element, ns: str) -> Cell:
-        formula = cell.find(f"{ns}f")
-        value = self._stored(cell, ns)
+    def _cell(self, cell: ElementTree.Element, tags: tuple[str, str, str]) -> Cell | None:
+        """A cell element → its cell, None when it holds nothing (a styled blank)."""
+        value_tag, inline_tag, formula_tag = tags
+        text = inline = formula = None
+        for child in cell:  # once over the children: the hot loop of an import
+            tag = child.tag
+            if tag == value_tag:
+                text = child.text
+            elif tag == inline_tag:
+                inline = child
+            elif tag == formula_tag:
+                formula = child
+        kind = cell.get("t", "n")
+        value: CellValue = None
+        if inline is not None:
+            value = _text(inline, inline_tag[:-2])
+        elif text is None:
+            pass
+        elif kind == "n":
+            value = float(text) if any(c in text for c in ".eE") else int(text)
+            if self._dates and int(cell.get("s", "0")) in self._dates:
+                value = _serial_date(value, self._epoch_1904)
+        elif kind == "s":
+            value = self._strings[int(text)]
+        elif kind == "b":
+            value = text.strip() in ("1", "true")
+        elif kind == "d":
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                value = text
+        else:
+            value = text  # "str", "e" (an error such as #DIV/0!)
         if formula is not None:
             return Cell(f"={formula.text or ''}", formula=True, cached=value)
-        return Cell(value)
-
-    def _stored(self, cell: ElementTree.Element, ns: str) -> CellValue:
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            inline = cell.find(f"{ns}is")
-            return _text(inline, ns) if inline is not None else None
-        stored = cell.find(f"{ns}v")
-        text = stored.text if stored is not None else None
-        if text is None:
-            return None
-        if kind == "n":
-            number = float(text) if any(c in text for c in ".eE") else int(text)
-            if self._dates and int(cell.get("s", "0")) in self._dates:
-                return _serial_date(number, self._epoch_1904)
-            return number
-        if kind == "s":
-            return self._strings[int(text)]
-        if kind == "b":
-            return text.strip() in ("1", "true")
-        if kind == "d":
-            try:
-                return datetime.fromisoformat(text)
-            except ValueError:
-                return text
-        return text  # "str", "e" (an error such as #DIV/0!)
+        return Cell(value) if value is not None else None
 
 
 def open_workbook(data: bytes) -> UploadedWorkbook:

@@ -109,3 +109,35 @@ def test_a_formula_keeps_its_text_and_its_saved_result():
     cells = '<row r="1"><c r="A1"><f>ROW()</f><v>1</v></c></row>'
     cell = open_workbook(minimal(cells)).rows("Trang", max_row=1, max_col=1)[1][1]
     assert (cell.value, cell.formula, cell.cached) == ("=ROW()", True, 1)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        """<c foo=' r="A1"' r="XFD1048576"><v>1</v></c>""",  # a reference faked in a value
+        '<c r="&#88;FD1048576"><v>1</v></c>',  # a character reference
+        "<c r = 'XFD1048576' ><v>1</v></c>",  # spaces and single quotes
+        '<c r="A1"><v>1</v></c>' + "<c><v>1</v></c>" * 1000,  # cells counted on from A1
+    ],
+)
+def test_a_far_cell_is_found_however_its_reference_is_written(cell):
+    assert "quá lớn" in refused(minimal(f'<row r="1">{cell}</row>'))
+
+
+def test_a_far_cell_is_found_under_a_namespace_prefix_or_in_utf16():
+    prefixed = minimal(A1)  # its sheet rewritten below
+    sheet = (
+        f'<x:worksheet xmlns:x="{workbooks.__name__}"><x:sheetData><x:row r="9">'
+        '<x:c r="XFD9"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    from .hostile import repack
+
+    for content in (
+        sheet.encode(),
+        ('<?xml version="1.0" encoding="UTF-16"?>' + sheet).encode("utf-16"),
+    ):
+
+        def change(name: str, data: bytes, content: bytes = content) -> bytes:
+            return content if name == "xl/worksheets/sheet1.xml" else data
+
+        assert "XFD9" in refused(repack(prefixed, change))
