@@ -141,3 +141,40 @@ def test_a_far_cell_is_found_under_a_namespace_prefix_or_in_utf16():
             return content if name == "xl/worksheets/sheet1.xml" else data
 
         assert "XFD9" in refused(repack(prefixed, change))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 2 * workbooks.MAX_SHEET_ROWS),
+            st.integers(1, 2 * workbooks.MAX_SHEET_COLUMNS),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_fast_scan_refuses_exactly_what_the_element_by_element_scan_refuses(cells):
+    from openpyxl.utils import get_column_letter
+
+    def cell(row: int, column: int, ref: bool) -> str:
+        attribute = f' r="{get_column_letter(column)}{row}"' if ref else ""
+        return f'<row r="{row}"><c{attribute}><v>1</v></c></row>'
+
+    rows = "".join(cell(*item) for item in sorted(cells))
+    data = f'<worksheet xmlns="{workbooks.__name__}"><sheetData>{rows}</sheetData></worksheet>'
+
+    def outcome(scan) -> str:
+        try:
+            scan()
+        except WorkbookRefusedError as error:
+            return str(error)
+        return ""
+
+    fast = outcome(lambda: workbooks._scan_sheet("Trang", data.encode(), [workbooks.MAX_CELLS]))
+    exact = outcome(
+        lambda: workbooks._check_xml(
+            data.encode(), workbooks._SheetScan("Trang", [workbooks.MAX_CELLS])
+        )
+    )
+    assert bool(fast) == bool(exact)
