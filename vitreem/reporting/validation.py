@@ -103,7 +103,9 @@ def check_values(definition: FormDefinition, cells: Mapping[CellKey, object]) ->
     problems: list[str] = []
     for key, value in cells.items():
         if key not in known:
-            problems.append(_("Không có ô %(cell)s trong biểu.") % {"cell": _cell_name(key)})
+            name = _cell_name(key)
+            shown = name if len(name) <= 80 else f"{name[:80]}…"
+            problems.append(_("Không có ô %(cell)s trong biểu.") % {"cell": shown})
             continue
         table, column = known[key]
         message = ""
@@ -113,8 +115,10 @@ def check_values(definition: FormDefinition, cells: Mapping[CellKey, object]) ->
             message = _("cần một số nguyên")
         elif value < 0:
             message = _("không được là số âm")
-        elif value > definition.bounds.get(column.type, 10**15):
-            message = _("vượt mức hợp lý")
+        elif value > (bound := definition.bounds.get(column.type, 10**15)):
+            message = _("vượt mức hợp lý (tối đa %(max)s)") % {
+                "max": f"{bound:,}".replace(",", ".")
+            }
         if message:
             error = CellError(table.code, key[1], column.code, key[2], message)
             problems.append(error.describe(definition))
@@ -127,7 +131,10 @@ def check_narrative(definition: FormDefinition, narrative: Mapping[str, object])
     problems: list[str] = []
     for code, text in narrative.items():
         if code not in known:
-            problems.append(_("Biểu không có mục “%(code)s” trong phần nội dung.") % {"code": code})
+            shown = code if len(code) <= 40 else f"{code[:40]}…"  # a message never echoes a flood
+            problems.append(
+                _("Biểu không có mục “%(code)s” trong phần nội dung.") % {"code": shown}
+            )
         elif not isinstance(text, str):
             problems.append(_("Mục %(code)s: cần một đoạn văn bản.") % {"code": code})
         elif len(text) > NARRATIVE_MAX:

@@ -73,6 +73,8 @@ def put(client, personas, report, body):
         ({"values": [], "narrative": {"IX.9": "Văn bản"}}, "không có mục “IX.9”"),
         ({"values": [], "narrative": {"I.1": "x" * (2 * 2**20)}}, "chuỗi quá dài"),
         ({"values": [{"element": "at_start", "row": "a", "value": -1}]}, "số âm"),
+        ({"values": [{"element": "at_start", "row": "a", "value": 10**18}]}, "tối đa 100.000"),
+        ({"values": [], "narrative": {"x" * 5000: "Văn bản"}}, "không có mục “xxxxx"),
     ],
 )
 def test_a_value_of_the_wrong_type_or_a_key_not_in_the_form_is_refused_and_changes_nothing(
