@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from vitreem.accounts.access import can_read_sensitive
 from vitreem.accounts.models import User
+from vitreem.documents.cells import put, put_row
 from vitreem.units.models import AdministrativeUnit
 
 from . import catalogue
@@ -32,20 +33,19 @@ def children_workbook(
         f"{at:%H:%M ngày %d/%m/%Y}. Tài liệu chứa dữ liệu cá nhân của trẻ em: "
         "không sao chép, không chia sẻ ngoài mục đích công vụ."
     )
-    sheet.append([f"DANH SÁCH TRẺ EM — {unit.name.upper()}"])
-    sheet.append([mark])
+    put(sheet, 1, 1, f"DANH SÁCH TRẺ EM — {unit.name.upper()}")
+    put(sheet, 2, 1, mark)
     sheet["A1"].font = Font(name=FONT, bold=True, size=13)
     sheet["A2"].font = Font(name=FONT, italic=True, size=11)
     header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Xã, phường", "Địa chỉ"]
     header += ["Người đại diện", "Điện thoại", "Số thẻ BHYT", "Hạn thẻ BHYT"]
     if sensitive:
         header += ["Dân tộc", "Mức độ khuyết tật"]
-    sheet.append([])
-    sheet.append(header)
+    put_row(sheet, 4, header)
     for cell in sheet[4]:
         cell.font = Font(name=FONT, bold=True, size=11)
     ethnicities = catalogue.ethnicities()
-    for number, child in enumerate(children, start=1):
+    for number, child in enumerate(children, start=1):  # from row 5
         row: list[object] = [
             number,
             child.full_name,
@@ -61,7 +61,7 @@ def children_workbook(
         ]
         if sensitive:
             row += [ethnicities.get(child.ethnicity, ""), child.get_disability_level_display()]
-        sheet.append(row)
+        put_row(sheet, 4 + number, row)
     footer = sheet.oddFooter
     if footer is not None:
         footer.center.text = mark

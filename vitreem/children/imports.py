@@ -11,7 +11,7 @@ event that carries counts only, no personal data.
 
 The templates carry a hidden sheet naming their kind, and their header is checked cell by cell,
 so that another layout is refused with a clear message. Uploaded files first pass the hostile-file
-checks of ``documents.workbooks.open_workbook``; their cells are then read with calamine.
+checks of ``documents.workbooks.open_workbook``, the one reader of uploaded workbooks.
 """
 
 import gc
@@ -34,14 +34,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.core import bounds
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
-from vitreem.documents.workbooks import META_SHEET, WorkbookRefusedError, open_workbook
+from vitreem.documents.cells import put
+from vitreem.documents.workbooks import META_SHEET, Cell, WorkbookRefusedError, open_workbook
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
 from . import catalogue
@@ -267,7 +267,7 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
         (UNIT_ROW, f"{unit.name} ({unit.code})", 12, False),
         (NOTE_ROW, NOTES[kind], 11, False),
     ):
-        cell = sheet.cell(row=row, column=1, value=text)
+        cell = put(sheet, row, 1, text)
         cell.font = Font(name=FONT, bold=bold, size=size, italic=row == NOTE_ROW)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -277,23 +277,23 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
     keys = [c.key for c in columns if c.key in _LIST_KEYS]
     for index, key in enumerate(keys, start=1):
         letter = get_column_letter(index)
-        lists.cell(row=1, column=index, value=_LIST_KEYS[key]).font = Font(name=FONT, bold=True)
+        put(lists, 1, index, _LIST_KEYS[key]).font = Font(name=FONT, bold=True)
         labels = _labels(key)
         for offset, label in enumerate(labels, start=2):
-            lists.cell(row=offset, column=index, value=label)
+            put(lists, offset, index, label)
         lists.column_dimensions[letter].width = 40 if key == "groups" else 24
         list_columns[key] = f"'{LISTS_SHEET}'!${letter}$2:${letter}${len(labels) + 1}"
     if kind == SUPPORT:
         agencies = [a.name for a in _agencies_of(unit)]
         index = len(keys) + 1
-        lists.cell(row=1, column=index, value="Cơ quan hỗ trợ").font = Font(name=FONT, bold=True)
+        put(lists, 1, index, "Cơ quan hỗ trợ").font = Font(name=FONT, bold=True)
         for offset, name in enumerate(agencies, start=2):
-            lists.cell(row=offset, column=index, value=name)
+            put(lists, offset, index, name)
         lists.column_dimensions[get_column_letter(index)].width = 40
     last = FIRST_ROW + 2000
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.header)
+        cell = put(sheet, HEADER_ROW, index, column.header)
         cell.font = Font(name=FONT, bold=True, size=11)
         cell.fill = _HEAD
         cell.border = _BOX
@@ -314,8 +314,8 @@ def template_workbook(kind: str, unit: AdministrativeUnit) -> bytes:
         (("kind", f"registry-{kind}"), ("unit", unit.code), ("version", TEMPLATE_VERSION)),
         start=1,
     ):
-        meta.cell(row=row, column=1, value=key)
-        meta.cell(row=row, column=2, value=value)
+        put(meta, row, 1, key)
+        put(meta, row, 2, value)
     meta.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -382,57 +382,31 @@ def _refuse(message: str) -> ValidationError:
 
 def read_rows(kind: str, unit: AdministrativeUnit, data: bytes) -> list[tuple[int, list[Any]]]:
     """The filled rows of an uploaded template as (row number, cell values), after the
-    hostile-file checks, the kind and unit of the hidden sheet and the header, cell by cell."""
+    hostile-file checks, the kind and unit of the hidden sheet and the header, cell by cell.
+
+    A formula cell gives the result Excel saved (a row number written as =ROW()-4, say)."""
+    columns = COLUMNS[kind]
+    width = len(columns)
     try:
-        open_workbook(data)  # refuses a non-workbook, an oversized file, a zip bomb, macros
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        book = open_workbook(data)
+        if META_SHEET in book.sheetnames and book.is_hidden(META_SHEET):
+            meta = {
+                _text(_value(row.get(1))).strip(): _text(_value(row.get(2))).strip()
+                for row in book.rows(META_SHEET, max_row=20, max_col=2).values()
+            }
+            _check_meta(kind, unit, meta)
+        if SHEETS[kind] not in book.sheetnames:
+            raise _refuse(
+                _("Thiếu trang “%(sheet)s”: tệp không đúng mẫu nhập “%(sheet)s”.")
+                % {"sheet": SHEETS[kind]}
+            )
+        sheet = book.rows(SHEETS[kind], max_row=FIRST_ROW + MAX_ROWS, max_col=width)
     except WorkbookRefusedError as error:
         raise _refuse(str(error)) from error
-    except (CalamineError, ValueError) as error:
-        raise _refuse(_("Không đọc được bảng tính: tệp bị hỏng.")) from error
-    with book:
-        names = {m.name: m for m in book.sheets_metadata}
-        try:
-            if META_SHEET in names and names[META_SHEET].visible != SheetVisibleEnum.Visible:
-                meta = {
-                    str(row[0]).strip(): str(row[1]).strip()
-                    for row in book.get_sheet_by_name(META_SHEET).to_python(nrows=20)
-                    if len(row) >= 2
-                }
-                expected = f"registry-{kind}"
-                if meta.get("kind") != expected:
-                    other = next((k for k in KINDS if meta.get("kind") == f"registry-{k}"), None)
-                    raise _refuse(
-                        _("Tệp là mẫu “%(other)s”, không phải mẫu “%(kind)s”.")
-                        % {"other": SHEETS[other], "kind": SHEETS[kind]}
-                        if other
-                        else _("Tệp không phải mẫu nhập “%(kind)s” tải từ hệ thống.")
-                        % {"kind": SHEETS[kind]}
-                    )
-                code = meta.get("unit", "")
-                if code and code != unit.code:
-                    raise _refuse(
-                        _(
-                            "Tệp là mẫu của đơn vị mã %(code)s, không phải của %(unit)s; hãy tải "
-                            "mẫu của %(unit)s."
-                        )
-                        % {"code": code, "unit": unit.name}
-                    )
-            if SHEETS[kind] not in names:
-                raise _refuse(
-                    _("Thiếu trang “%(sheet)s”: tệp không đúng mẫu nhập “%(sheet)s”.")
-                    % {"sheet": SHEETS[kind]}
-                )
-            cells = book.get_sheet_by_name(SHEETS[kind]).to_python(
-                skip_empty_area=False, nrows=FIRST_ROW + MAX_ROWS + 1
-            )
-        except CalamineError as error:
-            raise _refuse(_("Không đọc được bảng tính: tệp bị hỏng.")) from error
-    columns = COLUMNS[kind]
-    header = cells[HEADER_ROW - 1] if len(cells) >= HEADER_ROW else []
-    for index, column in enumerate(columns):
-        found = header[index] if index < len(header) else ""
-        if nfc(str(found)) != column.header:
+    header = sheet.get(HEADER_ROW, {})
+    for index, column in enumerate(columns, start=1):
+        found = _value(header.get(index))
+        if nfc(_text(found)) != column.header:
             raise _refuse(
                 _(
                     "Trang “%(sheet)s”, ô %(cell)s: tiêu đề “%(found)s” không đúng mẫu (cần "
@@ -440,23 +414,51 @@ def read_rows(kind: str, unit: AdministrativeUnit, data: bytes) -> list[tuple[in
                 )
                 % {
                     "sheet": SHEETS[kind],
-                    "cell": f"{get_column_letter(index + 1)}{HEADER_ROW}",
-                    "found": found,
+                    "cell": f"{get_column_letter(index)}{HEADER_ROW}",
+                    "found": _text(found),
                     "header": column.header,
                 }
             )
-    width = len(columns)
     rows = []
-    for number, values in enumerate(cells[FIRST_ROW - 1 :], start=FIRST_ROW):
-        values = list(values[:width])
-        values += [""] * (width - len(values))
+    for number in sorted(n for n in sheet if n >= FIRST_ROW):
+        cells = sheet[number]
+        values = [_value(cells.get(index)) for index in range(1, width + 1)]
         # A row that holds nothing but its order number is blank.
-        if all(v == "" or v is None for v in values[1:]):
+        if all(v == "" for v in values[1:]):
             continue
         rows.append((number, values))
     if len(rows) > MAX_ROWS:
         raise _refuse(_("Tệp có quá nhiều dòng (tối đa %(n)s).") % {"n": f"{MAX_ROWS:,}"})
     return rows
+
+
+def _value(cell: Cell | None) -> Any:
+    """A cell as the checks take it: "" when blank, a formula's saved result."""
+    if cell is None:
+        return ""
+    value = cell.cached if cell.formula else cell.value
+    return "" if value is None else value
+
+
+def _check_meta(kind: str, unit: AdministrativeUnit, meta: dict[str, str]) -> None:
+    expected = f"registry-{kind}"
+    if meta.get("kind") != expected:
+        other = next((k for k in KINDS if meta.get("kind") == f"registry-{k}"), None)
+        raise _refuse(
+            _("Tệp là mẫu “%(other)s”, không phải mẫu “%(kind)s”.")
+            % {"other": SHEETS[other], "kind": SHEETS[kind]}
+            if other
+            else _("Tệp không phải mẫu nhập “%(kind)s” tải từ hệ thống.") % {"kind": SHEETS[kind]}
+        )
+    code = meta.get("unit", "")
+    if code and code != unit.code:
+        raise _refuse(
+            _(
+                "Tệp là mẫu của đơn vị mã %(code)s, không phải của %(unit)s; hãy tải "
+                "mẫu của %(unit)s."
+            )
+            % {"code": code, "unit": unit.name}
+        )
 
 
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")

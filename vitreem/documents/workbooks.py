@@ -8,16 +8,21 @@ another report.
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .cells import put
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -67,18 +72,18 @@ def write_table_sheet(
     split = any(len(c.categories) > 1 for c in table.columns)
     row = 1
     for text in [*heading, table.title]:
-        sheet.cell(row=row, column=1, value=text)
+        put(sheet, row, 1, text)
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         _style(sheet.cell(row=row, column=1), bold=True, size=13)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
         row += 1
-    sheet.cell(row=row, column=width, value=unit_line)
+    put(sheet, row, width, unit_line)
     _style(sheet.cell(row=row, column=width), italic=True, size=11)
     sheet.cell(row=row, column=width).alignment = Alignment(horizontal="right")
     top = row + 1
     levels = 3 if split else 2
     # The row header spans every header level.
-    sheet.cell(row=top, column=1, value=table.row_header)
+    put(sheet, top, 1, table.row_header)
     sheet.merge_cells(start_row=top, start_column=1, end_row=top + levels - 1, end_column=1)
     col = 2
     index = 0
@@ -94,14 +99,14 @@ def write_table_sheet(
             span_columns.append(columns[index + len(span_columns)])
         span = sum(len(c.categories) for c in span_columns)
         if column.group:
-            sheet.cell(row=top, column=col, value=column.group)
+            put(sheet, top, col, column.group)
             sheet.merge_cells(
                 start_row=top, start_column=col, end_row=top, end_column=col + span - 1
             )
             leaf_col = col
             for leaf in span_columns:
                 cats = len(leaf.categories)
-                sheet.cell(row=top + 1, column=leaf_col, value=leaf.label)
+                put(sheet, top + 1, leaf_col, leaf.label)
                 sheet.merge_cells(
                     start_row=top + 1,
                     start_column=leaf_col,
@@ -110,10 +115,10 @@ def write_table_sheet(
                 )
                 if cats > 1:
                     for offset, (_code, label) in enumerate(leaf.categories):
-                        sheet.cell(row=top + 2, column=leaf_col + offset, value=label)
+                        put(sheet, top + 2, leaf_col + offset, label)
                 leaf_col += cats
         else:
-            sheet.cell(row=top, column=col, value=column.label)
+            put(sheet, top, col, column.label)
             sheet.merge_cells(
                 start_row=top, start_column=col, end_row=top + levels - 1, end_column=col + span - 1
             )
@@ -129,7 +134,7 @@ def write_table_sheet(
     row = top + levels
     for group, rows in table.groups:
         if group:
-            sheet.cell(row=row, column=1, value=group)
+            put(sheet, row, 1, group)
             for c in range(1, width + 1):
                 sheet.cell(row=row, column=c).border = BOX
                 _style(sheet.cell(row=row, column=c), bold=True, size=11)
@@ -141,7 +146,7 @@ def write_table_sheet(
         _value_row(sheet, row, "Tổng cộng", table.total, bold=True)
         row += 1
     if table.note:
-        sheet.cell(row=row + 1, column=1, value=table.note)
+        put(sheet, row + 1, 1, table.note)
         _style(sheet.cell(row=row + 1, column=1), italic=True, size=11)
     sheet.column_dimensions["A"].width = 34
     for c in range(2, width + 1):
@@ -152,9 +157,9 @@ def write_table_sheet(
 def _value_row(
     sheet: Worksheet, row: int, label: str, values: list[int | None], *, bold: bool
 ) -> None:
-    sheet.cell(row=row, column=1, value=label)
+    put(sheet, row, 1, label)
     for offset, value in enumerate(values, start=2):
-        sheet.cell(row=row, column=offset, value=value).number_format = NUMBER
+        put(sheet, row, offset, value).number_format = NUMBER
     for c in range(1, len(values) + 2):
         sheet.cell(row=row, column=c).border = BOX
         _style(sheet.cell(row=row, column=c), bold=bold, size=11)
@@ -170,8 +175,8 @@ def build_workbook(
     if meta:
         sheet = book.create_sheet(META_SHEET)
         for row, (key, value) in enumerate(sorted(meta.items()), start=1):
-            sheet.cell(row=row, column=1, value=key)
-            sheet.cell(row=row, column=2, value=value)
+            put(sheet, row, 1, key)
+            put(sheet, row, 2, value)
         sheet.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -183,24 +188,61 @@ class WorkbookRefusedError(ValueError):
 
 
 DAMAGED = "Không đọc được bảng tính: tệp bị hỏng."
+UNSAFE_XML = "Tệp có nội dung XML không an toàn (khai báo DOCTYPE) nên bị từ chối."
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REL_ID_STRICT = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
+# What a sheet may span and hold, checked before a cell is read. The largest honest upload, a
+# commune's children (50,000 rows of 15 columns), stays well inside.
+MAX_SHEET_ROWS = 100_000
+MAX_SHEET_COLUMNS = 1_000
+MAX_CELLS = 1_500_000  # over the whole workbook
+MAX_STRINGS = 1_500_000
+MAX_STRINGS_BYTES = 30 * 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 
-@dataclass(frozen=True)
+CellValue = int | float | str | bool | date | datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
-    """A cell as stored: its typed value (int, float, str, bool or None) and whether a formula
-    computes it (its value is then the formula's text, "=…", as the form shows it)."""
+    """A cell as stored: its typed value and whether a formula computes it.
 
-    value: Any
+    A formula cell's value is the formula's text ("=…", as the form shows it) and ``cached`` is
+    the result Excel last saved. A number in a date format is read as the date it shows.
+    """
+
+    value: CellValue
     formula: bool = False
+    cached: CellValue = None
+
+
+def _no_doctype(*_args: Any) -> None:
+    raise WorkbookRefusedError(UNSAFE_XML)
+
+
+def _expat(on_start: Any = None) -> Any:
+    """An expat parser that refuses any DTD (so no entity can be declared, let alone expanded)
+    and calls ``on_start(local name, attributes)`` for each element when given."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = _no_doctype
+    parser.EntityDeclHandler = _no_doctype
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    if on_start is not None:
+        parser.StartElementHandler = lambda tag, attrs: on_start(tag.rpartition(" ")[2], attrs)
+    return parser
+
+
+def _check_xml(data: bytes, on_start: Any = None) -> None:
+    try:
+        _expat(on_start).Parse(data, True)
+    except expat.ExpatError as error:
+        raise WorkbookRefusedError(DAMAGED) from error
 
 
 def _xml(data: bytes) -> ElementTree.Element:
-    # Workbooks never carry a DTD; refusing one rules out entity expansion and external entities.
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise WorkbookRefusedError("Tệp có nội dung XML không an toàn nên bị từ chối.")
-    return ElementTree.fromstring(data)  # noqa: S314  (no DTD: checked above)
+    _check_xml(data)  # callers read small parts only: the sheets are read by iterparse
+    return ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
 
 
 def _namespace(element: ElementTree.Element) -> str:
@@ -231,6 +273,9 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return found
 
 
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
 def _column(ref: str) -> int:
     """ "B8" → 2."""
     index = 0
@@ -246,6 +291,18 @@ def _column(ref: str) -> int:
     return index
 
 
+def _corner(ref: str) -> tuple[int, int]:
+    """ "XFD1048576" → (1048576, 16384); a whole row or column ("A:C", "1:5") spans the sheet."""
+    match = _REF.match(ref.strip().upper())
+    if match:
+        return int(match.group(2)), _column(match.group(1))
+    if ref.strip().isdigit():
+        return int(ref), 16_384
+    if ref.strip().isalpha():
+        return 1_048_576, _column(ref.strip().upper())
+    raise WorkbookRefusedError(DAMAGED)
+
+
 def _text(element: ElementTree.Element, ns: str) -> str:
     """A string item or inline string: its text, or its rich-text runs joined (no phonetics)."""
     plain = element.find(f"{ns}t")
@@ -254,17 +311,141 @@ def _text(element: ElementTree.Element, ns: str) -> str:
     return "".join(t.text or "" for t in element.iterfind(f"{ns}r/{ns}t"))
 
 
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class _SheetScan:
+    """One streaming pass over a sheet part, before it is read: its declared dimension and the
+    references of its cells (the dimension may lie or be absent), against the caps."""
+
+    def __init__(self, name: str, budget: list[int]) -> None:
+        self.name = name
+        self.budget = budget  # cells left for the whole workbook, shared by every sheet
+        self.row = 0
+        self.column = 0
+
+    def __call__(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.column = _corner(ref)
+            else:
+                self.column += 1
+            self._extent(self.row, self.column)
+            self.budget[0] -= 1
+            if self.budget[0] < 0:
+                raise WorkbookRefusedError(
+                    f"Tệp có quá nhiều ô dữ liệu (tối đa {_n(MAX_CELLS)} ô)."
+                )
+        elif tag == "row":
+            ref = attrs.get("r")
+            # The cells of the row are checked, and name where they are.
+            self.row = int(ref) if ref and ref.isdigit() else self.row + 1
+            self.column = 0
+        elif tag == "dimension":
+            last = attrs.get("ref", "A1").rpartition(":")[2]
+            self._extent(*_corner(last))
+
+    def _extent(self, row: int, column: int) -> None:
+        if row > MAX_SHEET_ROWS or column > MAX_SHEET_COLUMNS:
+            raise WorkbookRefusedError(
+                f"Trang “{self.name}” quá lớn: có ô tới {get_column_letter(min(column, 16_384))}"
+                f"{row} (tối đa {_n(MAX_SHEET_ROWS)} dòng, {_n(MAX_SHEET_COLUMNS)} cột)."
+            )
+
+
+# The fast form of the sheet scan, for the usual part (UTF-8, every cell with its reference):
+# a cell element, and a cell element whose own ``r`` attribute (attributes tokenised, so that a
+# value cannot fake one) gives its reference. Equal counts mean every cell's reference was seen.
+_NAME = rb"<(?:[A-Za-z_][\w.\-]*:)?"
+_ATTRIBUTES = rb"""(?:\s+[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?"""
+_CELL_TAG = re.compile(_NAME + rb"c[\s/>]")
+_CELL_REF = re.compile(
+    _NAME + rb"c" + _ATTRIBUTES + rb"""\s+r\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']"""
+)
+_DIMENSION_TAG = re.compile(_NAME + rb"dimension[\s/>]")
+_DIMENSION_REF = re.compile(
+    _NAME + rb"dimension" + _ATTRIBUTES + rb"""\s+ref\s*=\s*["']([^"']*)["']"""
+)
+_UTF8 = re.compile(
+    rb"""^(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?encoding\s*=\s*["']utf-8["']|<(?![?!]))""", re.I
+)
+
+
+def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
+    """Refuse a sheet that spans or holds too much, from its cells' references and its
+    declared dimension, before any of it is read."""
+    cells = len(_CELL_TAG.findall(data))
+    refs = _CELL_REF.findall(data)
+    dimensions = _DIMENSION_REF.findall(data)
+    if (
+        not _UTF8.match(data)
+        or len(refs) != cells
+        or len(dimensions) != len(_DIMENSION_TAG.findall(data))
+    ):
+        _check_xml(data, _SheetScan(name, budget))  # the exact pass, element by element
+        return
+    scan = _SheetScan(name, budget)
+    for ref in dimensions:
+        scan._extent(*_corner(ref.decode("ascii", "replace").rpartition(":")[2]))
+    if refs:
+        # The cells furthest down and furthest right, named as the file names them.
+        lowest = max(refs, key=lambda ref: int(ref[1]))
+        rightmost = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
+        for letters, number in (lowest, rightmost):
+            scan._extent(int(number), _column(letters.decode("ascii")))
+    budget[0] -= cells
+    if budget[0] < 0:
+        raise WorkbookRefusedError(f"Tệp có quá nhiều ô dữ liệu (tối đa {_n(MAX_CELLS)} ô).")
+
+
+class _StringScan:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, tag: str, _attrs: dict[str, str]) -> None:
+        if tag == "si":
+            self.count += 1
+            if self.count > MAX_STRINGS:
+                raise WorkbookRefusedError(
+                    f"Tệp có quá nhiều chuỗi văn bản (tối đa {_n(MAX_STRINGS)})."
+                )
+
+
+# Built-in number formats that show a date or a time (ECMA-376 §18.8.30).
+_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_NOT_DATE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date: a d, m, y, h or s outside quoted text,
+    escapes and [colour]/[locale] brackets."""
+    bare = _NOT_DATE.sub("", code.split(";")[0]).lower()
+    return any(char in bare for char in "dmyhs")
+
+
+def _serial_date(serial: float, epoch_1904: bool) -> date | datetime:
+    """An Excel serial day number → the date (or date and time) it shows."""
+    epoch = datetime(1904, 1, 1) if epoch_1904 else datetime(1899, 12, 30)
+    if not epoch_1904 and serial < 61:  # Excel's phantom 29/02/1900
+        serial += 1
+    moment = epoch + timedelta(days=serial)
+    return moment.date() if float(serial).is_integer() else moment
+
+
 class UploadedWorkbook:
     """An uploaded .xlsx read from its XML parts: the sheets by name and each cell's value.
 
-    Only what reading a form back needs: no styles, no drawings, nothing evaluated. Values are
-    typed as the file stores them (numbers as int or float, shared and inline strings as str,
-    booleans as bool); a formula cell keeps its formula, never its cached result.
+    The one reader of uploaded workbooks. Only what reading a form or a list back needs: no
+    drawings, nothing evaluated. Values are typed as the file stores them (numbers as int or
+    float, shared and inline strings as str, booleans as bool, numbers in a date format as
+    dates); a formula cell keeps its formula, and the result Excel saved beside it.
     """
 
     def __init__(self, archive: zipfile.ZipFile) -> None:
-        """Read the parts a form is read from (relationships, workbook, shared strings, sheets);
-        styles, themes and anything else stay packed."""
+        """Check every XML part and read the parts a sheet is read from (relationships,
+        workbook, styles, shared strings, sheets); anything else stays packed."""
         self._rows: dict[str, dict[int, dict[int, Cell]]] = {}
         root = _relationships(archive, "")
         book_part = next(
@@ -273,26 +454,80 @@ class UploadedWorkbook:
         )
         book = _xml(archive.read(book_part))
         ns = _namespace(book)
+        properties = book.find(f"{ns}workbookPr")
+        self._epoch_1904 = properties is not None and properties.get("date1904") in ("1", "true")
         rels = _relationships(archive, book_part)
         self._sheets: dict[str, str] = {}
+        self._hidden: set[str] = set()
         for sheet in book.iterfind(f"{ns}sheets/{ns}sheet"):
             rel = sheet.get(_REL_ID) or sheet.get(_REL_ID_STRICT) or ""
             if rel in rels:
-                self._sheets[sheet.get("name", "")] = rels[rel][1]
-        self._parts = {path: archive.read(path) for path in set(self._sheets.values())}
-        strings_part = next(
-            (path for kind, path in rels.values() if kind.endswith("/sharedStrings")), None
-        )
-        strings = _part(archive, strings_part) if strings_part else None
-        self._strings: list[str] = []
-        if strings is not None:
-            root_element = _xml(strings)
-            ns = _namespace(root_element)
-            self._strings = [_text(item, ns) for item in root_element.iterfind(f"{ns}si")]
+                name = sheet.get("name", "")
+                self._sheets[name] = rels[rel][1]
+                if sheet.get("state", "visible") != "visible":
+                    self._hidden.add(name)
+        # A DTD is refused in every XML part, read here or not.
+        for info in archive.infolist():
+            is_sheet = info.filename in self._sheets.values()
+            if info.filename.lower().endswith(_XML_SUFFIXES) and not is_sheet:
+                _check_xml(archive.read(info))
+        budget = [MAX_CELLS]
+        self._parts: dict[str, bytes] = {}
+        for name, path in self._sheets.items():
+            if path not in self._parts:
+                self._parts[path] = archive.read(path)
+                _check_xml(self._parts[path])
+                _scan_sheet(name, self._parts[path], budget)
+        self._strings = self._read_strings(archive, rels)
+        self._dates = self._date_styles(archive, rels)
+
+    def _read_strings(
+        self, archive: zipfile.ZipFile, rels: dict[str, tuple[str, str]]
+    ) -> list[str]:
+        part = next((path for kind, path in rels.values() if kind.endswith("/sharedStrings")), "")
+        try:
+            info = archive.getinfo(part)
+        except KeyError:
+            return []
+        if info.file_size > MAX_STRINGS_BYTES:
+            raise WorkbookRefusedError(
+                f"Tệp có quá nhiều chuỗi văn bản (tối đa {MAX_STRINGS_BYTES // 2**20} MB)."
+            )
+        data = archive.read(info)
+        _check_xml(data, _StringScan())
+        root = ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
+        ns = _namespace(root)
+        return [_text(item, ns) for item in root.iterfind(f"{ns}si")]
+
+    @staticmethod
+    def _date_styles(archive: zipfile.ZipFile, rels: dict[str, tuple[str, str]]) -> set[int]:
+        """The cell styles (``s`` indices) whose number format shows a date."""
+        part = next((path for kind, path in rels.values() if kind.endswith("/styles")), "")
+        data = _part(archive, part) if part else None
+        if data is None:
+            return set()
+        root = _xml(data)
+        ns = _namespace(root)
+        custom = {
+            int(f.get("numFmtId", "-1")): f.get("formatCode", "")
+            for f in root.iterfind(f"{ns}numFmts/{ns}numFmt")
+        }
+        dates = set()
+        for index, xf in enumerate(root.iterfind(f"{ns}cellXfs/{ns}xf")):
+            number = int(xf.get("numFmtId", "0"))
+            if number in custom:
+                if _is_date_format(custom[number]):
+                    dates.add(index)
+            elif number in _DATE_FORMATS:
+                dates.add(index)
+        return dates
 
     @property
     def sheetnames(self) -> list[str]:
         return list(self._sheets)
+
+    def is_hidden(self, name: str) -> bool:
+        return name in self._hidden
 
     def rows(self, name: str, *, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
         """Row number → column number → cell, within the bounds; blank cells are absent."""
@@ -307,48 +542,82 @@ class UploadedWorkbook:
         return self._rows[key]
 
     def _read_sheet(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
-        root = _xml(self._parts[part])
-        ns = _namespace(root)
-        data = root.find(f"{ns}sheetData")
         rows: dict[int, dict[int, Cell]] = {}
         number = 0
-        for row in data.iterfind(f"{ns}row") if data is not None else ():
-            ref = row.get("r")
+        row_tag = ""
+        columns: dict[str, int] = {}
+        # Row by row, each dropped once read: memory follows the cells kept, not the file.
+        for _event, element in ElementTree.iterparse(io.BytesIO(self._parts[part])):  # noqa: S314
+            tag = element.tag
+            if tag != row_tag:
+                if not row_tag and tag.endswith(("}row", "row")) and tag[-4:-3] in ("}", ""):
+                    row_tag = tag
+                    ns = tag[:-3]
+                    tags = (f"{ns}v", f"{ns}is", f"{ns}f")
+                else:
+                    continue
+            ref = element.get("r")
             number = int(ref) if ref else number + 1
-            if number > max_row:
-                continue
-            cells = rows.setdefault(number, {})
-            column = 0
-            for cell in row.iterfind(f"{ns}c"):
-                ref = cell.get("r")
-                column = _column(ref) if ref else column + 1
-                if column <= max_col:
-                    cells[column] = self._cell(cell, ns)
+            if number <= max_row:
+                cells = rows.setdefault(number, {})
+                column = 0
+                for cell in element:
+                    ref = cell.get("r")
+                    if ref:
+                        letters = ref.rstrip("0123456789")
+                        column = columns.get(letters) or columns.setdefault(
+                            letters, _column(letters)
+                        )
+                    else:
+                        column += 1
+                    if column <= max_col and len(cell):
+                        found = self._cell(cell, tags)
+                        if found is not None:
+                            cells[column] = found
+            element.clear()
         return rows
 
-    def _cell(self, cell: ElementTree.Element, ns: str) -> Cell:
-        formula = cell.find(f"{ns}f")
-        if formula is not None:
-            return Cell(f"={formula.text or ''}", formula=True)
+    def _cell(self, cell: ElementTree.Element, tags: tuple[str, str, str]) -> Cell | None:
+        """A cell element → its cell, None when it holds nothing (a styled blank)."""
+        value_tag, inline_tag, formula_tag = tags
+        text = inline = formula = None
+        for child in cell:  # once over the children: the hot loop of an import
+            tag = child.tag
+            if tag == value_tag:
+                text = child.text
+            elif tag == inline_tag:
+                inline = child
+            elif tag == formula_tag:
+                formula = child
         kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            inline = cell.find(f"{ns}is")
-            return Cell(_text(inline, ns) if inline is not None else None)
-        stored = cell.find(f"{ns}v")
-        text = stored.text if stored is not None else None
-        if text is None:
-            return Cell(None)
-        if kind == "n":
-            return Cell(float(text) if any(c in text for c in ".eE") else int(text))
-        if kind == "s":
-            return Cell(self._strings[int(text)])
-        if kind == "b":
-            return Cell(text.strip() in ("1", "true"))
-        return Cell(text)  # "str", "e" (an error such as #DIV/0!), "d" (an ISO date)
+        value: CellValue = None
+        if inline is not None:
+            value = _text(inline, inline_tag[:-2])
+        elif text is None:
+            pass
+        elif kind == "n":
+            value = float(text) if any(c in text for c in ".eE") else int(text)
+            if self._dates and int(cell.get("s", "0")) in self._dates:
+                value = _serial_date(value, self._epoch_1904)
+        elif kind == "s":
+            value = self._strings[int(text)]
+        elif kind == "b":
+            value = text.strip() in ("1", "true")
+        elif kind == "d":
+            try:
+                value = datetime.fromisoformat(text)
+            except ValueError:
+                value = text
+        else:
+            value = text  # "str", "e" (an error such as #DIV/0!)
+        if formula is not None:
+            return Cell(f"={formula.text or ''}", formula=True, cached=value)
+        return Cell(value) if value is not None else None
 
 
 def open_workbook(data: bytes) -> UploadedWorkbook:
-    """Open an uploaded workbook after checks that refuse hostile files before parsing them."""
+    """Open an uploaded workbook after checks that refuse hostile files before parsing them:
+    size, compression, macros, any DTD, and the span and number of cells and strings."""
     if len(data) > MAX_BYTES:
         raise WorkbookRefusedError(f"Tệp quá lớn (tối đa {MAX_BYTES // 2**20} MB).")
     try:

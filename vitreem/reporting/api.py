@@ -1,10 +1,10 @@
 from datetime import date
+from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import StrictInt
 
 from vitreem.accounts.access import (
     Action,
@@ -14,14 +14,12 @@ from vitreem.accounts.access import (
     require,
 )
 from vitreem.accounts.models import User
-from vitreem.core import bounds
 from vitreem.core.api import Pagination, paginate
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services, workbooks
-from .loaders import definition_of
 from .models import Round, Submission
-from .validation import Cells
+from .validation import NARRATIVE_MAX, Cells
 
 router = Router(tags=["Báo cáo"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -228,12 +226,23 @@ def get_submission(request: HttpRequest, submission_id: int) -> dict[str, object
     return _submission_out(get_submission_for_user(request.user, submission_id))
 
 
+class CellIn(Schema):
+    element: str = Field(..., max_length=100)
+    row: str = Field("", max_length=100)
+    category: str = Field("", max_length=100)
+    value: StrictInt | None = Field(
+        ..., description="Số nguyên (tiền bằng đồng); không nhận true/false, chuỗi hay số thập phân"
+    )
+
+
 class ValuesIn(Schema):
-    version: int | None = Field(
+    version: StrictInt | None = Field(
         None, description="Phiên bản đã đọc; nếu báo cáo đã đổi từ đó thì bị từ chối (422)"
     )
-    values: list[CellOut]
-    narrative: dict[str, str] | None = None
+    values: list[CellIn] = Field(..., max_length=5000)
+    narrative: dict[str, Annotated[str, Field(max_length=NARRATIVE_MAX)]] | None = Field(
+        None, description="Mã mục của biểu → nội dung (mỗi mục tối đa 20.000 ký tự)"
+    )
 
 
 @router.put(
@@ -244,25 +253,8 @@ class ValuesIn(Schema):
 def put_values(request: HttpRequest, submission_id: int, payload: ValuesIn) -> dict[str, object]:
     assert isinstance(request.user, User)
     submission = get_submission_for_user(request.user, submission_id, Action.ENTER)
-    definition = definition_of(submission.round.form)
-    known = {(c.code, row, cat): c for _t, row, c, cat in definition.cells()}
-    cells: Cells = {}
-    errors = []
-    for cell in payload.values:
-        key = (cell.element, cell.row, cell.category)
-        column = known.get(key)
-        if column is None:
-            errors.append(_("Không có ô %(cell)s trong biểu.") % {"cell": "/".join(key)})
-        elif cell.value is not None and not 0 <= cell.value <= definition.bounds.get(
-            column.type, bounds.ceiling(column.type)
-        ):
-            errors.append(
-                _("Giá trị ngoài khoảng cho phép ở ô %(cell)s.") % {"cell": "/".join(key)}
-            )
-        else:
-            cells[key] = cell.value
-    if errors:
-        raise ValidationError(errors)
+    # Keys, types, bounds and the form's rules are checked by the service, as for every path.
+    cells: Cells = {(c.element, c.row, c.category): c.value for c in payload.values}
     saved = services.submission_save(
         actor=request.user,
         submission=submission,
@@ -278,11 +270,17 @@ class ReasonIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
-@router.post("/submissions/{submission_id}/submit", response=SubmissionOut, summary="Gửi báo cáo")
-def submit(request: HttpRequest, submission_id: int) -> dict[str, object]:
+@router.post(
+    "/submissions/{submission_id}/submit",
+    response=SubmissionOut,
+    summary="Gửi báo cáo (confirm=true: xác nhận các cảnh báo hợp lý của biểu)",
+)
+def submit(request: HttpRequest, submission_id: int, confirm: bool = False) -> dict[str, object]:
     assert isinstance(request.user, User)
     submission = get_submission_for_user(request.user, submission_id, Action.ENTER)
-    return _submission_out(services.submission_submit(actor=request.user, submission=submission))
+    return _submission_out(
+        services.submission_submit(actor=request.user, submission=submission, confirmed=confirm)
+    )
 
 
 @router.post(

@@ -3,10 +3,18 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from vitreem.core import bounds
+
 # Disaggregations of a column: the categories its value is entered by, with their labels.
 CATEGORIES: dict[str, list[tuple[str, str]]] = {
     "source": [("state", "Ngân sách"), ("mobilised", "Vận động")],
 }
+
+# A rule is an error (the report cannot be saved or sent while it fails) or a warning (a
+# plausibility check: the report is sent once the reporter confirms the figures); it holds of
+# every draft ("save") or of a report being sent only ("submit": a draft may still be partial).
+SEVERITIES = ("error", "warning")
+STAGES = ("save", "submit")
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,12 @@ class FormDefinition:
     rules: list[dict[str, Any]]
     bounds: dict[str, int]
 
+    def bound(self, value_type: str) -> int:
+        """The largest value a cell of this type takes: the form's own bound, never above the
+        domain's ceiling (vitreem.core.bounds) that keeps every sum in a 64-bit column."""
+        ceiling = bounds.ceiling(value_type)
+        return min(self.bounds.get(value_type, ceiling), ceiling)
+
     @classmethod
     def parse(cls, data: dict[str, Any]) -> "FormDefinition":
         def narrative(items: list[dict[str, Any]]) -> list[NarrativeItem]:
@@ -107,13 +121,19 @@ class FormDefinition:
             )
             for t in data["tables"]
         ]
+        rules = list(data.get("rules", []))
+        for rule in rules:
+            if rule.get("severity", "error") not in SEVERITIES:
+                raise ValueError(f"rule {rule.get('type')}: severity must be one of {SEVERITIES}")
+            if rule.get("stage", "save") not in STAGES:
+                raise ValueError(f"rule {rule.get('type')}: stage must be one of {STAGES}")
         return cls(
             code=data["code"],
             year=int(data["year"]),
             title=data["title"],
             tables=tables,
             narrative=narrative(data.get("narrative", [])),
-            rules=list(data.get("rules", [])),
+            rules=rules,
             bounds={k: int(v) for k, v in data.get("bounds", {}).items()},
         )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
+from vitreem.core.text import nfc_lines
 from vitreem.units.loaders import REFORM_DATE
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
@@ -29,7 +30,15 @@ from .models import (
     SubmissionStatus,
     ValueChange,
 )
-from .validation import CellError, CellKey, Cells, check_rules
+from .validation import (
+    CellError,
+    CellKey,
+    Cells,
+    Findings,
+    check_narrative,
+    check_report,
+    check_values,
+)
 
 LEVEL_KEYS = {1: "province", 2: "district", 3: "commune"}
 
@@ -187,6 +196,29 @@ def _errors(definition: FormDefinition, errors: list[CellError]) -> ValidationEr
 CellState = dict[CellKey, int]  # a report's values as stored: (element, row, category) → value
 
 
+class UnconfirmedWarningsError(ValidationError):
+    """The report breaks a plausibility check of its form: it is sent once the reporter
+    confirms the figures (``confirmed=True``)."""
+
+
+def _check_input(
+    definition: FormDefinition, cells: Cells, narrative: dict[str, str] | None
+) -> None:
+    problems = check_values(definition, cells)
+    if narrative is not None:
+        problems += check_narrative(definition, narrative)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_draft(definition: FormDefinition, state: CellState) -> Findings:
+    """The form's rules over a draft as it would be saved; an error refuses the whole save."""
+    findings = check_report(definition, dict(state), stage="save")
+    if findings.errors:
+        raise _errors(definition, findings.errors)
+    return findings
+
+
 def _apply_cells(
     *,
     actor: User,
@@ -290,6 +322,8 @@ def submission_save(
             raise ValidationError(
                 _("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập tiếp.")
             )
+        definition = definition_of(submission.round.form)
+        _check_input(definition, cells, narrative)
         elements = {e.code: e for e in DataElement.objects.filter(form=submission.round.form)}
         stored = _stored_values([submission.pk], elements)
         state = {key: value for key, (_pk, value) in stored[submission.pk].items()}
@@ -301,11 +335,13 @@ def submission_save(
             elements=elements,
             source=source,
         )
+        _check_draft(definition, state)
         # A few statements per save, whatever the number of cells (an uploaded form has ~20).
         _write_values(stored, {submission.pk: state}, elements)
         ValueChange.objects.bulk_create(changes)
         fields = ["version", "updated_at"]
         if narrative is not None:
+            narrative = {code: nfc_lines(text) for code, text in narrative.items()}
             submission.narrative = {**submission.narrative, **narrative}
             fields.append("narrative")
         if changes or narrative is not None:
@@ -374,6 +410,7 @@ def _save_many(
         .values_list("pk", "status", "version")
     }
     elements = {e.code: e for e in DataElement.objects.filter(form=form)}
+    definition = definition_of(form)
     editable = [
         pk
         for pk, (status, _version) in locked.items()
@@ -388,14 +425,23 @@ def _save_many(
         if submission.pk not in final:
             outcomes[index] = ValidationError(_("Báo cáo đã gửi hoặc đã duyệt nên không sửa được."))
             continue
-        changed = _apply_cells(
-            actor=actor,
-            submission_id=submission.pk,
-            state=final[submission.pk],
-            cells=cells,
-            elements=elements,
-            source=source,
-        )
+        # On a copy: an item refused by the form's rules leaves the report as it was.
+        state = dict(final[submission.pk])
+        try:
+            _check_input(definition, cells, None)
+            changed = _apply_cells(
+                actor=actor,
+                submission_id=submission.pk,
+                state=state,
+                cells=cells,
+                elements=elements,
+                source=source,
+            )
+            _check_draft(definition, state)
+        except ValidationError as refused:
+            outcomes[index] = refused
+            continue
+        final[submission.pk] = state
         changes += changed
         if changed:
             bumps[submission.pk] += 1
@@ -433,23 +479,39 @@ def submission_cells(submission: Submission) -> Cells:
     }
 
 
-def submission_submit(*, actor: User, submission: Submission) -> Submission:
+def submission_submit(
+    *, actor: User, submission: Submission, confirmed: bool = False
+) -> Submission:
+    """Send a report: refused while a rule of its form fails; a plausibility warning needs
+    ``confirmed``, and the warnings confirmed are recorded with the audit event."""
     require(actor, Action.ENTER, submission.unit)
     with transaction.atomic():
         submission = _locked(submission)
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             raise ValidationError(_("Báo cáo này đã được gửi."))
         definition = definition_of(submission.round.form)
-        errors = check_rules(definition, submission_cells(submission))
-        if errors:
-            raise _errors(definition, errors)
+        findings = check_report(definition, submission_cells(submission), stage="submit")
+        if findings.errors:
+            raise _errors(definition, findings.errors)
+        warnings = [warning.describe(definition) for warning in findings.warnings]
+        if warnings and not confirmed:
+            raise UnconfirmedWarningsError(
+                [
+                    _("Hãy kiểm tra và xác nhận số liệu: %(warning)s") % {"warning": w}
+                    for w in warnings
+                ]
+            )
         submission.status = SubmissionStatus.SUBMITTED
         submission.submitted_at = timezone.now()
         submission.save(update_fields=["status", "submitted_at", "updated_at"])
         _lock_round(submission)
         rollups.apply(submission, 1)
         audit_record(
-            actor=actor, action="submission.submit", target=submission, unit=submission.unit
+            actor=actor,
+            action="submission.submit",
+            target=submission,
+            unit=submission.unit,
+            data={"confirmed": warnings} if warnings else None,
         )
     return submission
 

@@ -21,7 +21,6 @@ from vitreem.accounts.access import (
     units_with_action,
 )
 from vitreem.accounts.models import User
-from vitreem.core.text import nfc_lines
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -206,13 +205,14 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
     definition = definition_of(submission.round.form)
     typed: dict[tuple[str, str, str], str] = {}
     errors: list[str] = []
+    needs_confirm = False
     if request.method == "POST":
         typed = _typed(request, definition)
         cells, cell_errors = parse_cells(definition, typed)
         errors = [e.describe(definition) for e in cell_errors]
         if not errors:
             narrative = {
-                item.code: nfc_lines(request.POST.get(f"n-{item.code}", ""))
+                item.code: request.POST.get(f"n-{item.code}", "")
                 for top in definition.narrative
                 for item in top.flat()
                 if f"n-{item.code}" in request.POST
@@ -227,11 +227,18 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
                     expected_version=int(version) if version and version.isdigit() else None,
                 )
                 if request.POST.get("action") == "submit":
-                    services.submission_submit(actor=user, submission=submission)
+                    services.submission_submit(
+                        actor=user,
+                        submission=submission,
+                        confirmed=request.POST.get("confirm") == "1",
+                    )
                     messages.success(request, _("Đã gửi báo cáo."))
                 else:
                     messages.success(request, _("Đã lưu."))
                 return redirect("reporting:submission", submission.pk)
+            except services.UnconfirmedWarningsError as warning:
+                # The values are saved; sending waits for the reporter to confirm them.
+                errors, needs_confirm = list(warning.messages), True
             except ValidationError as error:
                 errors = list(error.messages)
     editable = submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) and can(
@@ -247,6 +254,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "tables": _entry_tables(definition, services.submission_cells(submission), typed),
             "narrative": [item for top in definition.narrative for item in top.flat()],
             "errors": errors,
+            "needs_confirm": needs_confirm,
             "editable": editable,
             "can_decide": can(user, Action.APPROVE, approver)
             and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),

@@ -165,6 +165,8 @@ def _number(raw: Any, money: bool, where: str, bound: int) -> int | None:
         return None
     if isinstance(raw, bool):
         raise ValidationError(f"{where}: cần một số.")
+    if isinstance(raw, date):  # a date format turns a typed 1/1 into 46023: never a count
+        raise ValidationError(f"{where}: ô định dạng ngày tháng, không phải số; hãy nhập số.")
     if isinstance(raw, float):
         if not raw.is_integer():
             raise ValidationError(f"{where}: “{raw}” không phải số nguyên.")
@@ -214,7 +216,7 @@ def _read_cells(
                         column.type == "money",
                         f"Trang “{sheet}”, ô {get_column_letter(offset + 2)}{excel_row}"
                         f" ({column.label})",
-                        definition.bounds.get(column.type, 10**15),
+                        definition.bound(column.type),
                     )
                 except ValidationError as error:
                     errors.extend(error.messages)

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from vitreem.children import imports
 from vitreem.children.models import Child, Circumstance, PossibleDuplicate, SupportRecord
 from vitreem.core.models import AuditEvent
+from vitreem.documents.tests import hostile
 from vitreem.units.models import Agency
 
 from .factories import TODAY, register
@@ -506,3 +507,42 @@ def test_another_communes_officer_and_a_province_viewer_are_refused(personas, cl
 def test_the_page_needs_a_sign_in(client):
     page = client.get(reverse("children:import"))
     assert page.status_code == 302
+
+
+@pytest.mark.parametrize("kind", [imports.CHILDREN, imports.SUPPORT])
+@pytest.mark.parametrize(
+    ("hostile", "words"),
+    [
+        (hostile.far_cell, "XFD1048576"),
+        (lambda data: hostile.with_dimension(data, "A1:XFD1048576"), "quá lớn"),
+        (hostile.with_doctype, "DOCTYPE"),
+        (lambda data: hostile.with_doctype(data, "docProps/app.xml"), "DOCTYPE"),
+    ],
+)
+def test_a_far_cell_a_lying_dimension_or_a_dtd_refuses_the_file_and_saves_nothing(
+    personas, kind, hostile, words
+):
+    data = hostile(filled(kind, personas.unit_a, [row(kind)]))
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        imports.registry_import(
+            actor=personas.officer_a, unit=personas.unit_a, kind=kind, data=data, today=TODAY
+        )
+    assert words in " ".join(refused.value.messages)
+    assert snapshot() == before
+
+
+def test_a_row_number_written_as_a_formula_gives_its_saved_result(personas):
+    data = children_file(personas.unit_a, {})
+    # As Excel saves =ROW()-4: the formula and its result.
+    data = hostile.in_part(
+        data,
+        "xl/worksheets/sheet1.xml",
+        lambda text: text.replace(
+            '<c r="A5" t="n"><v>1</v></c>', '<c r="A5"><f>ROW()-4</f><v>1</v></c>'
+        ),
+    )
+    assert "ROW()-4" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    result = import_children(personas, data)
+    assert result.ok, result.errors
+    assert result.created == 1

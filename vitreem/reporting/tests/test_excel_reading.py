@@ -10,6 +10,7 @@ from html import escape, unescape
 import pytest
 from django.db import DatabaseError
 
+from vitreem.documents.tests.hostile import far_cell, with_dimension, with_doctype
 from vitreem.reporting.models import ReportForm, Submission, ValueChange
 from vitreem.reporting.services import round_create, submission_submit
 from vitreem.reporting.workbooks import (
@@ -362,3 +363,35 @@ def test_a_bulk_upload_costs_the_same_queries_for_more_files(
     with django_assert_max_num_queries(12):
         results = round_import_zip(actor=personas.admin, round_=report.round, data=many)
     assert all(r.ok for r in results)
+
+
+@pytest.mark.parametrize(
+    ("hostile", "words"),
+    [
+        (lambda data: far_cell(data, "xl/worksheets/sheet2.xml"), "XFD1048576"),
+        (lambda data: with_dimension(data, "A1:XFD1048576", "xl/worksheets/sheet1.xml"), "quá lớn"),
+        (lambda data: with_doctype(data, "xl/worksheets/sheet3.xml"), "DOCTYPE"),
+    ],
+)
+def test_a_far_cell_a_lying_dimension_or_a_dtd_refuses_an_uploaded_form(
+    personas, report, hostile, words
+):
+    data = hostile(fill(submission_workbook(report), {("Bảng 2", "B8"): 40}))
+    assert words in refused_message(personas, report, data)
+    results = round_import_zip(
+        actor=personas.officer_a, round_=report.round, data=zipped({"a.xlsx": data})
+    )
+    assert [(r.ok, words in r.message) for r in results] == [(False, True)]
+    assert not report.values.exists()
+
+
+def test_a_count_typed_as_a_date_is_refused_with_its_cell_named(personas, report):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(submission_workbook(report)))
+    book["Bảng 2"]["B8"] = date(2026, 1, 1)  # Excel shows 01/01/2026, stores 46023
+    buffer = io.BytesIO()
+    book.save(buffer)
+    message = refused_message(personas, report, buffer.getvalue())
+    assert "Trang “Bảng 2”, ô B8" in message
+    assert "ngày" in message

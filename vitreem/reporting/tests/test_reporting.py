@@ -250,9 +250,9 @@ def test_the_child_protection_report_holds_the_plans_target_indicators():
     plan = read_plan_file(DATA_DIR / "tam-duong-2021-child-protection.yaml")
     # Every target of the Tam Đường plan names a row of the report that measures it.
     assert [t["report_row"] for t in plan["targets"]] == [r.code for r in indicators.rows]
-    from vitreem.reporting.validation import check_rules
+    from vitreem.reporting.validation import check_report
 
-    errors = check_rules(
+    errors = check_report(
         definition,
         {
             ("indicator_total", "insurance_under6", ""): 120,
@@ -260,7 +260,8 @@ def test_the_child_protection_report_holds_the_plans_target_indicators():
             ("indicator_total", "child_friendly", ""): 1,
             ("indicator_achieved", "child_friendly", ""): 1,
         },
-    )
+        stage="save",
+    ).errors
     assert [e.describe(definition) for e in errors] == [
         "Bảng 2, dòng “Trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế”, cột “Số đạt”: "
         "Số đạt không được lớn hơn tổng số."

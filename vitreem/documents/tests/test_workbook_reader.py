@@ -1,0 +1,180 @@
+"""The one reader of uploaded workbooks refuses hostile files before reading a cell."""
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vitreem.documents import workbooks
+from vitreem.documents.workbooks import WorkbookRefusedError, open_workbook
+
+from .hostile import DOCTYPE, FAR_ROW, far_cell, minimal, with_dimension, with_doctype
+
+A1 = '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
+
+
+def refused(data: bytes) -> str:
+    with pytest.raises(WorkbookRefusedError) as error:
+        open_workbook(data)
+    return str(error.value)
+
+
+def test_a_small_file_with_a_cell_at_a1_and_at_xfd1048576_is_refused_before_any_read():
+    data = minimal(A1 + FAR_ROW)
+    assert len(data) < 7_000
+    message = refused(data)
+    assert "quá lớn" in message
+    assert "XFD1048576" in message
+
+
+def test_the_cells_are_checked_when_the_dimension_lies_or_is_absent():
+    far = '<row r="500000"><c r="B500000"><v>1</v></c></row>'
+    assert "B500000" in refused(minimal(A1 + far, dimension="A1"))
+    assert "B500000" in refused(minimal(A1 + far))
+    # Rows and cells without their references are counted in order.
+    many = "<row>" + "<c><v>1</v></c>" * (workbooks.MAX_SHEET_COLUMNS + 1) + "</row>"
+    assert "quá lớn" in refused(minimal(many))
+
+
+def test_a_dimension_claiming_the_whole_sheet_is_refused():
+    assert "XFD1048576" in refused(minimal(A1, dimension="A1:XFD1048576"))
+    assert "quá lớn" in refused(with_dimension(minimal(A1), "A1:C200000"))
+    assert open_workbook(minimal(A1, dimension="A1:O100")).sheetnames == ["Trang"]
+
+
+def test_too_many_cells_or_strings_are_refused(monkeypatch):
+    row = '<row r="1">' + "".join(f'<c r="{c}1"><v>1</v></c>' for c in "ABCDE") + "</row>"
+    monkeypatch.setattr(workbooks, "MAX_CELLS", 4)
+    assert "quá nhiều ô" in refused(minimal(row))
+    monkeypatch.setattr(workbooks, "MAX_STRINGS", 2)
+    assert "chuỗi" in refused(minimal(A1, strings="<si><t>a</t></si>" * 3))
+    monkeypatch.setattr(workbooks, "MAX_STRINGS_BYTES", 100)
+    assert "chuỗi" in refused(minimal(A1, strings="<si><t>abcdefghij</t></si>" * 20))
+
+
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "_rels/.rels", "[Content_Types].xml"]
+)
+def test_a_dtd_in_any_part_is_refused(part):
+    assert "DOCTYPE" in refused(with_doctype(minimal(A1), part))
+
+
+def test_a_dtd_hidden_in_utf16_is_refused():
+    text = f'<?xml version="1.0" encoding="UTF-16"?>{DOCTYPE}<sst xmlns="{workbooks.__name__}"/>'
+    data = minimal(A1)
+    from .hostile import repack
+
+    def change(name: str, content: bytes) -> bytes:
+        return text.encode("utf-16") if name == "xl/worksheets/sheet1.xml" else content
+
+    assert "DOCTYPE" in refused(repack(data, change))
+
+
+def test_a_far_cell_added_to_a_real_workbook_is_refused():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["a", 1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert "XFD1048576" in refused(far_cell(buffer.getvalue()))
+
+
+def test_numbers_in_a_date_format_are_read_as_dates():
+    styles = (
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy;@"/></numFmts>'
+        '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/>'
+        '<xf numFmtId="3"/></cellXfs>'
+    )
+    cells = (
+        '<row r="1"><c r="A1" s="1"><v>46023</v></c><c r="B1" s="2"><v>46023.5</v></c>'
+        '<c r="C1" s="3"><v>46023</v></c><c r="D1"><v>46023</v></c></row>'
+    )
+    row = open_workbook(minimal(cells, styles=styles)).rows("Trang", max_row=1, max_col=4)[1]
+    assert row[1].value == date(2026, 1, 1)
+    assert row[2].value == datetime(2026, 1, 1, 12)
+    assert row[3].value == 46023
+    assert row[4].value == 46023
+
+
+@given(st.text(alphabet='dmyhs0#,.@ "[]\\_*;GeneralRED', max_size=20))
+def test_the_date_format_test_never_fails_on_any_format_code(code):
+    assert workbooks._is_date_format(code) in (True, False)
+
+
+def test_a_formula_keeps_its_text_and_its_saved_result():
+    cells = '<row r="1"><c r="A1"><f>ROW()</f><v>1</v></c></row>'
+    cell = open_workbook(minimal(cells)).rows("Trang", max_row=1, max_col=1)[1][1]
+    assert (cell.value, cell.formula, cell.cached) == ("=ROW()", True, 1)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        """<c foo=' r="A1"' r="XFD1048576"><v>1</v></c>""",  # a reference faked in a value
+        '<c r="&#88;FD1048576"><v>1</v></c>',  # a character reference
+        "<c r = 'XFD1048576' ><v>1</v></c>",  # spaces and single quotes
+        '<c r="A1"><v>1</v></c>' + "<c><v>1</v></c>" * 1000,  # cells counted on from A1
+    ],
+)
+def test_a_far_cell_is_found_however_its_reference_is_written(cell):
+    assert "quá lớn" in refused(minimal(f'<row r="1">{cell}</row>'))
+
+
+def test_a_far_cell_is_found_under_a_namespace_prefix_or_in_utf16():
+    prefixed = minimal(A1)  # its sheet rewritten below
+    sheet = (
+        f'<x:worksheet xmlns:x="{workbooks.__name__}"><x:sheetData><x:row r="9">'
+        '<x:c r="XFD9"><x:v>1</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
+    from .hostile import repack
+
+    for content in (
+        sheet.encode(),
+        ('<?xml version="1.0" encoding="UTF-16"?>' + sheet).encode("utf-16"),
+    ):
+
+        def change(name: str, data: bytes, content: bytes = content) -> bytes:
+            return content if name == "xl/worksheets/sheet1.xml" else data
+
+        assert "XFD9" in refused(repack(prefixed, change))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(1, 2 * workbooks.MAX_SHEET_ROWS),
+            st.integers(1, 2 * workbooks.MAX_SHEET_COLUMNS),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_fast_scan_refuses_exactly_what_the_element_by_element_scan_refuses(cells):
+    from openpyxl.utils import get_column_letter
+
+    def cell(row: int, column: int, ref: bool) -> str:
+        attribute = f' r="{get_column_letter(column)}{row}"' if ref else ""
+        return f'<row r="{row}"><c{attribute}><v>1</v></c></row>'
+
+    rows = "".join(cell(*item) for item in sorted(cells))
+    data = f'<worksheet xmlns="{workbooks.__name__}"><sheetData>{rows}</sheetData></worksheet>'
+
+    def outcome(scan) -> str:
+        try:
+            scan()
+        except WorkbookRefusedError as error:
+            return str(error)
+        return ""
+
+    fast = outcome(lambda: workbooks._scan_sheet("Trang", data.encode(), [workbooks.MAX_CELLS]))
+    exact = outcome(
+        lambda: workbooks._check_xml(
+            data.encode(), workbooks._SheetScan("Trang", [workbooks.MAX_CELLS])
+        )
+    )
+    assert bool(fast) == bool(exact)
