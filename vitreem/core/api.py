@@ -4,14 +4,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from vitreem.accounts.services import token_authenticate
+from vitreem.core import health as health_checks
 
 
 class BearerToken(HttpBearer):
@@ -115,15 +115,27 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 
 class HealthOut(Schema):
-    status: str
-    database: str
+    status: str = Field(description="ok, hoặc error khi một phần hỏng (mã 503)")
+    database: str = Field(description="ok hoặc unavailable")
+    queue: str = Field(
+        description="ok; unavailable (không đọc được hàng đợi); stalled (có việc chờ quá lâu: "
+        "không còn tiến trình xử lý nào chạy)"
+    )
+    failed: list[str] = Field(description="các phần hỏng: database, queue")
 
 
 health_router = Router(tags=["Hệ thống"])
 
 
-@health_router.get("/health", auth=None, response=HealthOut, summary="Tình trạng dịch vụ")
-def health(request: HttpRequest) -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return {"status": "ok", "database": connection.vendor}
+@health_router.get(
+    "/health",
+    auth=None,
+    response={200: HealthOut, 503: HealthOut},
+    summary="Tình trạng dịch vụ: cơ sở dữ liệu và hàng đợi công việc (503 khi một phần hỏng)",
+)
+def health(request: HttpRequest) -> Status[dict[str, Any]]:
+    parts = {"database": health_checks.database_state()}
+    parts["queue"] = health_checks.queue_state() if parts["database"] == "ok" else "unavailable"
+    failed = [name for name, state in parts.items() if state != "ok"]
+    body = {"status": "error" if failed else "ok", **parts, "failed": failed}
+    return Status(503 if failed else 200, body)

@@ -23,12 +23,15 @@ from .loaders import definition_of
 from .models import (
     DataElement,
     DataValue,
+    RebuildStatus,
     ReportForm,
     Round,
     Submission,
     SubmissionStatus,
+    TotalsRebuild,
     ValueChange,
 )
+from .tasks import rebuild_totals
 from .validation import CellError, CellKey, Cells, check_rules
 
 LEVEL_KEYS = {1: "province", 2: "district", 3: "commune"}
@@ -497,3 +500,32 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
             data={"reason": reason.strip()},
         )
     return submission
+
+
+def totals_rebuild_request(*, actor: User | None, round_: Round) -> TotalsRebuild:
+    """Ask for a round's consolidated totals to be recomputed by a worker (for data loaded in
+    bulk, or a repair). The receiving unit's leaders ask from the round's page; ``actor`` None
+    is the system (a management command). A rebuild already waiting or running is returned
+    instead of a second one."""
+    if actor is not None:
+        require(actor, Action.APPROVE, round_.receiving_unit)
+    with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        open_ = round_.rebuilds.filter(
+            status__in=(RebuildStatus.QUEUED, RebuildStatus.RUNNING)
+        ).first()
+        if open_ is not None:
+            return open_
+        rebuild = TotalsRebuild(round=round_, requested_by=actor)
+        rebuild.full_clean()
+        rebuild.save()
+        audit_record(
+            actor=actor, action="round.rebuild_totals", target=round_, unit=round_.receiving_unit
+        )
+        transaction.on_commit(lambda: _enqueue_rebuild(rebuild.pk))
+    return rebuild
+
+
+def _enqueue_rebuild(rebuild_id: int) -> None:
+    result = rebuild_totals.enqueue(rebuild_id)
+    TotalsRebuild.objects.filter(pk=rebuild_id).update(task_id=str(result.id)[:64])
