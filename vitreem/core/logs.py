@@ -31,7 +31,11 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = request_id.get()
+            # django.request logs some responses after the middleware is done: ask its request.
+            current = request_id.get()
+            if current == "-":
+                current = getattr(getattr(record, "request", None), "request_id", "-")
+            record.request_id = current
         return True
 
 

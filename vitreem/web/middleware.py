@@ -46,6 +46,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         current = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = current  # type: ignore[attr-defined]
         token = logs.request_id.set(current)
         try:
             response = self.get_response(request)
