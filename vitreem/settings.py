@@ -128,12 +128,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Background work (ADR 0007): jobs are rows of the database, run by `manage.py db_worker`.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
 # A job waiting longer than this means no worker is taking jobs: /api/v1/health answers 503.
-TASKS_STALLED_AFTER = timedelta(minutes=int(os.environ.get("TASKS_STALLED_MINUTES", "10")))
+TASKS_STALLED_AFTER = timedelta(minutes=int(os.environ.get("TASKS_STALLED_MINUTES") or 10))
 
 # Optional Redis for the cache and the sessions (several web servers share them).
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -211,7 +211,7 @@ if env_bool("BEHIND_TLS_PROXY"):
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 # The health check is asked by the load balancer over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (31536000 if PRODUCTION else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
@@ -234,7 +234,7 @@ CONTENT_SECURITY_POLICY = {
 
 # One line per event on standard error: JSON in production (for the log collector), readable text
 # in the demo; every line of a request carries its request id.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or ("json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
