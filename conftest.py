@@ -13,6 +13,11 @@ PRE_REFORM_DAY = date(2021, 6, 1)
 CURRENT_DAY = date(2026, 6, 1)
 
 
+# The test client and the live server speak plain HTTP: no redirect to HTTPS, no HSTS (set here,
+# before the live server loads its middleware; the headers' test turns them on for itself).
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.SECURE_HSTS_SECONDS = 0
+
 # Reads of reports may go to a read replica (vitreem.core.routers): tests give it an alias that
 # mirrors the test database, and the router's tests turn the routing on.
 if "replica" not in django_settings.DATABASES:
@@ -38,9 +43,6 @@ def _fast_test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # The test client speaks plain HTTP; the headers' test turns the redirect and HSTS on.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SECURE_HSTS_SECONDS = 0
     # Jobs run in the test's process when its transaction commits; one test runs a real worker.
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}

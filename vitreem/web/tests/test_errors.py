@@ -108,3 +108,14 @@ def test_the_500_page_renders_when_the_database_is_gone(client, personas):
     page = response.content.decode()
     assert "Lỗi hệ thống" in page
     assert not menu_shown(page)  # the user could not be loaded: no menu, but our page
+
+
+def test_a_stale_form_gets_our_page_not_djangos_csrf_page(personas):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "canbo.a", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Phiên làm việc đã hết hạn" in page
+    assert "CSRF verification failed" not in page
