@@ -39,7 +39,10 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {"()": "vitreem.core.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        },
     },
     "handlers": {
         "console": {

@@ -241,7 +241,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "vitreem.core.logs.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "vitreem.core.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S%z",
+        },
     },
     "handlers": {
         "console": {
