@@ -94,20 +94,27 @@ def test_asking_twice_joins_the_waiting_rebuild(personas, province_round):
 
 
 @pytest.mark.django_db
-def test_a_viewer_and_an_officer_may_not_ask_and_nothing_is_queued(
+def test_only_the_receiving_units_leaders_may_ask_and_a_refusal_queues_nothing(
     client, personas, province_round
 ):
-    for user, status in [
+    # The province's viewer reads the province but may not change it: 403. The communes'
+    # officers read the round (they report in it) but not the province itself: 404, as the
+    # access rule answers for what is not theirs.
+    for user, refused in [
         (personas.viewer, 403),
-        (personas.officer_a, 403),
-        (personas.officer_b, 403),
+        (personas.officer_a, 404),
+        (personas.officer_b, 404),
     ]:
         client.force_login(user)
-        response = client.post(f"/reports/{province_round.pk}/rebuild/")
-        assert response.status_code in (status, 404)
+        assert client.post(f"/reports/{province_round.pk}/rebuild/").status_code == refused
         assert "Tính lại" not in client.get(f"/reports/{province_round.pk}/").content.decode()
+    client.force_login(personas.old_officer)  # another era's city: not theirs to see
+    assert client.post(f"/reports/{province_round.pk}/rebuild/").status_code == 404
+    assert client.get(f"/reports/{province_round.pk}/rebuild/").status_code in (404, 405)
     assert not TotalsRebuild.objects.exists()
     assert not AuditEvent.objects.filter(action="round.rebuild_totals").exists()
+    client.force_login(personas.supervisor)
+    assert "Tính lại" in client.get(f"/reports/{province_round.pk}/").content.decode()
 
 
 @pytest.mark.django_db
