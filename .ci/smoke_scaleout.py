@@ -5,10 +5,12 @@ smoke_scaleout.py check A B      file a report through web server A, read it thr
                                  and see a queued job run exactly once by the workers
 """
 
+import http.cookiejar
 import json
 import os
 import sys
 import time
+import urllib.parse
 import urllib.request
 from datetime import date
 from typing import Any
@@ -80,6 +82,27 @@ def camps_total(base: str, leader: str, round_id: int) -> int:
     return sum(t["total"].get("camps", 0) for t in tables)
 
 
+def signed_in_on_both(web_a: str, web_b: str) -> None:
+    """A browser signed in through one server stays signed in on the other: sessions are shared
+    (the database's, or Redis's with REDIS_URL), the web servers keep nothing."""
+    jar = http.cookiejar.CookieJar()  # cookies ignore ports: both servers get them
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_page = browser.open(f"{web_a}/accounts/login/", timeout=30).read().decode()
+    # The collected, hashed stylesheet is served by either server (WhiteNoise).
+    stylesheet = login_page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    assert stylesheet.startswith("/static/web/vitreem.")
+    assert stylesheet != "/static/web/vitreem.css"
+    css = browser.open(f"{web_b}{stylesheet}", timeout=30)
+    assert css.headers["Content-Type"].startswith("text/css"), css.headers["Content-Type"]
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    form = {"username": "smoke.canbo", "password": PASSWORD, "csrfmiddlewaretoken": csrf}
+    browser.open(f"{web_a}/accounts/login/", urllib.parse.urlencode(form).encode(), timeout=30)
+    home = browser.open(f"{web_b}/", timeout=30)
+    assert home.geturl() == f"{web_b}/", home.geturl()  # not sent to the login page
+    assert "smoke.canbo" in home.read().decode()
+    print(f"check: signed in through {web_a}, still signed in through {web_b}")
+
+
 def check(web_a: str, web_b: str) -> None:
     from django_tasks_db.models import DBTaskResult
 
@@ -89,6 +112,7 @@ def check(web_a: str, web_b: str) -> None:
     for base in (web_a, web_b):
         health = call(base, "GET", "/api/v1/health")
         assert health["status"] == "ok", health
+    signed_in_on_both(web_a, web_b)
     officer, leader = token(web_a, "smoke.canbo"), token(web_b, "smoke.lanhdao")
     round_id = Round.objects.get(title="Tháng hành động 2026 (kiểm thử)").pk
     before = camps_total(web_b, leader, round_id)

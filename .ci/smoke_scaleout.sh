@@ -20,6 +20,8 @@ export DJANGO_SETTINGS_MODULE=vitreem.settings
 # Production settings, except that these servers speak plain HTTP on the loopback.
 export SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 LOG_FORMAT=json
 unset DEBUG VITREEM_DEMO TASKS_BACKEND DATABASE_REPLICA_URL REDIS_URL
+# Sessions and cache in Redis when given one, as several machines would share them.
+if [ -n "${SMOKE_REDIS_URL:-}" ]; then export REDIS_URL="$SMOKE_REDIS_URL"; fi
 
 pids=()
 cleanup() {
@@ -45,8 +47,11 @@ timeout 120 "$PY" manage.py migrate --noinput -v0
 timeout 120 "$PY" manage.py load_units
 timeout 60 "$PY" manage.py load_forms
 timeout 60 "$PY" .ci/smoke_scaleout.py setup
+# The production storage serves hashed, compressed files from STATIC_ROOT: collect them.
+export STATIC_ROOT="$LOGS/static"
+timeout 120 "$PY" manage.py collectstatic --noinput -v0
 
-echo "== smoke: two web servers (:$PORT_A, :$PORT_B) and two queue workers"
+echo "== smoke: two web servers (:$PORT_A, :$PORT_B) and two queue workers${REDIS_URL:+, Redis}"
 for port in "$PORT_A" "$PORT_B"; do
   GUNICORN_BIND="127.0.0.1:$port" WEB_CONCURRENCY=2 .venv/bin/gunicorn -c gunicorn.conf.py \
     >"$LOGS/web-$port.log" 2>&1 &

@@ -8,6 +8,8 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
 from vitreem.accounts.models import User
@@ -59,4 +61,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "demo_mode": settings.DEMO_MODE,
         "request_id": "" if logs.request_id.get() == "-" else logs.request_id.get(),
     }
-    return HttpResponseServerError(loader.get_template("500.html").render(context))
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render(context))
+    except Exception:  # the page itself failed (e.g. static files not collected): say it plainly
+        logger.exception("500 page could not be rendered")
+        return HttpResponseServerError(
+            _PLAIN_500 % {"title": gettext("Lỗi hệ thống"), "id": escape(context["request_id"])}
+        )
+
+
+_PLAIN_500 = (
+    '<!doctype html><meta charset="utf-8"><title>%(title)s</title><h1>%(title)s</h1><p>%(id)s</p>'
+)

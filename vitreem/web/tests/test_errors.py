@@ -119,3 +119,19 @@ def test_a_stale_form_gets_our_page_not_djangos_csrf_page(personas):
     page = response.content.decode()
     assert "Phiên làm việc đã hết hạn" in page
     assert "CSRF verification failed" not in page
+
+
+@pytest.mark.urls(__name__)
+def test_when_even_the_500_page_fails_a_plain_vietnamese_page_is_sent(client, monkeypatch):
+    from vitreem.web import views
+
+    def broken(name):
+        raise ValueError("Missing staticfiles manifest entry")
+
+    monkeypatch.setattr(views.loader, "get_template", broken)
+    client.raise_request_exception = False
+    response = client.get("/test/boom/", headers={"X-Request-ID": "req-<b>0123456789"})
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Lỗi hệ thống" in page
+    assert "Missing" not in page
