@@ -94,6 +94,26 @@ def test_asking_twice_joins_the_waiting_rebuild(personas, province_round):
 
 
 @pytest.mark.django_db
+def test_a_rebuild_whose_worker_died_is_taken_over(personas, province_round):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    stuck = totals_rebuild_request(actor=personas.supervisor, round_=province_round)
+    TotalsRebuild.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=timezone.now() - timedelta(minutes=30)
+    )
+    assert totals_rebuild_request(actor=personas.supervisor, round_=province_round).pk == stuck.pk
+    TotalsRebuild.objects.filter(pk=stuck.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    fresh = totals_rebuild_request(actor=personas.supervisor, round_=province_round)
+    assert fresh.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert "abandoned" in stuck.error
+    assert fresh.status == "queued"
+
+
+@pytest.mark.django_db
 def test_only_the_receiving_units_leaders_may_ask_and_a_refusal_queues_nothing(
     client, personas, province_round
 ):
