@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Router, Schema, Status
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
@@ -119,7 +119,7 @@ class HealthOut(Schema):
     database: str = Field(description="ok hoặc unavailable")
     queue: str = Field(
         description="ok; unavailable (không đọc được hàng đợi); stalled (có việc chờ quá lâu: "
-        "không còn tiến trình xử lý nào chạy)"
+        "không còn tiến trình xử lý nào chạy); skipped (queue=false)"
     )
     failed: list[str] = Field(description="các phần hỏng: database, queue")
 
@@ -133,9 +133,21 @@ health_router = Router(tags=["Hệ thống"])
     response={200: HealthOut, 503: HealthOut},
     summary="Tình trạng dịch vụ: cơ sở dữ liệu và hàng đợi công việc (503 khi một phần hỏng)",
 )
-def health(request: HttpRequest) -> Status[dict[str, Any]]:
+def health(
+    request: HttpRequest,
+    queue: bool = Query(
+        True,
+        description="false: chỉ kiểm tra máy chủ web và cơ sở dữ liệu (cho bộ cân bằng tải: hàng "
+        "đợi bị nghẽn không được loại mọi máy chủ web khỏi vòng phục vụ)",
+    ),
+) -> Status[dict[str, Any]]:
     parts = {"database": health_checks.database_state()}
-    parts["queue"] = health_checks.queue_state() if parts["database"] == "ok" else "unavailable"
-    failed = [name for name, state in parts.items() if state != "ok"]
+    if not queue:
+        parts["queue"] = "skipped"
+    elif parts["database"] == "ok":
+        parts["queue"] = health_checks.queue_state()
+    else:
+        parts["queue"] = "unavailable"
+    failed = [name for name, state in parts.items() if state not in {"ok", "skipped"}]
     body = {"status": "error" if failed else "ok", **parts, "failed": failed}
     return Status(503 if failed else 200, body)

@@ -40,6 +40,20 @@ def test_a_job_waiting_too_long_means_no_worker_runs(client, settings):
     }
 
 
+def test_the_balancers_check_leaves_the_queue_out(client, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from vitreem.reporting.tasks import rebuild_totals
+
+    settings.TASKS = DB_TASKS
+    result = rebuild_totals.enqueue(0)
+    DBTaskResult.objects.filter(id=result.id).update(enqueued_at=timezone.now() - timedelta(days=1))
+    assert client.get("/api/v1/health").status_code == 503
+    response = client.get("/api/v1/health?queue=false")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "skipped", "failed": []}
+
+
 def test_an_unreadable_queue_is_503(client, settings, monkeypatch):
     settings.TASKS = DB_TASKS
 
