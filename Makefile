@@ -26,14 +26,15 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
-## The web server (gunicorn, as in production) and a queue worker beside it; Ctrl-C stops both.
-## With DEBUG off, WhiteNoise serves the assets straight from the apps in demo mode.
+## The web server (gunicorn, as in production; 4 processes unless WEB_CONCURRENCY says otherwise)
+## and a queue worker beside it; Ctrl-C stops both. With DEBUG off, WhiteNoise serves the assets
+## straight from the apps in demo mode.
 serve: install
 	mkdir -p var/static
 	@echo "vitreem: http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
 	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(DEMO_ENV) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py
+	  $(DEMO_ENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-4} $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 ## The whole suite: SQLite by default, the database of DATABASE_URL when it is set
 test: install
