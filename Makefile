@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry clean
+.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -26,14 +26,26 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
+## The web server (gunicorn, as in production; 4 processes unless WEB_CONCURRENCY says otherwise)
+## and a queue worker beside it; Ctrl-C stops both. With DEBUG off, WhiteNoise serves the assets
+## straight from the apps in demo mode.
 serve: install
-	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	mkdir -p var/static
+	@echo "vitreem: http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
+	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-4} $(VENV)/bin/gunicorn -c gunicorn.conf.py
 
 ## The whole suite: SQLite by default, the database of DATABASE_URL when it is set
 test: install
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+## Two web servers and two queue workers on PostgreSQL, a report filed through one and read
+## through the other (needs PostgreSQL at SMOKE_DATABASE_URL; CI runs it)
+smoke: install
+	.ci/smoke_scaleout.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

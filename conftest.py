@@ -3,12 +3,29 @@
 from datetime import date
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 
 from vitreem.reporting.loaders import load_forms
 from vitreem.units.loaders import load_units
 
 PRE_REFORM_DAY = date(2021, 6, 1)
 CURRENT_DAY = date(2026, 6, 1)
+
+
+# The test client and the live server speak plain HTTP: no redirect to HTTPS, no HSTS (set here,
+# before the live server loads its middleware; the headers' test turns them on for itself).
+django_settings.SECURE_SSL_REDIRECT = False
+django_settings.SECURE_HSTS_SECONDS = 0
+
+# Reads of reports may go to a read replica (vitreem.core.routers): tests give it an alias that
+# mirrors the test database, and the router's tests turn the routing on.
+if "replica" not in django_settings.DATABASES:
+    django_settings.DATABASES["replica"] = {
+        **django_settings.DATABASES["default"],
+        "TEST": {"MIRROR": "default"},
+    }
+    connections.__dict__.pop("settings", None)  # forget the aliases, should they have been read
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +42,10 @@ def _fast_test_settings(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Jobs run in the test's process when its transaction commits; one test runs a real worker.
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}
     }
 
 

@@ -15,3 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+# Our Vietnamese error pages (403.html, 404.html are found by Django's own views).
+handler500 = "vitreem.web.views.server_error"

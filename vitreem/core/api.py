@@ -4,16 +4,16 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
-from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from vitreem.accounts.services import token_authenticate
 from vitreem.core import bounds
+from vitreem.core import health as health_checks
 from vitreem.core.limits import too_large_message
 
 
@@ -147,15 +147,39 @@ def paginate(queryset: QuerySet[M], page: Pagination) -> QuerySet[M]:
 
 
 class HealthOut(Schema):
-    status: str
-    database: str
+    status: str = Field(description="ok, hoặc error khi một phần hỏng (mã 503)")
+    database: str = Field(description="ok hoặc unavailable")
+    queue: str = Field(
+        description="ok; unavailable (không đọc được hàng đợi); stalled (có việc chờ quá lâu: "
+        "không còn tiến trình xử lý nào chạy); skipped (queue=false)"
+    )
+    failed: list[str] = Field(description="các phần hỏng: database, queue")
 
 
 health_router = Router(tags=["Hệ thống"])
 
 
-@health_router.get("/health", auth=None, response=HealthOut, summary="Tình trạng dịch vụ")
-def health(request: HttpRequest) -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return {"status": "ok", "database": connection.vendor}
+@health_router.get(
+    "/health",
+    auth=None,
+    response={200: HealthOut, 503: HealthOut},
+    summary="Tình trạng dịch vụ: cơ sở dữ liệu và hàng đợi công việc (503 khi một phần hỏng)",
+)
+def health(
+    request: HttpRequest,
+    queue: bool = Query(
+        True,
+        description="false: chỉ kiểm tra máy chủ web và cơ sở dữ liệu (cho bộ cân bằng tải: hàng "
+        "đợi bị nghẽn không được loại mọi máy chủ web khỏi vòng phục vụ)",
+    ),
+) -> Status[dict[str, Any]]:
+    parts = {"database": health_checks.database_state()}
+    if not queue:
+        parts["queue"] = "skipped"
+    elif parts["database"] == "ok":
+        parts["queue"] = health_checks.queue_state()
+    else:
+        parts["queue"] = "unavailable"
+    failed = [name for name, state in parts.items() if state not in {"ok", "skipped"}]
+    body = {"status": "error" if failed else "ok", **parts, "failed": failed}
+    return Status(503 if failed else 200, body)

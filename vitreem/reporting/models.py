@@ -236,3 +236,49 @@ class ConsolidatedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}/{self.node_id}/{self.child}/{self.element_id}={self.value}"
+
+
+class RebuildStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tính")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Lỗi")
+
+
+class TotalsRebuild(TimeStampedModel):
+    """A request to recompute a round's consolidated totals, run as a job on the queue.
+
+    The job's progress and result are kept here (not only in the queue's own table) so that the
+    round's page can show them and a repeated run can be seen: ``runs`` counts the times a
+    worker started it.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="rebuilds")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("Trạng thái"), max_length=10, choices=RebuildStatus.choices, default=RebuildStatus.QUEUED
+    )
+    task_id = models.CharField(max_length=64, blank=True, default="")
+    runs = models.PositiveIntegerField(default=0)
+    totals = models.PositiveIntegerField(_("Số ô tổng hợp"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("Tính lại số liệu tổng hợp")
+        verbose_name_plural = _("Tính lại số liệu tổng hợp")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One waiting or running rebuild per round: asking twice joins the first.
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="totals_rebuild_one_open_per_round",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.status}"

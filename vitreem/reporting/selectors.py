@@ -23,6 +23,7 @@ from .models import (
     Round,
     Submission,
     SubmissionStatus,
+    TotalsRebuild,
     ValueChange,
 )
 from .rollups import TOTAL
@@ -365,3 +366,8 @@ def data_value_set(round_: Round, unit: AdministrativeUnit) -> list[dict[str, st
         }
         for code, row, category, value, unit_code, agency_id, status in values
     ]
+
+
+def last_rebuild(round_: Round) -> TotalsRebuild | None:
+    """The latest recomputation of the round's totals asked for (the round's page shows it)."""
+    return round_.rebuilds.first()

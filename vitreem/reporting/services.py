@@ -1,7 +1,7 @@
 """Reporting operations: open a round, enter values, submit, approve, return, reopen."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,12 +24,15 @@ from .loaders import definition_of
 from .models import (
     DataElement,
     DataValue,
+    RebuildStatus,
     ReportForm,
     Round,
     Submission,
     SubmissionStatus,
+    TotalsRebuild,
     ValueChange,
 )
+from .tasks import rebuild_totals
 from .validation import (
     CellError,
     CellKey,
@@ -559,3 +562,48 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
             data={"reason": reason.strip()},
         )
     return submission
+
+
+# A rebuild still "running" after this lost its worker (stopped or killed during the job).
+REBUILD_ABANDONED_AFTER = timedelta(hours=1)
+
+
+def totals_rebuild_request(*, actor: User | None, round_: Round) -> TotalsRebuild:
+    """Ask for a round's consolidated totals to be recomputed by a worker (for data loaded in
+    bulk, or a repair). The receiving unit's leaders ask from the round's page; ``actor`` None
+    is the system (a management command). A rebuild already waiting or running is returned
+    instead of a second one."""
+    if actor is not None:
+        require(actor, Action.APPROVE, round_.receiving_unit)
+    with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=round_.pk).first()
+        open_ = round_.rebuilds.filter(
+            status__in=(RebuildStatus.QUEUED, RebuildStatus.RUNNING)
+        ).first()
+        abandoned = (
+            open_ is not None
+            and open_.status == RebuildStatus.RUNNING
+            and open_.started_at is not None
+            and open_.started_at < timezone.now() - REBUILD_ABANDONED_AFTER
+        )
+        if open_ is not None and not abandoned:
+            return open_
+        if open_ is not None:
+            # Its worker was stopped mid-way: a new job takes over (the work is idempotent).
+            open_.status = RebuildStatus.FAILED
+            open_.error = f"abandoned: still running after {REBUILD_ABANDONED_AFTER}"
+            open_.finished_at = timezone.now()
+            open_.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        rebuild = TotalsRebuild(round=round_, requested_by=actor)
+        rebuild.full_clean()
+        rebuild.save()
+        audit_record(
+            actor=actor, action="round.rebuild_totals", target=round_, unit=round_.receiving_unit
+        )
+        transaction.on_commit(lambda: _enqueue_rebuild(rebuild.pk))
+    return rebuild
+
+
+def _enqueue_rebuild(rebuild_id: int) -> None:
+    result = rebuild_totals.enqueue(rebuild_id)
+    TotalsRebuild.objects.filter(pk=rebuild_id).update(task_id=str(result.id)[:64])

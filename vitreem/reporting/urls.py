@@ -10,6 +10,7 @@ urlpatterns = [
     path("national.xlsx", views.national_xlsx, name="national_xlsx"),
     path("<int:round_id>/", views.round_detail, name="round"),
     path("<int:round_id>/consolidated/", views.consolidated, name="consolidated"),
+    path("<int:round_id>/rebuild/", views.round_rebuild, name="round_rebuild"),
     path("<int:round_id>/upload/", views.round_upload, name="round_upload"),
     path("<int:round_id>/consolidated.xlsx", views.consolidated_xlsx, name="consolidated_xlsx"),
     path("submissions/<int:submission_id>/form.xlsx", views.submission_xlsx, name="form_xlsx"),

@@ -99,7 +99,8 @@ def _scope(request: HttpRequest, round_: Round) -> Any:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = get_round_for_user(_user(request), round_id)
+    user = _user(request)
+    round_ = get_round_for_user(user, round_id)
     unit = _scope(request, round_)
     today = timezone.localdate()
     submissions = list(selectors.submissions_in(round_, [unit]))
@@ -112,8 +113,22 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "stats": selectors.completeness(round_, unit, today),
             "submissions": submissions,
             "today": today,
+            "can_rebuild": can(user, Action.APPROVE, round_.receiving_unit),
+            "rebuild": selectors.last_rebuild(round_),
         },
     )
+
+
+@login_required
+@require_POST
+def round_rebuild(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Queue the recomputation of the round's consolidated totals (the receiving unit's leaders)."""
+    round_ = get_round_for_user(_user(request), round_id)
+    services.totals_rebuild_request(actor=_user(request), round_=round_)
+    messages.success(
+        request, _("Đã xếp lịch tính lại số liệu tổng hợp; trang này cho biết khi nào xong.")
+    )
+    return redirect("reporting:round", round_id=round_.pk)
 
 
 @login_required

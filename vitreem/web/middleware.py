@@ -1,8 +1,14 @@
+import re
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from vitreem.core import logs
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class LanguageMiddleware:
@@ -23,4 +29,28 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class RequestIdMiddleware:
+    """Name each request: the proxy's X-Request-ID when it is sane, otherwise a new one.
+
+    The id is in every log line written while the request is served and in the response's
+    X-Request-ID header (which the access log records), so one request can be followed
+    through the logs of several servers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        current = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = current  # type: ignore[attr-defined]
+        token = logs.request_id.set(current)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.request_id.reset(token)
+        response.headers["X-Request-ID"] = current
         return response

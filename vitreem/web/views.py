@@ -1,10 +1,20 @@
+import logging
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext
+from django.views.decorators.csrf import requires_csrf_token
 
 from vitreem.accounts.models import User
 from vitreem.accounts.selectors import my_memberships
+from vitreem.core import logs
 from vitreem.plans.selectors import is_overdue, tasks_for_user
 from vitreem.reporting.selectors import my_open_submissions
 
@@ -28,3 +38,38 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+logger = logging.getLogger(__name__)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Our 500 page, with the menu when the user is known, rendered without the context
+    processors: the error may be the database itself, so nothing here may need it."""
+    user = getattr(request, "user", None)
+    try:
+        # The session's user may not have been loaded yet, and loading it needs the database.
+        known = user is not None and bool(user.is_authenticated)
+    except Exception:  # any failure here must still give the page
+        logger.warning("500 page: the user could not be loaded", exc_info=True)
+        known = False
+    context = {
+        "request": request,
+        "user": user if known else AnonymousUser(),
+        "csrf_token": get_token(request),
+        "demo_mode": settings.DEMO_MODE,
+        "request_id": "" if logs.request_id.get() == "-" else logs.request_id.get(),
+    }
+    try:
+        return HttpResponseServerError(loader.get_template("500.html").render(context))
+    except Exception:  # the page itself failed (e.g. static files not collected): say it plainly
+        logger.exception("500 page could not be rendered")
+        return HttpResponseServerError(
+            _PLAIN_500 % {"title": gettext("Lỗi hệ thống"), "id": escape(context["request_id"])}
+        )
+
+
+_PLAIN_500 = (
+    '<!doctype html><meta charset="utf-8"><title>%(title)s</title><h1>%(title)s</h1><p>%(id)s</p>'
+)

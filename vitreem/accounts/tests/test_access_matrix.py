@@ -150,6 +150,10 @@ ENDPOINTS = [
         "read",
         False,
     ),
+    # Recomputing the totals of the round the province receives: its leaders, as for deciding.
+    Endpoint(
+        "page rebuild round totals", "POST", "/reports/{draft_round}/rebuild/", "decide", False
+    ),
     Endpoint(
         "page approve report of A",
         "POST",
