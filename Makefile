@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry clean
+.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -90,6 +90,10 @@ bench-consolidation: install
 ## The registry benchmark: 1,000,000 children at 1/25 of the nation (generated the first time)
 bench-registry: install
 	$(PY) bench/registry.py
+
+## The load test: 50 people at once against gunicorn (needs bench-consolidation's data; PostgreSQL)
+bench-load: install
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
