@@ -67,7 +67,7 @@ def submission_docx(submission: Submission) -> bytes:
             issuer_above=committee.upper() if submission.agency else None,
             issuer=submission.agency.name if submission.agency else committee,
             place=unit.short_name,
-            # The civil day in Vietnam, not the UTC one: a report sent at 03:00 is dated that morning.
+            # The civil day in Vietnam, not UTC: a report sent at 03:00 is dated that morning.
             day=timezone.localdate(submission.submitted_at) if submission.submitted_at else None,
             year=submission.round.period_end.year,
             title=f"{definition.title} — {submission.round.title}",

@@ -211,7 +211,6 @@ def test_the_report_prints_as_a_decree_30_word_document(personas, report):
     assert [c.text for c in table2.rows[2].cells][:3] == ["Phường Bắc Kạn", "40", "4.000"]
 
 
-
 def test_the_word_document_is_dated_with_the_day_in_vietnam(personas, report):
     import time_machine
     from docx import Document
@@ -226,6 +225,7 @@ def test_the_word_document_is_dated_with_the_day_in_vietnam(personas, report):
     texts = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert any("ngày 02 tháng 12 năm 2026" in t for t in texts), texts
     assert not any("ngày 01 tháng 12" in t for t in texts)
+
 
 def zipped(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
