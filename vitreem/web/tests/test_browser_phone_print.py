@@ -2,6 +2,7 @@
 button; on paper the consolidated tables print on A4 without the menu and without a row cut in
 two. The demo's data and personas: real names, the widest tables the demo has."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -128,6 +129,8 @@ def test_no_page_of_the_main_flows_scrolls_sideways_on_a_phone(demo, live_server
                 ("phone-report-entry", paths[9]),
             ]:
                 page.goto(f"{base}{path}")
+                if name == "phone-report-entry":
+                    page.locator("section.card.scroll").nth(1).scroll_into_view_if_needed()
                 page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     assert too_wide == []
 
@@ -143,7 +146,10 @@ def test_no_page_of_the_main_flows_scrolls_sideways_on_a_phone(demo, live_server
 
 def test_the_consolidated_tables_print_on_a4_without_the_menu(demo, live_server, browser):  # noqa: F811
     if not shutil.which("pdftotext"):
-        pytest.fail("pdftotext not found: the print test needs `apt-get install poppler-utils`")
+        message = "pdftotext not found: the print test needs `apt-get install poppler-utils`"
+        if os.environ.get("VITREEM_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     base = live_server.url
     city_round = Round.objects.get(receiving_unit__code="058")
     page = browser.new_page(locale="vi-VN")
