@@ -63,9 +63,11 @@ class TextGZipMiddleware(GZipMiddleware):
     workbooks, documents and images are compressed already and are passed through untouched.
 
     BREACH (a secret guessed from the sizes of compressed pages that also reflect input): the
-    CSRF token in our forms is masked anew on every response, and Django adds random bytes to
-    each gzip header since 4.2, so the sizes say nothing stable about a secret. Static files
-    never get here: WhiteNoise, above, serves them precompressed.
+    CSRF token in our forms is masked anew on every response, an API token is shown once, the
+    registry's search (names next to the query) goes by POST behind CSRF so another site cannot
+    send guesses, and Django adds up to 100 random bytes to each gzip header (since 4.2), so
+    sizes say nothing stable about a secret. Static files never get here: WhiteNoise, above,
+    serves them precompressed.
     """
 
     COMPRESSED_TYPES = ("text/html", "application/json", "text/plain")

@@ -1,8 +1,10 @@
 """The 16th birthday is the birthday itself; the record runs to the day before it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vitreem.children.services import age_on, birthday, last_day_as_child
 
@@ -32,6 +34,18 @@ def test_born_on_29_february_one_is_a_year_older_on_1_march_of_a_common_year():
     assert birthday(born, 1) == date(2013, 3, 1)
     assert age_on(born, date(2013, 2, 28)) == 0
     assert age_on(born, date(2013, 3, 1)) == 1
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)))
+def test_a_child_is_15_on_the_last_day_and_16_on_the_birthday(born):
+    sixteen = birthday(born, 16)
+    assert last_day_as_child(born) == sixteen - timedelta(days=1)
+    assert age_on(born, last_day_as_child(born)) == 15
+    assert age_on(born, sixteen) == 16
+    assert (sixteen.month, sixteen.day) == (born.month, born.day) or (born.month, born.day) == (
+        2,
+        29,
+    )
 
 
 @pytest.mark.django_db
