@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come precompressed), above whatever writes a body.
+    "vitreem.web.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vitreem.web.middleware.LanguageMiddleware",
     # Before anything reads the body (CSRF does): a body over its limit is answered 413.

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can_read_sensitive, require
@@ -27,7 +28,7 @@ from .models import (
     PossibleDuplicate,
     SupportRecord,
 )
-from .services import birthday, last_day_as_child
+from .services import CHILD_AGE_LIMIT, birthday
 
 
 def _scope(unit: AdministrativeUnit, prefix: str = "") -> Q:
@@ -69,7 +70,7 @@ def children_in(
     if group:
         if group in catalogue.sensitive_groups() and not can_read_sensitive(user, unit):
             raise PermissionDenied(_("Lọc theo nhóm này cần quyền xem dữ liệu nhạy cảm."))
-        day = as_of or date.today()
+        day = as_of or timezone.localdate()
         children = children.filter(
             Exists(
                 Circumstance.objects.filter(child=OuterRef("pk"), group=group).filter(
@@ -111,6 +112,7 @@ class ChildView:
     support: list[SupportRecord] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
     duplicates: list[PossibleDuplicate] = field(default_factory=list)
+    # The 16th birthday itself; the record runs to the day before (services.last_day_as_child).
     turns_16: date | None = None
 
 
@@ -149,7 +151,7 @@ def child_view(user: AnyUser, child: Child, today: date) -> ChildView:
                 "other"
             )
         ),
-        turns_16=last_day_as_child(child.date_of_birth),
+        turns_16=birthday(child.date_of_birth, CHILD_AGE_LIMIT),
     )
 
 

@@ -62,7 +62,11 @@ _VALUES = {
 
 
 def birthday(born: date, years: int) -> date:
-    """The day a person born on ``born`` turns ``years`` (29/02 → 01/03 in other years)."""
+    """The day a person born on ``born`` turns ``years``.
+
+    Born on 29/02, one turns a year older on 01/03 when the year has no 29/02: the years are
+    complete only once 28/02 has passed (the reading of completed years, "đủ ... tuổi").
+    """
     try:
         return born.replace(year=born.year + years)
     except ValueError:

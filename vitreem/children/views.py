@@ -166,7 +166,9 @@ def child_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         {
             "view": view,
             "child": child,
-            "age": services.age_on(child.date_of_birth, min(today, view.turns_16 or today)),
+            "age": services.age_on(
+                child.date_of_birth, min(today, services.last_day_as_child(child.date_of_birth))
+            ),
             "can_enter": can(user, Action.ENTER, child.unit),
             "can_oversee": can_oversee(user, child.unit),
             "funds": fund_selectors.funds_for_child(user, child),

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from vitreem.documents.reports import (
     ReportDocument,
     ReportSection,
@@ -65,7 +67,8 @@ def submission_docx(submission: Submission) -> bytes:
             issuer_above=committee.upper() if submission.agency else None,
             issuer=submission.agency.name if submission.agency else committee,
             place=unit.short_name,
-            day=submission.submitted_at.date() if submission.submitted_at else None,
+            # The civil day in Vietnam, not UTC: a report sent at 03:00 is dated that morning.
+            day=timezone.localdate(submission.submitted_at) if submission.submitted_at else None,
             year=submission.round.period_end.year,
             title=f"{definition.title} — {submission.round.title}",
             sections=[section(item) for item in definition.narrative],

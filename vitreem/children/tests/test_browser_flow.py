@@ -17,7 +17,7 @@ from vitreem.reporting.services import round_create, submission_cells
 from vitreem.reporting.tests.test_browser_flow import sign_in
 from vitreem.units.loaders import load_units
 from vitreem.units.models import AdministrativeUnit
-from vitreem.web.tests.test_browser import browser  # noqa: F401  (fixture)
+from vitreem.web.tests.test_browser import assert_fits_a_phone, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -84,6 +84,7 @@ def test_register_give_from_the_fund_and_fill_the_report(ward, live_server, brow
     child = Child.objects.get()
     assert page.url.endswith(f"/children/{child.public_id}/")
     assert "Duy" not in page.url  # the name never travels in a URL
+    assert_fits_a_phone(page)
 
     # A gift from the ward's fund for the Action Month.
     page.get_by_role("link", name=re.compile("Hỗ trợ từ Quỹ Bảo trợ trẻ em phường Bắc Kạn")).click()

@@ -278,3 +278,11 @@ def test_list_and_record_pages_take_a_fixed_number_of_queries(client, personas, 
     )
     assert [_queries(client, path) for path in paths] == few
     assert _queries(client, f"/children/{child.public_id}/") == record
+
+
+def test_the_record_has_a_print_button_and_names_its_commune_on_paper(client, personas, child):
+    client.force_login(personas.officer_a)
+    page = client.get(f"/children/{child.public_id}/").content.decode()
+    assert 'class="print-button" data-print' in page
+    head = page.split('class="print-only print-head"', 1)[1].split("</div>", 1)[0]
+    assert "Phường Bắc Kạn" in head

@@ -88,3 +88,14 @@ def test_the_cell_writer_check_sees_a_direct_write(tmp_path):
         encoding="utf-8",
     )
     assert len(_sheet_writes(module)) == 4
+
+
+def test_a_civil_day_is_the_day_in_vietnam():
+    # The server's clock runs in UTC: from 17:00 to 24:00 UTC the day in Vietnam is already the
+    # next one. A day shown, printed or compared is timezone.localdate(value or now).
+    pattern = re.compile(r"\bdate\.today\(\)|\bdatetime\.(now|today|utcnow)\(\)|now\(\)\.date\(\)")
+    sources = [p for p in PACKAGE.rglob("*.py") if "tests" not in p.parts]
+    assert sources
+    assert [
+        str(p.relative_to(PACKAGE)) for p in sources if pattern.search(p.read_text("utf-8"))
+    ] == []

@@ -11,7 +11,11 @@ from vitreem.plans.loaders import load_plan_files
 from vitreem.units.loaders import load_units
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.services import agencies_create_standard
-from vitreem.web.tests.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from vitreem.web.tests.test_browser import (  # noqa: F401  (browser: a fixture)
+    ARTIFACTS,
+    assert_fits_a_phone,
+    browser,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -95,4 +99,6 @@ def test_ward_plan_cascade_from_derive_to_board(people, live_server, browser):  
     assert re.search(r"1/\d+ nhiệm vụ hoàn thành", page.locator("p.era").first.inner_text())
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-board.png"), full_page=True)
+    assert page.get_by_role("button", name="In", exact=True).is_visible()
+    assert_fits_a_phone(page)
     page.close()

@@ -122,3 +122,14 @@ def test_plan_pages_cost_a_fixed_number_of_queries(
         assert client.get(f"/plans/{plan.pk}/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(f"/plans/{plan.pk}/board/").status_code == 200
+
+
+def test_the_task_board_has_a_print_button_and_a_print_header(client, personas, seeds):
+    plan = seeds["bac-kan-city-2021-action-month"]
+    client.force_login(personas.old_officer)
+    page = client.get(f"/plans/{plan.pk}/board/").content.decode()
+    assert 'class="print-button" data-print' in page
+    head = page.split('class="print-only print-head"', 1)[1].split("</div>", 1)[0]
+    assert "Thành phố Bắc Kạn" in head
+    assert plan.title in head
+    assert plan.period_start.strftime("%d/%m/%Y") in head

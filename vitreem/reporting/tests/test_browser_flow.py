@@ -12,7 +12,7 @@ from vitreem.reporting.services import round_create
 from vitreem.units.loaders import load_units
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.services import agencies_create_standard
-from vitreem.web.tests.test_browser import browser  # noqa: F401  (fixture)
+from vitreem.web.tests.test_browser import assert_fits_a_phone, browser  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +70,7 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
         timeout=60_000,
     )
     assert page.locator("#autosave").inner_text() == "Đã lưu nháp."
+    assert_fits_a_phone(page)
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.get_by_text("Đã gửi báo cáo.").wait_for()
 
@@ -96,6 +97,7 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     page.goto(f"{base}/reports/{round_.pk}/consolidated/")
     table2 = page.locator("section.card").filter(has_text="2. Hoạt động hỗ trợ trẻ em")
     total_cells = table2.locator("tr.total td").all_inner_texts()
+    assert_fits_a_phone(page)
     assert total_cells[1:4] == ["42", "4.000", "5"]
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải Excel theo mẫu").click()

@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -209,6 +209,22 @@ def test_the_report_prints_as_a_decree_30_word_document(personas, report):
     assert "2. Hoạt động hỗ trợ trẻ em" in texts
     table2 = document.tables[2]
     assert [c.text for c in table2.rows[2].cells][:3] == ["Phường Bắc Kạn", "40", "4.000"]
+
+
+def test_the_word_document_is_dated_with_the_day_in_vietnam(personas, report):
+    import time_machine
+    from docx import Document
+
+    from vitreem.reporting.documents import submission_docx
+
+    # 20:00 UTC on 1 December is 03:00 on 2 December in Hà Nội.
+    with time_machine.travel(datetime(2026, 12, 1, 20, tzinfo=UTC), tick=False):
+        submission_submit(actor=personas.officer_a, submission=report, confirmed=True)
+        document = Document(io.BytesIO(submission_docx(Submission.objects.get(pk=report.pk))))
+    # The place and date stand in the header table, beside the issuer.
+    texts = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert any("ngày 02 tháng 12 năm 2026" in t for t in texts), texts
+    assert not any("ngày 01 tháng 12" in t for t in texts)
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

@@ -249,3 +249,24 @@ def test_a_round_cannot_be_opened_for_another_unit(client, personas):
     assert response.status_code == 200
     assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
     assert not Round.objects.exists()
+
+
+def test_the_round_its_tables_and_a_report_print_with_unit_and_period(
+    client, personas, province_round
+):
+    from vitreem.reporting.models import Submission
+
+    report = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    client.force_login(personas.supervisor)
+    for path, unit in [
+        (f"/reports/{province_round.pk}/", "Tỉnh Thái Nguyên"),
+        (f"/reports/{province_round.pk}/consolidated/", "Tỉnh Thái Nguyên"),
+        (f"/reports/submissions/{report.pk}/", "Phường Bắc Kạn"),
+    ]:
+        page = client.get(path).content.decode()
+        assert 'class="print-button" data-print' in page, path
+        head = page.split('class="print-only print-head"', 1)[1].split("</div>", 1)[0]
+        assert unit in head, path
+        assert "Tháng hành động 2026" in head, path
+        assert "01/06/2026 – 30/06/2026" in head, path
+        assert "In ngày" in head, path

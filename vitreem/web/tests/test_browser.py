@@ -77,4 +77,15 @@ def test_sign_in_search_bac_kan_and_open_the_ward(officer, live_server, browser)
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "unit-phuong-bac-kan.png"), full_page=True)
+    assert_fits_a_phone(page)
     page.close()
+
+
+def assert_fits_a_phone(page) -> None:
+    """The page as it is, on a 390 px phone: nothing wider than the screen."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wider <= 0, f"{page.url} is {wider} px wider than a 390 px phone"
+    if size:
+        page.set_viewport_size(size)
