@@ -32,7 +32,72 @@ class Session(SessionAuth):
     """The browser's session (with CSRF on writes), so pages may call the API too."""
 
 
-api = NinjaAPI(
+class FieldError(Schema):
+    field: str = Field(description="Trường bị từ chối (rỗng: cả yêu cầu)")
+    message: str
+
+
+# Every refusal of the API: why, in Vietnamese, and for input the fields refused.
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+# The refusals the API gives, each declared on the operations that can give it.
+ERROR_STATUSES = {
+    400: "Yêu cầu không áp dụng được",
+    401: "Chưa xác thực, hoặc mã truy cập hết hạn, bị thu hồi",
+    403: "Được xem nhưng không được thực hiện thao tác này",
+    404: "Không tìm thấy, hoặc không thuộc phạm vi của bạn",
+    413: "Dữ liệu gửi lên quá lớn; không có gì được lưu",
+    422: "Dữ liệu gửi lên không hợp lệ; không có gì được lưu",
+    429: "Đăng nhập sai nhiều lần: hãy thử lại sau (tiêu đề Retry-After)",
+}
+_BODY_METHODS = {"post", "put", "patch"}
+
+
+def _errors_of(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    """The refusals an operation can give, from what it takes: a token (401, 403), a body (413),
+    any input (422, and 404: path, query and body name units, plans, children...)."""
+    params = operation.get("parameters", [])
+    found: set[int] = set()
+    if operation.get("security"):
+        found |= {401, 403}
+    if "requestBody" in operation or method in _BODY_METHODS:
+        found.add(413)
+    if params or "requestBody" in operation:
+        found |= {404, 422}
+    return found
+
+
+def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the shared error schema and, to each operation, the refusals it can give (those it
+    declares itself, such as 429 of the token endpoint, are kept)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (FieldError, ErrorOut):
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        model_schema.pop("$defs", None)
+        schema["components"]["schemas"][model.__name__] = model_schema
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            declared = {int(code) for code in responses if int(code) in ERROR_STATUSES}
+            for code in sorted(_errors_of(path, method, operation) | declared):
+                responses[code] = {"description": ERROR_STATUSES[code], "content": content}
+    return schema
+
+
+class VitreemAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_errors(schema)
+        return schema
+
+
+api = VitreemAPI(
     title="vitreem API",
     version="1",
     description=(
