@@ -1,5 +1,7 @@
 """The API instance: authentication, errors in Vietnamese, and the routers of every app."""
 
+import json
+import math
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -7,14 +9,17 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from vitreem.accounts.services import token_authenticate
 from vitreem.core import bounds
 from vitreem.core.limits import too_large_message
+from vitreem.core.text import text_problem
 
 
 class BearerToken(HttpBearer):
@@ -88,6 +93,63 @@ def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+class UnreadableInputError(Exception):
+    """A body or query the parser refuses before any schema sees it (answered 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _check_text(value: Any, field: str) -> None:
+    """Every text of a decoded body or query, keys included, as core.text accepts text."""
+    if isinstance(value, str):
+        if problem := text_problem(value):
+            raise UnreadableInputError(field, problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, field)
+            _check_text(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, f"{field}.{index}" if field else str(index))
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+class CheckedParser(Parser):
+    """JSON that is UTF-8, without NaN or Infinity, and text without control characters or
+    lone surrogates, for bodies and queries alike: what no field of any schema may receive."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(
+                request.body.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite
+            )
+        except (ValueError, RecursionError):
+            raise UnreadableInputError(
+                "", _("Nội dung gửi lên không phải JSON hợp lệ (UTF-8, không có NaN, Infinity).")
+            ) from None
+        _check_text(data, "")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        found = super().parse_querydict(data, list_fields, request)
+        _check_text(found, "")
+        return found
+
+
 class VitreemAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -107,6 +169,7 @@ api = VitreemAPI(
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api",
+    parser=CheckedParser(),
 )
 
 # Pydantic error types → what to tell a Vietnamese official about the value.
@@ -153,6 +216,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         },
         status=422,
     )
+
+
+def _refused(request: HttpRequest, exc: UnreadableInputError) -> HttpResponse:
+    errors = [{"field": exc.field, "message": exc.message}]
+    detail = _("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {
+        "summary": f"{exc.field}: {exc.message}" if exc.field else exc.message
+    }
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(UnreadableInputError)
+def on_unreadable_input(request: HttpRequest, exc: UnreadableInputError) -> HttpResponse:
+    return _refused(request, exc)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps what the body's parser raises in a 400 of its own, in English.
+    if isinstance(exc.__cause__, UnreadableInputError):
+        return _refused(request, exc.__cause__)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
 @api.exception_handler(ModelValidationError)
