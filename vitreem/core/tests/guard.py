@@ -2,6 +2,7 @@
 text the database holds carries NUL or a lone surrogate."""
 
 import re
+import unicodedata
 
 from django.apps import apps
 from django.db import models
@@ -41,8 +42,8 @@ def _texts(value: object):
 
 
 def forbidden_texts() -> list[str]:
-    """Model.field of every stored text with NUL or a lone surrogate (read in Python: a query
-    for NUL is itself refused by PostgreSQL)."""
+    """Model.field of every stored text with NUL or a lone surrogate, or not in NFC (read in
+    Python: a query for NUL is itself refused by PostgreSQL)."""
     found = []
     kinds = (models.CharField, models.TextField, models.JSONField)
     for model in domain_models():
@@ -53,6 +54,9 @@ def forbidden_texts() -> list[str]:
             continue
         for row in model._default_manager.values_list(*fields):
             for name, value in zip(fields, row, strict=True):
-                if any(FORBIDDEN.search(t) for t in _texts(value)):
+                if any(
+                    FORBIDDEN.search(t) or not unicodedata.is_normalized("NFC", t)
+                    for t in _texts(value)
+                ):
                     found.append(f"{model.__name__}.{name}")
     return found
