@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A service's refusal a page let through: a 422 page with its reasons, not a 500.
+    "vitreem.web.middleware.RefusalMiddleware",
     # Last, as django-axes requires: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -7,6 +7,7 @@ from ninja import Field, Router, Schema, Status
 
 from vitreem.accounts.access import memberships
 from vitreem.accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken, User, hash_token
+from vitreem.core.api import ErrorOut
 
 from .selectors import my_token_or_404, my_tokens
 from .services import token_issue, token_revoke, token_revoke_all
@@ -43,10 +44,6 @@ class RevokedOut(Schema):
     revoked: int
 
 
-class Message(Schema):
-    detail: str
-
-
 def _me(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
@@ -61,7 +58,7 @@ def _calling_token(request: HttpRequest) -> ApiToken | None:
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: Message, 429: Message},
+    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
     summary="Lấy mã truy cập",
 )
 def issue_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, object]]:
@@ -93,7 +90,7 @@ def list_tokens(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.delete(
     "/auth/tokens/{token_id}",
-    response={204: None, 404: Message},
+    response={204: None, 404: ErrorOut},
     summary="Thu hồi một mã truy cập của tôi",
 )
 def revoke_token(request: HttpRequest, token_id: int) -> Status[None]:
@@ -110,7 +107,7 @@ def revoke_all_tokens(request: HttpRequest) -> dict[str, int]:
 
 @router.post(
     "/auth/logout",
-    response={204: None, 400: Message},
+    response={204: None, 400: ErrorOut},
     summary="Đăng xuất: thu hồi mã truy cập đang dùng",
 )
 def logout(request: HttpRequest) -> Status[dict[str, str] | None]:

@@ -1,20 +1,25 @@
 """The API instance: authentication, errors in Vietnamese, and the routers of every app."""
 
+import json
+import math
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Router, Schema, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from vitreem.accounts.services import token_authenticate
 from vitreem.core import bounds
 from vitreem.core import health as health_checks
 from vitreem.core.limits import too_large_message
+from vitreem.core.text import text_problem
 
 
 class BearerToken(HttpBearer):
@@ -32,7 +37,129 @@ class Session(SessionAuth):
     """The browser's session (with CSRF on writes), so pages may call the API too."""
 
 
-api = NinjaAPI(
+class FieldError(Schema):
+    field: str = Field(description="Trường bị từ chối (rỗng: cả yêu cầu)")
+    message: str
+
+
+# Every refusal of the API: why, in Vietnamese, and for input the fields refused.
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+# The refusals the API gives, each declared on the operations that can give it.
+ERROR_STATUSES = {
+    400: "Yêu cầu không áp dụng được",
+    401: "Chưa xác thực, hoặc mã truy cập hết hạn, bị thu hồi",
+    403: "Được xem nhưng không được thực hiện thao tác này",
+    404: "Không tìm thấy, hoặc không thuộc phạm vi của bạn",
+    413: "Dữ liệu gửi lên quá lớn; không có gì được lưu",
+    422: "Dữ liệu gửi lên không hợp lệ; không có gì được lưu",
+    429: "Đăng nhập sai nhiều lần: hãy thử lại sau (tiêu đề Retry-After)",
+}
+_BODY_METHODS = {"post", "put", "patch"}
+
+
+def _errors_of(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    """The refusals an operation can give, from what it takes: a token (401, 403), a body (413),
+    any input (422, and 404: path, query and body name units, plans, children...)."""
+    params = operation.get("parameters", [])
+    found: set[int] = set()
+    if operation.get("security"):
+        found |= {401, 403}
+    if "requestBody" in operation or method in _BODY_METHODS:
+        found.add(413)
+    if params or "requestBody" in operation:
+        found |= {404, 422}
+    return found
+
+
+def declare_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the shared error schema and, to each operation, the refusals it can give (those it
+    declares itself, such as 429 of the token endpoint, are kept)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (FieldError, ErrorOut):
+        model_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        model_schema.pop("$defs", None)
+        schema["components"]["schemas"][model.__name__] = model_schema
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            declared = {int(code) for code in responses if int(code) in ERROR_STATUSES}
+            for code in sorted(_errors_of(path, method, operation) | declared):
+                responses[code] = {"description": ERROR_STATUSES[code], "content": content}
+    return schema
+
+
+class UnreadableInputError(Exception):
+    """A body or query the parser refuses before any schema sees it (answered 422)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _check_text(value: Any, field: str) -> None:
+    """Every text of a decoded body or query, keys included, as core.text accepts text."""
+    if isinstance(value, str):
+        if problem := text_problem(value):
+            raise UnreadableInputError(field, problem)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, field)
+            _check_text(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, f"{field}.{index}" if field else str(index))
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(name)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+class CheckedParser(Parser):
+    """JSON that is UTF-8, without NaN or Infinity, and text without control characters or
+    lone surrogates, for bodies and queries alike: what no field of any schema may receive."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(
+                request.body.decode("utf-8"), parse_constant=_no_constant, parse_float=_finite
+            )
+        except (ValueError, RecursionError):
+            raise UnreadableInputError(
+                "", _("Nội dung gửi lên không phải JSON hợp lệ (UTF-8, không có NaN, Infinity).")
+            ) from None
+        _check_text(data, "")
+        return data
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        found = super().parse_querydict(data, list_fields, request)
+        _check_text(found, "")
+        return found
+
+
+class VitreemAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        declare_errors(schema)
+        return schema
+
+
+api = VitreemAPI(
     title="vitreem API",
     version="1",
     description=(
@@ -42,6 +169,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api",
+    parser=CheckedParser(),
 )
 
 # Pydantic error types → what to tell a Vietnamese official about the value.
@@ -88,6 +216,27 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         },
         status=422,
     )
+
+
+def _refused(request: HttpRequest, exc: UnreadableInputError) -> HttpResponse:
+    errors = [{"field": exc.field, "message": exc.message}]
+    detail = _("Dữ liệu gửi lên không hợp lệ — %(summary)s.") % {
+        "summary": f"{exc.field}: {exc.message}" if exc.field else exc.message
+    }
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(UnreadableInputError)
+def on_unreadable_input(request: HttpRequest, exc: UnreadableInputError) -> HttpResponse:
+    return _refused(request, exc)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja wraps what the body's parser raises in a 400 of its own, in English.
+    if isinstance(exc.__cause__, UnreadableInputError):
+        return _refused(request, exc.__cause__)
+    return api.create_response(request, {"detail": exc.message}, status=exc.status_code)
 
 
 @api.exception_handler(ModelValidationError)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -54,6 +55,19 @@ def too_large(request: HttpRequest) -> HttpResponse:
     return HttpResponse(page, status=413)
 
 
+def unreadable(request: HttpRequest) -> HttpResponse:
+    """A form body that cannot be parsed (a multipart without its boundary): nothing was read."""
+    message = _("Không đọc được dữ liệu gửi lên (biểu mẫu hỏng); không có gì được lưu.")
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": message, "errors": [{"field": "", "message": message}]}, status=422
+        )
+    context = {"message": message, "title": _("Dữ liệu không đọc được")}
+    return HttpResponse(
+        render_to_string("web/too_large.html", context, request=request), status=400
+    )
+
+
 def _declared_length(request: HttpRequest) -> int:
     try:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
@@ -77,6 +91,8 @@ class BodyLimitMiddleware:
                 request.POST  # noqa: B018
             except RequestDataTooBig:
                 return too_large(request)
+            except MultiPartParserError:
+                return unreadable(request)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 # Vietnamese alphabet order (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y);
 # letters outside it sort after by code point.
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -66,3 +68,20 @@ def sort_key(value: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Key for sorting by Vietnamese collation: letters first, tones as a tie-breaker."""
     pairs = [_split_letter(c) for c in _clusters(unicodedata.normalize("NFD", nfc(value).lower()))]
     return tuple(_letter_rank(letter) for letter, _ in pairs), tuple(tone for _, tone in pairs)
+
+
+# Characters no honest text holds: NUL and the other C0 controls but tab, line feed and carriage
+# return, DEL, and lone surrogates (UTF-16 halves no encoding can store). PostgreSQL refuses NUL
+# and no database driver can encode a surrogate, so they are refused where text enters.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """The Vietnamese reason a text is refused (a control character, a lone surrogate), or None."""
+    found = _FORBIDDEN.search(value)
+    if found is None:
+        return None
+    return _("Văn bản chứa ký tự không hợp lệ (mã U+%(code)04X) ở vị trí %(position)s.") % {
+        "code": ord(found.group()),
+        "position": found.start() + 1,
+    }

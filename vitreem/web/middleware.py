@@ -3,9 +3,11 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 from vitreem.core import logs
@@ -56,6 +58,23 @@ class RequestIdMiddleware:
             logs.request_id.reset(token)
         response.headers["X-Request-ID"] = current
         return response
+
+
+class RefusalMiddleware:
+    """A service's refusal (ValidationError) that a page's view let through is shown as a 422
+    page with its reasons, not a server error: the service's transaction has changed nothing.
+    The API answers the same refusals itself (core/api.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ValidationError):
+            return None
+        return render(request, "web/refused.html", {"reasons": exception.messages}, status=422)
 
 
 class TextGZipMiddleware(GZipMiddleware):

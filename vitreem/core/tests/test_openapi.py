@@ -38,3 +38,28 @@ def test_openapi_json_is_served_without_authentication(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     assert "/api/v1/units" in response.json()["paths"]
+
+
+def test_every_operation_declares_the_refusals_it_gives_with_the_shared_error_schema():
+    import json
+
+    document = json.loads(openapi_document())
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            name = f"{method.upper()} {path}"
+            responses = operation["responses"]
+            expected = set()
+            if operation.get("security"):
+                expected |= {"401", "403"}
+            if operation.get("parameters") or "requestBody" in operation:
+                expected |= {"404", "422"}
+            if "requestBody" in operation:
+                expected.add("413")
+            assert expected <= set(responses), name
+            for code, response in responses.items():
+                if code.startswith("4"):
+                    assert response["content"]["application/json"]["schema"] == error, name
+    token = document["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert {"401", "422", "429"} <= set(token)
+    assert set(document["components"]["schemas"]["ErrorOut"]["properties"]) == {"detail", "errors"}

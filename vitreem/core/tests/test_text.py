@@ -69,3 +69,12 @@ def test_nfc_lines_keeps_the_line_breaks_of_a_note():
 
     decomposed = unicodedata.normalize("NFD", "Đã khám  cho 40 em.\r\nCòn 3 em hẹn lại. ")
     assert nfc_lines(decomposed) == "Đã khám cho 40 em.\nCòn 3 em hẹn lại."
+
+
+def test_text_problem_refuses_controls_and_lone_surrogates_but_not_tabs_breaks_or_vietnamese():
+    from vitreem.core.text import text_problem
+
+    for bad in ["\x00", "a\x1bb", "\ud800", "x\udfff", "\x7f"]:
+        assert text_problem(bad)
+    for good in ["Nguyễn Thị Lan", "a\tb\r\nc", "\u202eabc", "=1+1", ""]:
+        assert text_problem(good) is None
