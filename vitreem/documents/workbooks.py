@@ -413,7 +413,9 @@ def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
 # parts were parsed whole by expat before (no DTD, well-formed), so a text holds only the
 # predefined entities and character references.
 _ANY_ATTRIBUTE = r"""\s+(?!xmlns)[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*')"""
-_ROW = re.compile(r"\s*<row((?:" + _ANY_ATTRIBUTE + r")*)\s*(/?)>", re.A)
+_ROW = re.compile(
+    r"""\s*<row(?:\s+r="([0-9]{1,7})")?((?:""" + _ANY_ATTRIBUTE + r")*)\s*(/?)>", re.A
+)  # ``r`` first, as writers put it (an attribute appears once: no other ``r`` follows)
 _CELL = re.compile(
     r"""\s*(?:<c(?:\s+r="([A-Z]{1,3})[0-9]{1,7}")?(?:\s+s="([0-9]{1,9})")?"""
     r"""(?:\s+t="([A-Za-z]{1,9})")?(?:\s+(?![rst]\s*=)""" + _ANY_ATTRIBUTE[3:] + r")*\s*"
@@ -762,8 +764,9 @@ class UploadedWorkbook:
             row = _ROW.match(text, pos, end)
             if row is None:
                 break
-            attributes, closed = row.group(1, 2)
-            ref = _row_ref(attributes) if attributes else None
+            ref, attributes, closed = row.group(1, 2, 3)
+            if not ref and attributes:
+                ref = _row_ref(attributes)
             number = int(ref) if ref else number + 1
             if closed:
                 pos = row.end()

@@ -546,3 +546,22 @@ def test_a_row_number_written_as_a_formula_gives_its_saved_result(personas):
     result = import_children(personas, data)
     assert result.ok, result.errors
     assert result.created == 1
+
+
+def test_texts_with_a_backslash_and_the_file_twins_are_stored_as_written(personas):
+    data = children_file(
+        personas.unit_a,
+        {"full_name": "Lê Văn \\ Tí", "address": "Tổ 1\\2", "personal_id": "019316000001"},
+        {"personal_id": "019316000002", "groups": "", "started_on": ""},
+        {"personal_id": "019316000003", "groups": "a", "insurance_valid_to": ""},
+    )
+    result = import_children(personas, data)
+    assert result.ok, result.errors
+    assert (result.created, result.circumstances) == (3, 3)
+    odd = Child.objects.get(personal_id="019316000001")
+    assert (odd.full_name, odd.address) == ("Lê Văn \\ Tí", "Tổ 1\\2")
+    # Rows 2 and 3 share a name and birthday: the later is flagged against the earlier.
+    assert [(f.row, f.others) for f in result.flagged] == [(7, 1)]
+    assert PossibleDuplicate.objects.count() == 1
+    assert Circumstance.objects.filter(child__personal_id="019316000003").count() == 1
+    assert Child.objects.get(personal_id="019316000003").insurance_valid_to is None
