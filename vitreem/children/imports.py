@@ -420,9 +420,15 @@ def read_rows(kind: str, unit: AdministrativeUnit, data: bytes) -> list[tuple[in
                 }
             )
     rows = []
+    indexes = range(1, width + 1)
     for number in sorted(n for n in sheet if n >= FIRST_ROW):
-        cells = sheet[number]
-        values = [_value(cells.get(index)) for index in range(1, width + 1)]
+        # As ``_value`` takes each cell, written out: one call fewer per cell.
+        values = [
+            ""
+            if cell is None
+            else ("" if (v := cell.cached if cell.formula else cell.value) is None else v)
+            for cell in map(sheet[number].get, indexes)
+        ]
         # A row that holds nothing but its order number is blank.
         if all(v == "" for v in values[1:]):
             continue

@@ -10,10 +10,10 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -204,12 +204,12 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 CellValue = int | float | str | bool | date | datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell as stored: its typed value and whether a formula computes it.
 
     A formula cell's value is the formula's text ("=…", as the form shows it) and ``cached`` is
-    the result Excel last saved. A number in a date format is read as the date it shows.
+    the result Excel last saved. A number in a date format is read as the date it shows. (A
+    named tuple: the cheapest immutable object to make, and a sheet makes one per cell.)
     """
 
     value: CellValue
@@ -391,9 +391,8 @@ def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
     for ref in dimensions:
         scan._extent(*_corner(ref.decode("ascii", "replace").rpartition(":")[2]))
     if refs:
-        letters, numbers = zip(*refs, strict=True)
-        last_row = max(map(int, set(numbers)))
-        last_column = max(_column(name.decode("ascii")) for name in set(letters))
+        last_row = max(map(int, {number for _letters, number in refs}))
+        last_column = max(_column(name.decode("ascii")) for name in {name for name, _n in refs})
         if last_row > MAX_SHEET_ROWS or last_column > MAX_SHEET_COLUMNS:
             # The cells furthest down and furthest right, named as the file names them.
             lowest = max(refs, key=lambda ref: int(ref[1]))
@@ -442,6 +441,9 @@ def _entity(match: re.Match[str]) -> str:
 
 
 _Parts = tuple[str, str, str | None, str | None, str | None]  # as ``_convert`` takes them
+_PENDING = Cell(None)  # a cell whose texts are resolved once the sheet is read
+# Cell(value) without the named tuple's own constructor (three times as fast, per cell).
+_make_cell = cast(Callable[[type[Cell], tuple[CellValue, bool, CellValue]], Cell], tuple.__new__)
 
 
 def _unescape(text: str) -> str:
@@ -758,7 +760,8 @@ class UploadedWorkbook:
         columns: dict[str, int] = {}
         convert = self._convert
         strings = self._strings
-        escaped: list[tuple[dict[int, Cell], int, Cell, _Parts]] = []
+        make = _make_cell
+        escaped: list[tuple[dict[int, Cell], int, _Parts]] = []
         pos = start
         while True:
             row = _ROW.match(text, pos, end)
@@ -794,9 +797,14 @@ class UploadedWorkbook:
                     column += 1
                 if column > max_col or not (v_text or f or inline):
                     continue  # beyond the bounds, or holds nothing
-                if not f and not inline and kind == "s" and v_text.isdigit():
-                    cells[column] = Cell(strings[int(v_text)])  # most cells of Excel's files
-                    continue
+                if not f:  # the usual cells, as ``_convert`` reads them
+                    if inline:
+                        if "&" not in i_text:
+                            cells[column] = make(Cell, (i_text, False, None))
+                            continue
+                    elif kind == "s" and v_text.isdigit():
+                        cells[column] = make(Cell, (strings[int(v_text)], False, None))
+                        continue
                 parts = (
                     kind or "n",
                     style or "0",
@@ -805,9 +813,8 @@ class UploadedWorkbook:
                     f_text if f else None,
                 )
                 if "&" in v_text or "&" in i_text or "&" in f_text:
-                    # A place kept in the file's order, unless a later cell of the column takes it.
-                    cells[column] = marker = Cell(None)
-                    escaped.append((cells, column, marker, parts))
+                    cells[column] = _PENDING  # its place in the file's order
+                    escaped.append((cells, column, parts))
                     continue
                 found_cell = convert(*parts)
                 if found_cell is not None:
@@ -817,19 +824,17 @@ class UploadedWorkbook:
         # The texts holding references, resolved by the XML parser all at once (a call per
         # reference costs more than the rest of the reading).
         texts = _resolved([t for *_c, parts in escaped for t in parts[2:] if t and "&" in t])
-        at = 0
-        for cells, column, marker, (kind, style, *held) in escaped:
-            for index, t in enumerate(held):
-                if t and "&" in t:
+        at = len(texts)
+        # From the last: a later cell of the same column takes the place, as it does when read
+        # element by element.
+        for cells, column, (kind, style, *held) in reversed(escaped):
+            for index in (2, 1, 0):
+                if held[index] and "&" in cast(str, held[index]):
+                    at -= 1
                     held[index] = texts[at]
-                    at += 1
-            found_cell = convert(kind, style, held[0] or None, held[1], held[2])
-            if cells.get(column) is not marker:
-                continue
-            if found_cell is None:  # a reference always stands for a character: not reached
-                del cells[column]
-            else:
-                cells[column] = found_cell
+            if cells.get(column) is _PENDING:
+                # Never None: a reference stands for a character, so a value or an error.
+                cells[column] = cast(Cell, convert(kind, style, held[0] or None, held[1], held[2]))
         return rows
 
 
