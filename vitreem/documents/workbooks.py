@@ -502,6 +502,37 @@ def _sheet_data(data: bytes) -> tuple[str, int, int] | None:
     return text, start, end
 
 
+_STRINGS_ROOT = re.compile(r"""<sst(?:\s+[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""", re.A)
+_STRING_ITEM = re.compile(
+    r"<si\s*>\s*<t(?:" + _ANY_ATTRIBUTE + r")*\s*(?:/>|>([^<]*)</t\s*>)\s*</si\s*>|(<)", re.A
+)
+
+
+def _simple_strings(data: bytes) -> list[str] | None:
+    """The shared strings when each item is one plain text (as Excel saves most): read by a
+    regular expression, references resolved at once; None for anything else (rich text, a
+    prefix, a comment), which the element tree reads."""
+    if not _UTF8.match(data) or b"\r" in data:
+        return None
+    text = data.decode("utf-8")
+    root = _STRINGS_ROOT.search(text)
+    end = text.rfind("</sst>")
+    if root is None or end < root.end() or text[end + 6 :].strip(" \t\n"):
+        return None
+    if text.count("<", 0, root.start()) != text.startswith(
+        "<?xml", 1 if text[:1] == "\ufeff" else 0
+    ):
+        return None  # something before the root other than the declaration
+    items = _STRING_ITEM.findall(text, root.end(), end)
+    if any(bad for _t, bad in items):
+        return None
+    strings = [t for t, _bad in items]
+    escaped = [index for index, t in enumerate(strings) if "&" in t]
+    for index, resolved in zip(escaped, _resolved([strings[i] for i in escaped]), strict=True):
+        strings[index] = resolved
+    return strings
+
+
 class _StringScan:
     def __init__(self) -> None:
         self.count = 0
@@ -608,6 +639,9 @@ class UploadedWorkbook:
                 _StringScan().refuse()
         else:
             _check_xml(data, _StringScan())
+        simple = _simple_strings(data)
+        if simple is not None:
+            return simple
         root = ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
         ns = _namespace(root)
         return [_text(item, ns) for item in root.iterfind(f"{ns}si")]

@@ -271,3 +271,29 @@ def test_the_fast_engine_reads_the_files_of_excel_and_of_openpyxl():
     assert fast == uploaded._read_elements(part, 10, 10)
     assert [c.value for c in fast[1].values()][:3] == ["Lê Bảo & <Mai>", 12, 1.5]
     assert list(fast[1]) == list(uploaded._read_elements(part, 10, 10)[1])
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "<si><t>a</t></si><si><t/></si><si><t>L&#234; &amp; &lt;B&gt;</t></si>",
+        '\n  <si><t xml:space="preserve"> x </t></si>\n  <si ><t></t></si >',
+        "<si><r><t>rich </t></r><r><t>text</t></r></si><si><t>a</t></si>",
+        "<si><t>a</t><rPh><t>phonetic</t></rPh></si>",
+        "<!-- note --><si><t>a</t></si>",
+        f'<x:si xmlns:x="{workbooks.__name__}"><x:t>b</x:t></x:si><si><t>a</t></si>',
+    ],
+)
+def test_the_shared_strings_read_fast_are_those_of_the_element_tree(items):
+    from xml.etree import ElementTree
+
+    data = f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{workbooks.__name__}">'
+    data = (data + items + "</sst>").encode()
+    root = ElementTree.fromstring(data)
+    ns = workbooks._namespace(root)
+    exact = [workbooks._text(item, ns) for item in root.iterfind(f"{ns}si")]
+    fast = workbooks._simple_strings(data)
+    assert fast is None or fast == exact
+    assert (fast is None) == (
+        "<r>" in items or "<rPh>" in items or "<!--" in items or "x:" in items
+    )
