@@ -741,9 +741,10 @@ def _child_row(
                 "date_of_birth" in bad and name in ("date_of_birth", "insurance_valid_to")
             ):
                 bad[name] = " ".join(messages)
+    fields = data.__dict__
     for name, limit in _LENGTHS.items():
-        value = getattr(data, name)
-        if name not in bad and isinstance(value, str) and len(value) > limit:
+        value = fields[name]
+        if isinstance(value, str) and len(value) > limit and name not in bad:
             bad[name] = _("Dài quá %(n)s ký tự.") % {"n": limit}
     groups: list[tuple[str, str]] = parsed.get("groups") or []
     started_on: date | None = parsed.get("started_on")

@@ -876,8 +876,11 @@ class UploadedWorkbook:
                 if held[index] and "&" in cast(str, held[index]):
                     at -= 1
                     held[index] = texts[at]
-            if cells.get(column) is _PENDING:
-                # Never None: a reference stands for a character, so a value or an error.
+            if cells.get(column) is not _PENDING:
+                continue
+            if held[1] is not None and held[2] is None:  # an inline string, as ``_convert``
+                cells[column] = make(Cell, (held[1], False, None))
+            else:  # never None: a reference stands for a character, so a value or an error
                 cells[column] = cast(Cell, convert(kind, style, held[0] or None, held[1], held[2]))
         return rows
 
