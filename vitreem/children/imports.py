@@ -58,6 +58,7 @@ from .models import (
     SupportRecord,
     SurgeryKind,
     new_public_id,
+    new_public_ids,
 )
 from .services import (
     DUPLICATE_REASON,
@@ -691,6 +692,22 @@ def _values_of(data: ChildData) -> tuple[Any, ...]:
     return tuple(getattr(data, name) or None for name in _CHILD_FIELDS)
 
 
+class _Values:
+    """A row's values as compared with records, computed on first use (most rows are new and
+    compared with nothing)."""
+
+    __slots__ = ("data", "values")
+
+    def __init__(self, data: ChildData) -> None:
+        self.data = data
+        self.values: tuple[Any, ...] | None = None
+
+    def of(self) -> tuple[Any, ...]:
+        if self.values is None:
+            self.values = _values_of(self.data)
+        return self.values
+
+
 _CHILD_KEYS = tuple(c.key for c in CHILD_COLUMNS)
 _CHILD_PARSERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("date_of_birth", _date),
@@ -818,7 +835,7 @@ class _Matcher:
     def match(self, rows: list[_ChildRow], index: int, errors: list[RowError]) -> bool:
         """Whether rows[index] is new; sets its record if present, its twins if flagged."""
         row = rows[index]
-        values = _values_of(row.data)
+        values = _Values(row.data)  # made only when a record or an earlier row is compared
         pid = row.data.personal_id
         key = (row.folded, row.data.date_of_birth)
         same: dict[str, Any] | None = None
@@ -849,7 +866,7 @@ class _Matcher:
                         )
                     )
                     return False
-                if _values_of_record(found) != values:
+                if _values_of_record(found) != values.of():
                     errors.append(
                         RowError(
                             row.number,
@@ -864,7 +881,7 @@ class _Matcher:
                 same = found
         else:
             same = next(
-                (c for c in self.by_name.get(key, []) if _values_of_record(c) == values), None
+                (c for c in self.by_name.get(key, []) if _values_of_record(c) == values.of()), None
             )
         if same is not None:
             missing = {(g, row.started_on) for g, _s in row.groups} - self.spells[same["id"]]
@@ -884,7 +901,7 @@ class _Matcher:
             return False
         earlier = self.seen_name[key]
         for other in earlier:
-            if _values_of(rows[other].data) == values and rows[other].groups == row.groups:
+            if _values_of(rows[other].data) == values.of() and rows[other].groups == row.groups:
                 errors.append(
                     RowError(
                         row.number,
@@ -974,8 +991,11 @@ def _insert_children(
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             lines: list[str] = []
+            fresh: list[str] = []
             for row in rows:
-                public_id = new_public_id()
+                if not fresh:
+                    fresh = new_public_ids(_COPY_BATCH)
+                public_id = fresh.pop()
                 public_ids.append(public_id)
                 lines.append(prefix + _copy_line(public_id, row))
                 if len(lines) == _COPY_BATCH:

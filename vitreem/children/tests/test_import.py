@@ -565,3 +565,13 @@ def test_texts_with_a_backslash_and_the_file_twins_are_stored_as_written(persona
     assert PossibleDuplicate.objects.count() == 1
     assert Circumstance.objects.filter(child__personal_id="019316000003").count() == 1
     assert Child.objects.get(personal_id="019316000003").insurance_valid_to is None
+
+
+def test_public_ids_made_at_once_look_like_those_made_one_by_one():
+    import re
+
+    from vitreem.children.models import new_public_id, new_public_ids
+
+    ids = new_public_ids(500)
+    assert len(set(ids)) == 500
+    assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in [*ids, new_public_id()])
