@@ -14,7 +14,8 @@ SQLite), reused when present. Then measures, as medians of repeated runs: counts
 14 groups on a day (goal ≤ 300 ms), a commune's children list page (goal p95 ≤ 100 ms) and the
 selector under it, the pre-fill of Action Month table 2 for a province, and the import of a
 generated 10,000-row children file, as Excel saves it and as openpyxl writes it (goal
-≥ 10,000 rows/s, committed; the imported children are removed after each run).
+≥ 10,000 rows/s, committed; the imported children are removed after each run), with the
+time spent reading the file apart.
 Options: --children N, --runs N, --rows N (import file), --explain (EXPLAIN ANALYZE the queries).
 """
 
