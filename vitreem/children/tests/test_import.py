@@ -575,3 +575,20 @@ def test_public_ids_made_at_once_look_like_those_made_one_by_one():
     ids = new_public_ids(500)
     assert len(set(ids)) == 500
     assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in [*ids, new_public_id()])
+
+
+def test_a_personal_id_taken_while_the_file_is_checked_refuses_it_and_saves_nothing(
+    personas, monkeypatch
+):
+    register(personas.officer_b, personas.unit_b, personal_id="019316000778")
+    monkeypatch.setattr(imports, "_used_personal_ids", lambda pids: [])  # taken after the lookup
+    data = children_file(
+        personas.unit_a,
+        {"personal_id": "019316000777", "full_name": "Lê Văn An"},
+        {"personal_id": "019316000778"},
+    )
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        import_children(personas, data)
+    assert "vừa được dùng" in " ".join(refused.value.messages)
+    assert snapshot() == before
