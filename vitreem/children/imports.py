@@ -58,6 +58,7 @@ from .models import (
     SupportRecord,
     SurgeryKind,
     new_public_id,
+    new_public_ids,
 )
 from .services import (
     DUPLICATE_REASON,
@@ -420,9 +421,15 @@ def read_rows(kind: str, unit: AdministrativeUnit, data: bytes) -> list[tuple[in
                 }
             )
     rows = []
+    indexes = range(1, width + 1)
     for number in sorted(n for n in sheet if n >= FIRST_ROW):
-        cells = sheet[number]
-        values = [_value(cells.get(index)) for index in range(1, width + 1)]
+        # As ``_value`` takes each cell, written out: one call fewer per cell.
+        values = [
+            ""
+            if cell is None
+            else ("" if (v := cell.cached if cell.formula else cell.value) is None else v)
+            for cell in map(sheet[number].get, indexes)
+        ]
         # A row that holds nothing but its order number is blank.
         if all(v == "" for v in values[1:]):
             continue
@@ -685,6 +692,22 @@ def _values_of(data: ChildData) -> tuple[Any, ...]:
     return tuple(getattr(data, name) or None for name in _CHILD_FIELDS)
 
 
+class _Values:
+    """A row's values as compared with records, computed on first use (most rows are new and
+    compared with nothing)."""
+
+    __slots__ = ("data", "values")
+
+    def __init__(self, data: ChildData) -> None:
+        self.data = data
+        self.values: tuple[Any, ...] | None = None
+
+    def of(self) -> tuple[Any, ...]:
+        if self.values is None:
+            self.values = _values_of(self.data)
+        return self.values
+
+
 _CHILD_KEYS = tuple(c.key for c in CHILD_COLUMNS)
 _CHILD_PARSERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("date_of_birth", _date),
@@ -735,9 +758,10 @@ def _child_row(
                 "date_of_birth" in bad and name in ("date_of_birth", "insurance_valid_to")
             ):
                 bad[name] = " ".join(messages)
+    fields = data.__dict__
     for name, limit in _LENGTHS.items():
-        value = getattr(data, name)
-        if name not in bad and isinstance(value, str) and len(value) > limit:
+        value = fields[name]
+        if isinstance(value, str) and len(value) > limit and name not in bad:
             bad[name] = _("Dài quá %(n)s ký tự.") % {"n": limit}
     groups: list[tuple[str, str]] = parsed.get("groups") or []
     started_on: date | None = parsed.get("started_on")
@@ -811,7 +835,7 @@ class _Matcher:
     def match(self, rows: list[_ChildRow], index: int, errors: list[RowError]) -> bool:
         """Whether rows[index] is new; sets its record if present, its twins if flagged."""
         row = rows[index]
-        values = _values_of(row.data)
+        values = _Values(row.data)  # made only when a record or an earlier row is compared
         pid = row.data.personal_id
         key = (row.folded, row.data.date_of_birth)
         same: dict[str, Any] | None = None
@@ -842,7 +866,7 @@ class _Matcher:
                         )
                     )
                     return False
-                if _values_of_record(found) != values:
+                if _values_of_record(found) != values.of():
                     errors.append(
                         RowError(
                             row.number,
@@ -857,7 +881,7 @@ class _Matcher:
                 same = found
         else:
             same = next(
-                (c for c in self.by_name.get(key, []) if _values_of_record(c) == values), None
+                (c for c in self.by_name.get(key, []) if _values_of_record(c) == values.of()), None
             )
         if same is not None:
             missing = {(g, row.started_on) for g, _s in row.groups} - self.spells[same["id"]]
@@ -877,7 +901,7 @@ class _Matcher:
             return False
         earlier = self.seen_name[key]
         for other in earlier:
-            if _values_of(rows[other].data) == values and rows[other].groups == row.groups:
+            if _values_of(rows[other].data) == values.of() and rows[other].groups == row.groups:
                 errors.append(
                     RowError(
                         row.number,
@@ -914,60 +938,163 @@ def _values_of_record(record: dict[str, Any]) -> tuple[Any, ...]:
     return tuple(record[name] or None for name in _CHILD_FIELDS)
 
 
-_INSERTED = (
-    "created_at",
-    "updated_at",
-    "public_id",
-    "name_folded",
-    "unit_id",
-    "province_id",
-    "registered_on",
-    "registered_by_id",
-    *_CHILD_FIELDS,
-)
-_PID = _INSERTED.index("personal_id")
+_FIXED = ("created_at", "updated_at", "unit_id", "province_id", "registered_on", "registered_by_id")
+_INSERTED = (*_FIXED, "public_id", "name_folded", *_CHILD_FIELDS)
+_COPY_BATCH = 500  # rows sent at once, while the next ones are checked
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return _COPY_SPECIAL.sub(lambda m: _COPY_ESCAPES[m.group()], value)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    return str(value)
 
 
 def _insert_children(
-    rows: list[_ChildRow], *, unit: AdministrativeUnit, province: int, actor: User, today: date
-) -> list[tuple[int, str]]:
-    """Write the new children in bulk; their (id, public id) in the rows' order.
+    rows: Iterable[_ChildRow], *, unit: AdministrativeUnit, province: int, actor: User, today: date
+) -> list[str]:
+    """Write the new children in bulk as the rows come; their public ids in the rows' order.
 
-    On PostgreSQL the ids are drawn from the table's sequence first and the rows sent with COPY:
-    ``bulk_create`` spends most of an import preparing each field of each object in Python.
-    Elsewhere, ``bulk_create``.
+    On PostgreSQL the rows are sent with COPY, in batches while the later rows are still
+    checked, so that the server stores them meanwhile (``bulk_create`` spends most of an import
+    preparing each field of each object in Python); the ids are the table's own. Elsewhere,
+    ``bulk_create``.
     """
     now = timezone.now()
-    fixed = (unit.pk, province, today, actor.pk)
-    values = []
-    for row in rows:
-        v = (now, now, new_public_id(), row.folded, *fixed, *_child_values(row.data))
-        values.append((*v[:_PID], v[_PID] or None, *v[_PID + 1 :]))
+    fixed = (now, now, unit.pk, province, today, actor.pk)
+    public_ids: list[str] = []
     try:
-        with transaction.atomic():
-            if connection.vendor != "postgresql":
-                children = [Child(**dict(zip(_INSERTED, v, strict=True))) for v in values]
-                Child.objects.bulk_create(children, batch_size=BATCH)
-                return [(c.pk, c.public_id) for c in children]
-            table = Child._meta.db_table
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [table, len(values)],
-                )
-                ids = [i for (i,) in cursor.fetchall()]
-                columns = ", ".join(connection.ops.quote_name(c) for c in ("id", *_INSERTED))
-                with (
-                    connection.wrap_database_errors,
-                    cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-                ):
-                    for child_id, v in zip(ids, values, strict=True):
-                        copy.write_row((child_id, *v))
-            return [(i, v[2]) for i, v in zip(ids, values, strict=True)]
+        if connection.vendor != "postgresql":
+            children = []
+            for row in rows:
+                public_ids.append(new_public_id())
+                values = (*fixed, public_ids[-1], row.folded, *_child_values(row.data))
+                child = Child(**dict(zip(_INSERTED, values, strict=True)))
+                child.personal_id = child.personal_id or None
+                children.append(child)
+            Child.objects.bulk_create(children, batch_size=BATCH)
+            return public_ids
+        prefix = "\t".join(_copy_text(v) for v in fixed) + "\t"
+        table = Child._meta.db_table
+        columns = ", ".join(connection.ops.quote_name(c) for c in _INSERTED)
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            lines: list[str] = []
+            fresh: list[str] = []
+            for row in rows:
+                if not fresh:
+                    fresh = new_public_ids(_COPY_BATCH)
+                public_id = fresh.pop()
+                public_ids.append(public_id)
+                lines.append(prefix + _copy_line(public_id, row))
+                if len(lines) == _COPY_BATCH:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
+        return public_ids
     except IntegrityError as error:  # a personal id taken meanwhile by another entry
         raise ValidationError(
             _("Số định danh cá nhân của một dòng vừa được dùng trong hồ sơ khác; hãy nhập lại.")
         ) from error
+
+
+def _copy_line(public_id: str, row: _ChildRow) -> str:
+    """A new child's own fields in COPY's text format, after the fixed ones."""
+    d = row.data
+    personal_id = d.personal_id or "\\N"
+    valid_to = d.insurance_valid_to.isoformat() if d.insurance_valid_to else "\\N"
+    line = "\t".join(
+        (
+            public_id,
+            row.folded,
+            d.full_name,
+            d.date_of_birth.isoformat(),
+            d.sex,
+            d.ethnicity,
+            personal_id,
+            d.address,
+            d.representative_name,
+            d.representative_relation,
+            d.representative_phone,
+            d.disability_level,
+            d.insurance_number,
+            valid_to,
+        )
+    )
+    nulls = (personal_id == "\\N") + (valid_to == "\\N")
+    if line.count("\\") != nulls or line.count("\t") != 13 or "\n" in line or "\r" in line:
+        # A backslash or a control character in a text (the checks leave none): each escaped.
+        line = (
+            "\t".join(
+                _copy_text(v)
+                for v in (public_id, row.folded, *_child_values(d)[:4], d.personal_id or None)
+            )
+            + "\t"
+            + "\t".join(_copy_text(v) for v in _child_values(d)[5:])
+        )
+    return line + "\n"
+
+
+_CIRCUMSTANCE_COLUMNS = (
+    "created_at",
+    "updated_at",
+    "unit_id",
+    "province_id",
+    "recorded_by_id",
+    "legal_basis",
+    "end_reason",
+    "child_id",
+    "group",
+    "subgroup",
+    "started_on",
+    "ended_on",
+)
+
+
+def _insert_circumstances(
+    spells: list[tuple[int, str, str, date, date]],
+    *,
+    unit: AdministrativeUnit,
+    province: int,
+    actor: User,
+) -> None:
+    """The groups of the new children, each to the day before the child turns 16: COPY on
+    PostgreSQL, ``bulk_create`` elsewhere."""
+    if not spells:
+        return
+    now = timezone.now()
+    fixed = (now, now, unit.pk, province, actor.pk, catalogue.LAW_2016, AGED_OUT)
+    if connection.vendor != "postgresql":
+        Circumstance.objects.bulk_create(
+            [
+                Circumstance(**dict(zip(_CIRCUMSTANCE_COLUMNS, (*fixed, *spell), strict=True)))
+                for spell in spells
+            ],
+            batch_size=BATCH,
+        )
+        return
+    prefix = "\t".join(_copy_text(v) for v in fixed) + "\t"
+    table = Circumstance._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(c) for c in _CIRCUMSTANCE_COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        copy.write(
+            "".join(prefix + "\t".join(_copy_text(v) for v in spell) + "\n" for spell in spells)
+        )
 
 
 def _child_values(data: ChildData) -> tuple[Any, ...]:
@@ -1012,48 +1139,24 @@ def _children_import(
         matcher = _Matcher(unit, pids)
         rows: list[_ChildRow] = []
         new: list[_ChildRow] = []
-        for number, values in raw:
-            row = _child_row(number, values, today, result.errors)
-            if row is not None:
-                rows.append(row)
-                if matcher.match(rows, len(rows) - 1, result.errors):
-                    new.append(row)
-        if result.errors:
+        checked = _checked(raw, today, matcher, result.errors, rows, new)
+        try:
+            with transaction.atomic():  # a savepoint: a file with an error leaves nothing
+                public_ids = _insert_children(
+                    checked, unit=unit, province=province, actor=actor, today=today
+                )
+                if result.errors:
+                    raise _RowsRefusedError
+                _insert_related(
+                    new, rows, public_ids, result, unit=unit, province=province, actor=actor
+                )
+        except _RowsRefusedError:
             result.errors.sort(key=_error_order(CHILD_COLUMNS))
             return result
         result.present = len(rows) - len(new)
         if not new:
             return result
-        children = _insert_children(new, unit=unit, province=province, actor=actor, today=today)
-        child_of = {id(row): child for row, child in zip(new, children, strict=True)}
-        circumstances = [
-            Circumstance(
-                child_id=child_id,
-                group=group,
-                subgroup=subgroup,
-                started_on=cast(date, row.started_on),  # set whenever groups are
-                ended_on=last_day_as_child(row.data.date_of_birth),
-                end_reason=AGED_OUT,
-                unit_id=unit.pk,
-                province_id=province,
-                recorded_by=actor,
-            )
-            for row, (child_id, _public_id) in zip(new, children, strict=True)
-            for group, subgroup in row.groups
-        ]
-        Circumstance.objects.bulk_create(circumstances, batch_size=BATCH)
-        pairs = []
-        for row, (child_id, public_id) in zip(new, children, strict=True):
-            others = [*row.twins, *(child_of[id(rows[i])][0] for i in row.file_twins)]
-            pairs += [
-                PossibleDuplicate(child_id=child_id, other_id=o, reason=DUPLICATE_REASON)
-                for o in others
-            ]
-            if others:
-                result.flagged.append(Flagged(row.number, public_id, len(others)))
-        PossibleDuplicate.objects.bulk_create(pairs, batch_size=BATCH)
-        result.created = len(children)
-        result.circumstances = len(circumstances)
+        result.created = len(new)
         audit_record(
             actor=actor,
             action="children.import",
@@ -1068,6 +1171,90 @@ def _children_import(
             },
         )
     return result
+
+
+class _RowsRefusedError(Exception):
+    """A row of the file has an error: what was sent is rolled back."""
+
+
+def _checked(
+    raw: list[tuple[int, list[Any]]],
+    today: date,
+    matcher: "_Matcher",
+    errors: list[RowError],
+    rows: list[_ChildRow],
+    new: list[_ChildRow],
+) -> Iterator[_ChildRow]:
+    """Check and match each row, in order; yield the new ones while the file has no error (so
+    that they are sent to the database while later rows are checked). Every row is checked
+    whatever happens, so that every error is named."""
+    for number, values in raw:
+        row = _child_row(number, values, today, errors)
+        if row is not None:
+            rows.append(row)
+            if matcher.match(rows, len(rows) - 1, errors):
+                new.append(row)
+                if not errors:
+                    yield row
+
+
+def _insert_related(
+    new: list[_ChildRow],
+    rows: list[_ChildRow],
+    public_ids: list[str],
+    result: ImportResult,
+    *,
+    unit: AdministrativeUnit,
+    province: int,
+    actor: User,
+) -> None:
+    """The circumstances of the new children and the pairs flagged as possible duplicates."""
+    public_of = {id(row): public_id for row, public_id in zip(new, public_ids, strict=True)}
+    # Ids only for the children that need one (most have no group and no twin).
+    wanted = {id(row) for row in new if row.groups or row.twins or row.file_twins}
+    wanted |= {id(rows[i]) for row in new for i in row.file_twins}
+    id_of = _child_ids([public_of[key] for key in wanted])
+    circumstances = [
+        (
+            id_of[public_of[id(row)]],
+            group,
+            subgroup,
+            cast(date, row.started_on),  # set whenever groups are
+            last_day_as_child(row.data.date_of_birth),
+        )
+        for row in new
+        for group, subgroup in row.groups
+    ]
+    _insert_circumstances(circumstances, unit=unit, province=province, actor=actor)
+    pairs = []
+    for row in new:
+        public_id = public_of[id(row)]
+        others = [*row.twins, *(id_of[public_of[id(rows[i])]] for i in row.file_twins)]
+        pairs += [
+            PossibleDuplicate(child_id=id_of[public_id], other_id=o, reason=DUPLICATE_REASON)
+            for o in others
+        ]
+        if others:
+            result.flagged.append(Flagged(row.number, public_id, len(others)))
+    PossibleDuplicate.objects.bulk_create(pairs, batch_size=BATCH)
+    result.circumstances = len(circumstances)
+
+
+def _child_ids(public_ids: list[str]) -> dict[str, int]:
+    if not public_ids:
+        return {}
+    chunks: Iterable[Any] = (
+        [RawSQL("SELECT unnest(%s::varchar[])", (public_ids,))]
+        if connection.vendor == "postgresql"
+        else _chunks(public_ids)
+    )
+    return {
+        public_id: child_id
+        for chunk in chunks
+        for public_id, child_id in Child.objects.filter(public_id__in=chunk).values_list(
+            "public_id", "id"
+        )
+    }
 
 
 # --- support records -----------------------------------------------------------------------

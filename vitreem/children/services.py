@@ -111,9 +111,10 @@ class ChildData:
         errors: dict[str, str] = {}
         data = ChildData.__new__(ChildData)  # a copy, without copy.copy's generic machinery
         data.__dict__.update(self.__dict__)
+        fields = data.__dict__
         for name in _TEXT_FIELDS:
-            if value := getattr(data, name):
-                setattr(data, name, nfc(value))
+            if value := fields[name]:
+                fields[name] = nfc(value)
         data.personal_id = data.personal_id.replace(" ", "")
         data.insurance_number = data.insurance_number.replace(" ", "").upper()
         data.representative_phone = _PHONE_NOISE.sub("", data.representative_phone)

@@ -10,10 +10,10 @@ import io
 import posixpath
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
 
@@ -204,12 +204,12 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 CellValue = int | float | str | bool | date | datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
     """A cell as stored: its typed value and whether a formula computes it.
 
     A formula cell's value is the formula's text ("=…", as the form shows it) and ``cached`` is
-    the result Excel last saved. A number in a date format is read as the date it shows.
+    the result Excel last saved. A number in a date format is read as the date it shows. (A
+    named tuple: the cheapest immutable object to make, and a sheet makes one per cell.)
     """
 
     value: CellValue
@@ -355,19 +355,20 @@ class _SheetScan:
             )
 
 
-# The fast form of the sheet scan, for the usual part (UTF-8, every cell with its reference):
-# a cell element, and a cell element whose own ``r`` attribute (attributes tokenised, so that a
-# value cannot fake one) gives its reference. Equal counts mean every cell's reference was seen.
+# The fast form of the sheet scan, for the usual part (UTF-8, no prefixed cell or dimension,
+# every cell with its reference): a cell element, and a cell element whose own ``r`` attribute
+# (attributes tokenised, so that a value cannot fake one) gives its reference. Each reference
+# found starts where a cell is counted, so equal counts mean every cell's reference was seen.
+# Searching from the literal "<c" keeps each pass at the speed of a substring search.
 _NAME = rb"<(?:[A-Za-z_][\w.\-]*:)?"
 _ATTRIBUTES = rb"""(?:\s+[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*'))*?"""
-_CELL_TAG = re.compile(_NAME + rb"c[\s/>]")
-_CELL_REF = re.compile(
-    _NAME + rb"c" + _ATTRIBUTES + rb"""\s+r\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']"""
-)
-_DIMENSION_TAG = re.compile(_NAME + rb"dimension[\s/>]")
-_DIMENSION_REF = re.compile(
-    _NAME + rb"dimension" + _ATTRIBUTES + rb"""\s+ref\s*=\s*["']([^"']*)["']"""
-)
+_REFERENCE = rb"""\s+r\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']"""
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_CELL_REF = re.compile(rb"<c" + _ATTRIBUTES + _REFERENCE)
+_CELL_REF_FIRST = re.compile(rb"<c" + _REFERENCE)  # as every writer puts it
+_PREFIXED = re.compile(rb":(?:c|dimension)[\s/>]")  # or a text that looks so: the exact pass
+_DIMENSION_TAG = re.compile(rb"<dimension[\s/>]")
+_DIMENSION_REF = re.compile(rb"<dimension" + _ATTRIBUTES + rb"""\s+ref\s*=\s*["']([^"']*)["']""")
 _UTF8 = re.compile(
     rb"""^(?:\xef\xbb\xbf)?(?:<\?xml[^>]*?encoding\s*=\s*["']utf-8["']|<(?![?!]))""", re.I
 )
@@ -376,28 +377,169 @@ _UTF8 = re.compile(
 def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
     """Refuse a sheet that spans or holds too much, from its cells' references and its
     declared dimension, before any of it is read."""
-    cells = len(_CELL_TAG.findall(data))
-    refs = _CELL_REF.findall(data)
-    dimensions = _DIMENSION_REF.findall(data)
-    if (
-        not _UTF8.match(data)
-        or len(refs) != cells
-        or len(dimensions) != len(_DIMENSION_TAG.findall(data))
-    ):
+    fast = _UTF8.match(data) and not _PREFIXED.search(data)
+    cells = len(_CELL_TAG.findall(data)) if fast else 0
+    refs = []
+    if fast:
+        first = data.count(b'<c r="') == cells
+        refs = (_CELL_REF_FIRST if first else _CELL_REF).findall(data)
+    dimensions = _DIMENSION_REF.findall(data) if fast else []
+    if not fast or len(refs) != cells or len(dimensions) != len(_DIMENSION_TAG.findall(data)):
         _check_xml(data, _SheetScan(name, budget))  # the exact pass, element by element
         return
     scan = _SheetScan(name, budget)
     for ref in dimensions:
         scan._extent(*_corner(ref.decode("ascii", "replace").rpartition(":")[2]))
     if refs:
-        # The cells furthest down and furthest right, named as the file names them.
-        lowest = max(refs, key=lambda ref: int(ref[1]))
-        rightmost = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
-        for letters, number in (lowest, rightmost):
-            scan._extent(int(number), _column(letters.decode("ascii")))
+        last_row = max(map(int, {number for _letters, number in refs}))
+        last_column = max(_column(name.decode("ascii")) for name in {name for name, _n in refs})
+        if last_row > MAX_SHEET_ROWS or last_column > MAX_SHEET_COLUMNS:
+            # The cells furthest down and furthest right, named as the file names them.
+            lowest = max(refs, key=lambda ref: int(ref[1]))
+            rightmost = max(refs, key=lambda ref: (len(ref[0]), ref[0]))
+            for letter, number in (lowest, rightmost):
+                scan._extent(int(number), _column(letter.decode("ascii")))
     budget[0] -= cells
     if budget[0] < 0:
         raise WorkbookRefusedError(f"Tệp có quá nhiều ô dữ liệu (tối đa {_n(MAX_CELLS)} ô).")
+
+
+# The fast engine of ``UploadedWorkbook.rows``, for a sheet written the usual way: UTF-8 without
+# carriage returns, rows only inside the one ``sheetData`` (unprefixed), each row a run of cells
+# whose ``r``, ``s`` and ``t`` attributes come first, in that order and double-quoted, holding at
+# most an ``f``, a ``v`` and an ``is`` with one ``t``, in that order. Any other content of a row
+# matches the last alternative (``bad``) and the element-by-element engine reads the sheet. The
+# parts were parsed whole by expat before (no DTD, well-formed), so a text holds only the
+# predefined entities and character references.
+_ANY_ATTRIBUTE = r"""\s+(?!xmlns)[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*')"""
+_ROW = re.compile(
+    r"""\s*<row(?:\s+r="([0-9]{1,7})")?((?:""" + _ANY_ATTRIBUTE + r")*)\s*(/?)>", re.A
+)  # ``r`` first, as writers put it (an attribute appears once: no other ``r`` follows)
+_CELL = re.compile(
+    r"""\s*(?:<c(?:\s+r="([A-Z]{1,3})[0-9]{1,7}")?(?:\s+s="([0-9]{1,9})")?"""
+    r"""(?:\s+t="([A-Za-z]{1,9})")?(?:\s+(?![rst]\s*=)""" + _ANY_ATTRIBUTE[3:] + r")*\s*"
+    r"(?:/>|>\s*"
+    r"(<f(?:" + _ANY_ATTRIBUTE + r")*\s*(?:/>|>([^<]*)</f\s*>)\s*)?"
+    r"(?:<v\s*(?:/>|>([^<]*)</v\s*>)\s*)?"
+    r"(<is\s*(?:/>|>\s*(?:<t(?:" + _ANY_ATTRIBUTE + r")*\s*(?:/>|>([^<]*)</t\s*>)\s*)?"
+    r"</is\s*>)\s*)?"
+    r"</c\s*>)|(\S))",
+    re.A,
+)
+# The same cells as written by Excel, LibreOffice and openpyxl, in a stricter form that matches
+# faster (single spaces, no other attribute); a row it does not match is matched by ``_CELL``.
+# Text between cells is skipped: the element tree ignores it too.
+_USUAL_CELL = re.compile(
+    r"""<c(?: r="([A-Z]{1,3})[0-9]{1,7}")?(?: s="([0-9]{1,9})")?(?: t="([A-Za-z]{1,9})")?"""
+    r"""(?:/>|>(<f(?: (?!xmlns)[\w:]+="[^"]*")*(?:/>|>([^<]*)</f>))?(?:<v>([^<]*)</v>)?"""
+    r"""(<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)|(<)""",
+    re.A,
+)
+_ROW_ATTRIBUTE = re.compile(r"""\s+([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.A)
+_SHEET_DATA = re.compile(r"<sheetData(?:" + _ANY_ATTRIBUTE + r")*\s*(/?)>", re.A)
+_ANY_ROW = re.compile(r"<(?:[\w.\-]+:)?row[\s/>]", re.A)
+_ENTITY = re.compile(r"&(?:#([0-9]+)|#x([0-9A-Fa-f]+)|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name:
+        return _NAMED[name]
+    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+
+
+_Parts = tuple[str, str, str | None, str | None, str | None]  # as ``_convert`` takes them
+_PENDING = Cell(None)  # a cell whose texts are resolved once the sheet is read
+# Cell(value) without the named tuple's own constructor (three times as fast, per cell).
+_make_cell = cast(Callable[[type[Cell], tuple[CellValue, bool, CellValue]], Cell], tuple.__new__)
+
+
+def _unescape(text: str) -> str:
+    return _ENTITY.sub(_entity, text)
+
+
+def _resolved(texts: list[str]) -> list[str]:
+    """Texts of elements (well-formed content, no markup) with their references resolved: one
+    document of one element per text, each text handed over whole (buffered); the slower
+    substitution when the parser splits one."""
+    if not texts:
+        return []
+    out: list[str] = []
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 20
+    parser.CharacterDataHandler = out.append
+    parser.EndElementHandler = len  # flushes the text at each end (a builtin: no Python frame)
+    parser.Parse("<x><a>" + "</a><a>".join(texts) + "</a></x>", True)
+    return out if len(out) == len(texts) else [_unescape(text) for text in texts]
+
+
+def _row_ref(attributes: str) -> str | None:
+    """A row's ``r`` attribute as the XML parser gives it (references resolved, white space
+    made spaces)."""
+    for name, double, single in _ROW_ATTRIBUTE.findall(attributes):
+        if name == "r":
+            value = double or single
+            return (
+                (_unescape(value) if "&" in value else value).replace("\t", " ").replace("\n", " ")
+            )
+    return None
+
+
+def _sheet_data(data: bytes) -> tuple[str, int, int] | None:
+    """The sheet's text and the span of its ``sheetData``'s content, when the fast engine may
+    read it: UTF-8, no carriage return (the parser turns them into line feeds), one unprefixed
+    ``sheetData`` and no row outside it."""
+    if not _UTF8.match(data) or b"\r" in data:
+        return None
+    text = data.decode("utf-8")
+    opening = _SHEET_DATA.search(text)
+    if opening is None or text.count("sheetData") != (1 if opening.group(1) else 2):
+        return None
+    if opening.group(1):
+        start = end = opening.end()
+        closing = end
+    else:
+        start = opening.end()
+        end = text.find("</sheetData>", start)
+        if end < 0:
+            return None
+        closing = end + len("</sheetData>")
+    if _ANY_ROW.search(text, 0, opening.start()) or _ANY_ROW.search(text, closing):
+        return None
+    return text, start, end
+
+
+_STRINGS_ROOT = re.compile(r"""<sst(?:\s+[\w:.\-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*>""", re.A)
+_STRING_ITEM = re.compile(
+    r"<si\s*>\s*<t(?:" + _ANY_ATTRIBUTE + r")*\s*(?:/>|>([^<]*)</t\s*>)\s*</si\s*>|(<)", re.A
+)
+
+
+def _simple_strings(data: bytes) -> list[str] | None:
+    """The shared strings when each item is one plain text (as Excel saves most): read by a
+    regular expression, references resolved at once; None for anything else (rich text, a
+    prefix, a comment), which the element tree reads."""
+    if not _UTF8.match(data) or b"\r" in data:
+        return None
+    text = data.decode("utf-8")
+    root = _STRINGS_ROOT.search(text)
+    end = text.rfind("</sst>")
+    if root is None or end < root.end() or text[end + 6 :].strip(" \t\n"):
+        return None
+    if text.count("<", 0, root.start()) != text.startswith(
+        "<?xml", 1 if text[:1] == "\ufeff" else 0
+    ):
+        return None  # something before the root other than the declaration
+    items = _STRING_ITEM.findall(text, root.end(), end)
+    if any(bad for _t, bad in items):
+        return None
+    strings = [t for t, _bad in items]
+    escaped = [index for index, t in enumerate(strings) if "&" in t]
+    for index, resolved in zip(escaped, _resolved([strings[i] for i in escaped]), strict=True):
+        strings[index] = resolved
+    return strings
 
 
 class _StringScan:
@@ -408,9 +550,14 @@ class _StringScan:
         if tag == "si":
             self.count += 1
             if self.count > MAX_STRINGS:
-                raise WorkbookRefusedError(
-                    f"Tệp có quá nhiều chuỗi văn bản (tối đa {_n(MAX_STRINGS)})."
-                )
+                self.refuse()
+
+    @staticmethod
+    def refuse() -> None:
+        raise WorkbookRefusedError(f"Tệp có quá nhiều chuỗi văn bản (tối đa {_n(MAX_STRINGS)}).")
+
+
+_STRING_TAG = re.compile(_NAME + rb"si[\s/>]")
 
 
 # Built-in number formats that show a date or a time (ECMA-376 §18.8.30).
@@ -494,7 +641,16 @@ class UploadedWorkbook:
                 f"Tệp có quá nhiều chuỗi văn bản (tối đa {MAX_STRINGS_BYTES // 2**20} MB)."
             )
         data = archive.read(info)
-        _check_xml(data, _StringScan())
+        if _UTF8.match(data) and b"<!" not in data:
+            # Every "<" followed by a name opens an element here (no comment, no CDATA).
+            _check_xml(data)
+            if len(_STRING_TAG.findall(data)) > MAX_STRINGS:
+                _StringScan().refuse()
+        else:
+            _check_xml(data, _StringScan())
+        simple = _simple_strings(data)
+        if simple is not None:
+            return simple
         root = ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)
         ns = _namespace(root)
         return [_text(item, ns) for item in root.iterfind(f"{ns}si")]
@@ -542,11 +698,16 @@ class UploadedWorkbook:
         return self._rows[key]
 
     def _read_sheet(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
+        fast = self._read_simple(self._parts[part], max_row, max_col)
+        return fast if fast is not None else self._read_elements(part, max_row, max_col)
+
+    def _read_elements(self, part: str, max_row: int, max_col: int) -> dict[int, dict[int, Cell]]:
+        """The exact engine, for any sheet: element by element, each row dropped once read, so
+        that memory follows the cells kept, not the file."""
         rows: dict[int, dict[int, Cell]] = {}
         number = 0
         row_tag = ""
         columns: dict[str, int] = {}
-        # Row by row, each dropped once read: memory follows the cells kept, not the file.
         for _event, element in ElementTree.iterparse(io.BytesIO(self._parts[part])):  # noqa: S314
             tag = element.tag
             if tag != row_tag:
@@ -581,7 +742,7 @@ class UploadedWorkbook:
         """A cell element → its cell, None when it holds nothing (a styled blank)."""
         value_tag, inline_tag, formula_tag = tags
         text = inline = formula = None
-        for child in cell:  # once over the children: the hot loop of an import
+        for child in cell:  # once over the children
             tag = child.tag
             if tag == value_tag:
                 text = child.text
@@ -589,15 +750,28 @@ class UploadedWorkbook:
                 inline = child
             elif tag == formula_tag:
                 formula = child
-        kind = cell.get("t", "n")
+        return self._convert(
+            cell.get("t", "n"),
+            cell.get("s", "0"),
+            text,
+            None if inline is None else _text(inline, inline_tag[:-2]),
+            None if formula is None else formula.text or "",
+        )
+
+    def _convert(
+        self, kind: str, style: str, text: str | None, inline: str | None, formula: str | None
+    ) -> Cell | None:
+        """A cell's parts as stored (its type and style attributes, the text of its value, of
+        its inline string and of its formula, None when absent or empty) → the cell; the one
+        conversion of both engines."""
         value: CellValue = None
         if inline is not None:
-            value = _text(inline, inline_tag[:-2])
+            value = inline
         elif text is None:
             pass
         elif kind == "n":
             value = float(text) if any(c in text for c in ".eE") else int(text)
-            if self._dates and int(cell.get("s", "0")) in self._dates:
+            if self._dates and int(style) in self._dates:
                 value = _serial_date(value, self._epoch_1904)
         elif kind == "s":
             value = self._strings[int(text)]
@@ -611,8 +785,104 @@ class UploadedWorkbook:
         else:
             value = text  # "str", "e" (an error such as #DIV/0!)
         if formula is not None:
-            return Cell(f"={formula.text or ''}", formula=True, cached=value)
+            return Cell(f"={formula}", formula=True, cached=value)
         return Cell(value) if value is not None else None
+
+    def _read_simple(
+        self, data: bytes, max_row: int, max_col: int
+    ) -> dict[int, dict[int, Cell]] | None:
+        """The fast engine: the sheet read by regular expressions, a row at a time, when every
+        row and cell is written in the usual way (see ``_CELL``); None otherwise, and the
+        element-by-element engine reads it. Same cells, same values."""
+        sheet = _sheet_data(data)
+        if sheet is None:
+            return None
+        text, start, end = sheet
+        rows: dict[int, dict[int, Cell]] = {}
+        number = 0
+        columns: dict[str, int] = {}
+        convert = self._convert
+        strings = self._strings
+        make = _make_cell
+        escaped: list[tuple[dict[int, Cell], int, _Parts]] = []
+        pos = start
+        while True:
+            row = _ROW.match(text, pos, end)
+            if row is None:
+                break
+            ref, attributes, closed = row.group(1, 2, 3)
+            if not ref and attributes:
+                ref = _row_ref(attributes)
+            number = int(ref) if ref else number + 1
+            if closed:
+                pos = row.end()
+                if number <= max_row:
+                    rows.setdefault(number, {})
+                continue
+            finish = text.find("</row>", row.end(), end)
+            if finish < 0:
+                return None
+            pos = finish + 6
+            if number > max_row:
+                if "<row" in text[row.end() : finish]:
+                    return None  # a row inside a row: the other engine's business
+                continue
+            cells = rows.setdefault(number, {})
+            column = 0
+            found = _USUAL_CELL.findall(text, row.end(), finish)
+            if any(bad for *_parts, bad in found):
+                found = _CELL.findall(text, row.end(), finish)
+                if any(bad for *_parts, bad in found):
+                    return None
+            for letters, style, kind, f, f_text, v_text, inline, i_text, _bad in found:
+                if letters:
+                    column = columns.get(letters) or columns.setdefault(letters, _column(letters))
+                else:
+                    column += 1
+                if column > max_col or not (v_text or f or inline):
+                    continue  # beyond the bounds, or holds nothing
+                if not f:  # the usual cells, as ``_convert`` reads them
+                    if inline:
+                        if "&" not in i_text:
+                            cells[column] = make(Cell, (i_text, False, None))
+                            continue
+                    elif kind == "s" and v_text.isdigit():
+                        cells[column] = make(Cell, (strings[int(v_text)], False, None))
+                        continue
+                parts = (
+                    kind or "n",
+                    style or "0",
+                    v_text or None,
+                    i_text if inline else None,
+                    f_text if f else None,
+                )
+                if "&" in v_text or "&" in i_text or "&" in f_text:
+                    cells[column] = _PENDING  # its place in the file's order
+                    escaped.append((cells, column, parts))
+                    continue
+                found_cell = convert(*parts)
+                if found_cell is not None:
+                    cells[column] = found_cell
+        if text[pos:end].strip(" \t\n"):
+            return None  # something other than rows
+        # The texts holding references, resolved by the XML parser all at once (a call per
+        # reference costs more than the rest of the reading).
+        texts = _resolved([t for *_c, parts in escaped for t in parts[2:] if t and "&" in t])
+        at = len(texts)
+        # From the last: a later cell of the same column takes the place, as it does when read
+        # element by element.
+        for cells, column, (kind, style, *held) in reversed(escaped):
+            for index in (2, 1, 0):
+                if held[index] and "&" in cast(str, held[index]):
+                    at -= 1
+                    held[index] = texts[at]
+            if cells.get(column) is not _PENDING:
+                continue
+            if held[1] is not None and held[2] is None:  # an inline string, as ``_convert``
+                cells[column] = make(Cell, (held[1], False, None))
+            else:  # never None: a reference stands for a character, so a value or an error
+                cells[column] = cast(Cell, convert(kind, style, held[0] or None, held[1], held[2]))
+        return rows
 
 
 def open_workbook(data: bytes) -> UploadedWorkbook:

@@ -546,3 +546,49 @@ def test_a_row_number_written_as_a_formula_gives_its_saved_result(personas):
     result = import_children(personas, data)
     assert result.ok, result.errors
     assert result.created == 1
+
+
+def test_texts_with_a_backslash_and_the_file_twins_are_stored_as_written(personas):
+    data = children_file(
+        personas.unit_a,
+        {"full_name": "Lê Văn \\ Tí", "address": "Tổ 1\\2", "personal_id": "019316000001"},
+        {"personal_id": "019316000002", "groups": "", "started_on": ""},
+        {"personal_id": "019316000003", "groups": "a", "insurance_valid_to": ""},
+    )
+    result = import_children(personas, data)
+    assert result.ok, result.errors
+    assert (result.created, result.circumstances) == (3, 3)
+    odd = Child.objects.get(personal_id="019316000001")
+    assert (odd.full_name, odd.address) == ("Lê Văn \\ Tí", "Tổ 1\\2")
+    # Rows 2 and 3 share a name and birthday: the later is flagged against the earlier.
+    assert [(f.row, f.others) for f in result.flagged] == [(7, 1)]
+    assert PossibleDuplicate.objects.count() == 1
+    assert Circumstance.objects.filter(child__personal_id="019316000003").count() == 1
+    assert Child.objects.get(personal_id="019316000003").insurance_valid_to is None
+
+
+def test_public_ids_made_at_once_look_like_those_made_one_by_one():
+    import re
+
+    from vitreem.children.models import new_public_id, new_public_ids
+
+    ids = new_public_ids(500)
+    assert len(set(ids)) == 500
+    assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in [*ids, new_public_id()])
+
+
+def test_a_personal_id_taken_while_the_file_is_checked_refuses_it_and_saves_nothing(
+    personas, monkeypatch
+):
+    register(personas.officer_b, personas.unit_b, personal_id="019316000778")
+    monkeypatch.setattr(imports, "_used_personal_ids", lambda pids: [])  # taken after the lookup
+    data = children_file(
+        personas.unit_a,
+        {"personal_id": "019316000777", "full_name": "Lê Văn An"},
+        {"personal_id": "019316000778"},
+    )
+    before = snapshot()
+    with pytest.raises(ValidationError) as refused:
+        import_children(personas, data)
+    assert "vừa được dùng" in " ".join(refused.value.messages)
+    assert snapshot() == before

@@ -178,3 +178,122 @@ def test_the_fast_scan_refuses_exactly_what_the_element_by_element_scan_refuses(
         )
     )
     assert bool(fast) == bool(exact)
+
+
+_STRINGS = "<si><t>a &amp; b</t></si><si><r><t>rich </t></r><r><t>text</t></r></si><si><t/></si>"
+_STYLES = '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="3"/></cellXfs>'
+_CELLS = st.sampled_from(
+    [
+        '<c r="{ref}" t="s"><v>{s}</v></c>',
+        '<c r="{ref}" s="1" t="s"><v>{s}</v></c>',
+        '<c r="{ref}" s="1"><v>46023</v></c>',
+        '<c r="{ref}" s="2" t="n"><v>1.5</v></c>',
+        '<c r="{ref}"><v>1E3</v></c>',
+        '<c r="{ref}" t="inlineStr"><is><t>L&#234; &amp; B&#x1EA3;o</t></is></c>',
+        '<c r="{ref}" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c>',
+        '<c r="{ref}" t="inlineStr"><is><t/></is></c>',
+        '<c r="{ref}" t="inlineStr"><is><r><t>rich</t></r></is></c>',
+        '<c r="{ref}" t="inlineStr"></c>',
+        '<c r="{ref}" s="1"/>',
+        '<c r="{ref}"><v/></c>',
+        '<c r="{ref}"><v></v></c>',
+        '<c r="{ref}"><f>ROW()-4</f><v>1</v></c>',
+        '<c r="{ref}"><f t="shared" si="0"/><v>2</v></c>',
+        '<c r="{ref}" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>',
+        '<c r="{ref}" t="b"><v>1</v></c>',
+        '<c r="{ref}" t="e"><v>#DIV/0!</v></c>',
+        '<c r="{ref}" t="d"><v>2026-01-01T10:00:00</v></c>',
+        '<c r="{ref}" t="d"><v>not a date</v></c>',
+        "<c><v>7</v></c>",
+        '<c t="s"><v>1</v></c>',
+        '<c r="{ref}" cm="1"><v>3</v></c>',
+        '<c t="n" r="{ref}"><v>4</v></c>',
+        '<c r="{ref}" ><v> 5 </v></c>',
+        "<c r='{ref}'><v>6</v></c>",
+        '<c r="{ref}"><v>&#56;</v></c>',
+        '<c r="{ref}"><extLst/></c>',
+        '<!-- a comment --><c r="{ref}"><v>9</v></c>',
+        '<c r="{ref}"><v><![CDATA[10]]></v></c>',
+        '<c r="{ref}" t="s"><v>9</v></c>',  # no such string: damaged
+    ]
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(['<row r="{n}">', "<row>", '<row r="{n}" spans="1:3">', "<row >"]),
+            st.lists(st.tuples(_CELLS, st.integers(1, 4)), max_size=5),
+            st.sampled_from(["", "\n  ", " "]),
+        ),
+        max_size=5,
+    ),
+    st.integers(1, 6),
+    st.integers(1, 4),
+)
+def test_the_fast_engine_reads_what_the_element_by_element_engine_reads(rows, max_row, max_col):
+    from openpyxl.utils import get_column_letter
+
+    body = ""
+    for number, (opening, cells, space) in enumerate(rows, start=1):
+        body += opening.format(n=number) + space
+        for template, column in cells:
+            ref = f"{get_column_letter(column)}{number}"
+            body += template.format(ref=ref, s=column % 3) + space
+        body += "</row>"
+    book = open_workbook(minimal(body, strings=_STRINGS, styles=_STYLES))
+    part = book._sheets["Trang"]
+
+    def outcome(read):
+        try:
+            return read()
+        except (ValueError, IndexError) as error:
+            return type(error)
+
+    fast = outcome(lambda: book._read_simple(book._parts[part], max_row, max_col))
+    exact = outcome(lambda: book._read_elements(part, max_row, max_col))
+    assert fast is None or fast == exact
+
+
+def test_the_fast_engine_reads_the_files_of_excel_and_of_openpyxl():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Lê Bảo & <Mai>", 12, 1.5, date(2026, 1, 1), "=ROW()", True, None, " a "])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    uploaded = open_workbook(buffer.getvalue())
+    part = uploaded._sheets[uploaded.sheetnames[0]]
+    fast = uploaded._read_simple(uploaded._parts[part], 10, 10)
+    assert fast is not None
+    assert fast == uploaded._read_elements(part, 10, 10)
+    assert [c.value for c in fast[1].values()][:3] == ["Lê Bảo & <Mai>", 12, 1.5]
+    assert list(fast[1]) == list(uploaded._read_elements(part, 10, 10)[1])
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "<si><t>a</t></si><si><t/></si><si><t>L&#234; &amp; &lt;B&gt;</t></si>",
+        '\n  <si><t xml:space="preserve"> x </t></si>\n  <si ><t></t></si >',
+        "<si><r><t>rich </t></r><r><t>text</t></r></si><si><t>a</t></si>",
+        "<si><t>a</t><rPh><t>phonetic</t></rPh></si>",
+        "<!-- note --><si><t>a</t></si>",
+        f'<x:si xmlns:x="{workbooks.__name__}"><x:t>b</x:t></x:si><si><t>a</t></si>',
+    ],
+)
+def test_the_shared_strings_read_fast_are_those_of_the_element_tree(items):
+    from xml.etree import ElementTree
+
+    data = f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{workbooks.__name__}">'
+    data = (data + items + "</sst>").encode()
+    root = ElementTree.fromstring(data)
+    ns = workbooks._namespace(root)
+    exact = [workbooks._text(item, ns) for item in root.iterfind(f"{ns}si")]
+    fast = workbooks._simple_strings(data)
+    assert fast is None or fast == exact
+    assert (fast is None) == (
+        "<r>" in items or "<rPh>" in items or "<!--" in items or "x:" in items
+    )
