@@ -37,6 +37,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vitreem.settings")
+# The test client speaks plain HTTP, as a server behind its TLS proxy hears it.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-registry.sqlite3'}")
 
 import django  # noqa: E402
