@@ -81,8 +81,8 @@ def main() -> None:
     user, _ = User.objects.get_or_create(username="bench", defaults={"is_superuser": True})
     client = Client(headers={"Authorization": f"Bearer {token_issue(user=user)}"})
     measure(
-        "API GET /units?as_of=2026-06-01&level=commune&limit=1000",
-        lambda: get_ok(client, "/api/v1/units?as_of=2026-06-01&level=commune&limit=1000"),
+        "API GET /units?as_of=2026-06-01&level=commune&limit=500",
+        lambda: get_ok(client, "/api/v1/units?as_of=2026-06-01&level=commune&limit=500"),
         runs=15,
     )
     measure(
