@@ -27,21 +27,8 @@ def test_an_api_list_is_gzipped(api_client, personas):
     assert json.loads(gzip.decompress(response.content))["count"] > 0
 
 
-def test_a_workbook_is_not_compressed_twice(client, personas):
-    from datetime import date
-
-    from vitreem.reporting.models import ReportForm
-    from vitreem.reporting.services import round_create
-
-    round_ = round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
+def test_a_workbook_is_not_compressed_twice(client, personas, province_round):
+    round_ = province_round
     client.force_login(personas.supervisor)
     response = client.get(
         f"/api/v1/rounds/{round_.pk}/consolidated.xlsx?unit=19", HTTP_ACCEPT_ENCODING="gzip"
