@@ -225,14 +225,19 @@ def _check_draft(definition: FormDefinition, state: CellState) -> Findings:
 def _apply_cells(
     *,
     actor: User,
+    definition: FormDefinition,
     submission_id: int,
     state: CellState,
     cells: Cells,
+    narrative: dict[str, str] | None,
     elements: dict[str, DataElement],
     source: str,
 ) -> list[ValueChange]:
     """Set typed cells on a report's values (``state``, changed in place): the history row of
-    each cell that changes. ``cells`` holds only the cells being set; None blanks a cell."""
+    each cell that changes. ``cells`` holds only the cells being set; None blanks a cell. The
+    input and then the draft are checked against the form, for every path that saves cells;
+    a refusal raises before the caller writes anything."""
+    _check_input(definition, cells, narrative)
     changes = []
     for (code, row, category), new in cells.items():
         old = state.get((code, row, category))
@@ -254,6 +259,7 @@ def _apply_cells(
                 source=source,
             )
         )
+    _check_draft(definition, state)
     return changes
 
 
@@ -326,19 +332,19 @@ def submission_save(
                 _("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập tiếp.")
             )
         definition = definition_of(submission.round.form)
-        _check_input(definition, cells, narrative)
         elements = {e.code: e for e in DataElement.objects.filter(form=submission.round.form)}
         stored = _stored_values([submission.pk], elements)
         state = {key: value for key, (_pk, value) in stored[submission.pk].items()}
         changes = _apply_cells(
             actor=actor,
+            definition=definition,
             submission_id=submission.pk,
             state=state,
             cells=cells,
+            narrative=narrative,
             elements=elements,
             source=source,
         )
-        _check_draft(definition, state)
         # A few statements per save, whatever the number of cells (an uploaded form has ~20).
         _write_values(stored, {submission.pk: state}, elements)
         ValueChange.objects.bulk_create(changes)
@@ -431,16 +437,16 @@ def _save_many(
         # On a copy: an item refused by the form's rules leaves the report as it was.
         state = dict(final[submission.pk])
         try:
-            _check_input(definition, cells, None)
             changed = _apply_cells(
                 actor=actor,
+                definition=definition,
                 submission_id=submission.pk,
                 state=state,
                 cells=cells,
+                narrative=None,
                 elements=elements,
                 source=source,
             )
-            _check_draft(definition, state)
         except ValidationError as refused:
             outcomes[index] = refused
             continue
