@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 from xml.etree import ElementTree
 from xml.parsers import expat
@@ -435,6 +436,7 @@ _USUAL_CELL = re.compile(
     r"""(<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)|(<)""",
     re.A,
 )
+_BAD = itemgetter(8)  # the last group of a cell's match: what no usual cell holds
 _ROW_ATTRIBUTE = re.compile(r"""\s+([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.A)
 _SHEET_DATA = re.compile(r"<sheetData(?:" + _ANY_ATTRIBUTE + r")*\s*(/?)>", re.A)
 _ANY_ROW = re.compile(r"<(?:[\w.\-]+:)?row[\s/>]", re.A)
@@ -830,9 +832,9 @@ class UploadedWorkbook:
             cells = rows.setdefault(number, {})
             column = 0
             found = _USUAL_CELL.findall(text, row.end(), finish)
-            if any(bad for *_parts, bad in found):
+            if any(map(_BAD, found)):
                 found = _CELL.findall(text, row.end(), finish)
-                if any(bad for *_parts, bad in found):
+                if any(map(_BAD, found)):
                     return None
             for letters, style, kind, f, f_text, v_text, inline, i_text, _bad in found:
                 if letters:
