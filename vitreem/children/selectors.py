@@ -180,13 +180,41 @@ def groups_on(children: list[Child], day: date) -> list[tuple[int, str]]:
     )
 
 
-def active_groups(children: list[Child], day: date, sensitive: bool) -> dict[int, list[str]]:
-    """The points (a, b, đ…) of the groups each child is in on the day, as the user may see."""
+@dataclass(frozen=True)
+class GroupName:
+    """A group a child is in, as the law names it: its point (a, b, đ…), its title, and the
+    sub-group of Decree 56/2017 when the record has one."""
+
+    point: str
+    title: str
+    label: str
+    subgroup: str
+
+
+def active_groups(
+    children: list[Child] | QuerySet[Child], day: date, sensitive: bool
+) -> dict[int, list[GroupName]]:
+    """The groups each child is in on the day, as the user may see them (a queryset of
+    children is read as a subquery: an export of a province names no child id)."""
     hidden = catalogue.sensitive_groups()
-    found: dict[int, list[str]] = {}
-    for child_id, group in groups_on(children, day):
-        if sensitive or group not in hidden:
-            found.setdefault(child_id, []).append(catalogue.groups()[group].point)
+    known = catalogue.groups()
+    found: dict[int, list[GroupName]] = {}
+    rows = (
+        Circumstance.objects.filter(child__in=children)
+        .filter(active_on(day))
+        .values_list("child", "group", "subgroup")
+        .order_by("group", "subgroup")
+    )
+    for child_id, code, subgroup in rows:
+        if not sensitive and code in hidden:
+            continue
+        group = known.get(code)
+        if group is None:
+            name = GroupName(code, code, code, "")
+        else:
+            sub = dict(group.subgroups).get(subgroup, "")
+            name = GroupName(group.point, group.title, group.label, sub)
+        found.setdefault(child_id, []).append(name)
     return found
 
 
