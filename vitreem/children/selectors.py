@@ -5,16 +5,18 @@ Counts at a date and changes over a period come from those dates alone.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can_read_sensitive, require
+from vitreem.accounts.models import User
 from vitreem.core.text import fold
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
@@ -26,6 +28,7 @@ from .models import (
     Circumstance,
     Consent,
     PossibleDuplicate,
+    ReadVia,
     SupportRecord,
 )
 from .services import CHILD_AGE_LIMIT, birthday
@@ -283,6 +286,88 @@ def reads_of(unit: AdministrativeUnit, *, child: Child | None = None) -> QuerySe
     if child is not None:
         reads = reads.filter(child=child)
     return reads
+
+
+@dataclass
+class ReadView:
+    """One line of the read log: the records one user read in one view (a list, a page, an
+    export, an API call)."""
+
+    at: datetime  # the last read of the view
+    user: User
+    via: str
+    children: int
+    sensitive: bool
+    child: Child | None = None  # the record, when the view read a single one
+    unit: AdministrativeUnit | None = None  # the commune, when the records are of a single one
+    units: int = 1
+
+    @property
+    def via_label(self) -> str:
+        return str(ReadVia(self.via).label)
+
+
+def read_views(
+    unit: AdministrativeUnit,
+    *,
+    child: Child | None = None,
+    user: User | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Any, Any]:
+    """The read log of the unit's subtree, one row per view (request, user, way of reading),
+    newest first; ``start`` and ``end`` are days of Vietnam. Leaders only: the caller checks
+    oversight. Rows are dicts: read_view_lines makes the lines of a page of them."""
+    reads = reads_of(unit, child=child).select_related(None)
+    if user is not None:
+        reads = reads.filter(user=user)
+    if start is not None:
+        reads = reads.filter(at__gte=_midnight(start))
+    if end is not None:
+        reads = reads.filter(at__lt=_midnight(end + timedelta(days=1)))
+    return (
+        reads.order_by()
+        .values("request_id", "user", "via")
+        .annotate(
+            last_at=Max("at"),
+            children=Count("child", distinct=True),
+            first_child=Min("child"),
+            units=Count("unit", distinct=True),
+            first_unit=Min("unit"),
+            sensitive_reads=Count("id", filter=Q(sensitive=True)),
+        )
+        .order_by("-last_at", "-request_id")
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def read_view_lines(rows: Iterable[dict[str, Any]]) -> list[ReadView]:
+    """The lines of a page of read_views, with their users, single children and communes."""
+    rows = list(rows)
+    users = User.objects.in_bulk({r["user"] for r in rows})
+    children = Child.objects.in_bulk({r["first_child"] for r in rows if r["children"] == 1})
+    units = AdministrativeUnit.objects.in_bulk({r["first_unit"] for r in rows if r["units"] == 1})
+    return [
+        ReadView(
+            at=r["last_at"],
+            user=users[r["user"]],
+            via=r["via"],
+            children=r["children"],
+            sensitive=r["sensitive_reads"] > 0,
+            child=children.get(r["first_child"]) if r["children"] == 1 else None,
+            unit=units.get(r["first_unit"]) if r["units"] == 1 else None,
+            units=r["units"],
+        )
+        for r in rows
+    ]
+
+
+def read_log_users(unit: AdministrativeUnit) -> QuerySet[User]:
+    """Who appears in the unit's read log: the choices of its filter by user."""
+    return User.objects.filter(pk__in=reads_of(unit).values("user")).order_by("username")
 
 
 def support_in(unit: AdministrativeUnit, start: date, end: date) -> QuerySet[SupportRecord]:
