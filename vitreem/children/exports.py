@@ -2,11 +2,11 @@
 it and when, as personal data must be (Law 91/2025/QH15)."""
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from vitreem.accounts.access import can_read_sensitive
 from vitreem.accounts.models import User
@@ -15,14 +15,32 @@ from vitreem.units.models import AdministrativeUnit
 
 from . import catalogue
 from .models import Child
+from .selectors import GroupName
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "Times New Roman"
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _group_cells(names: Sequence[GroupName]) -> list[str]:
+    """The group codes (as the law letters them), their names and the sub-groups of a child,
+    one group a line."""
+    return [
+        "\n".join(g.point for g in names),
+        "\n".join(g.label for g in names),
+        "\n".join(f"{g.point}) {g.subgroup}" for g in names if g.subgroup),
+    ]
 
 
 def children_workbook(
-    user: User, unit: AdministrativeUnit, children: Sequence[Child], at: datetime
+    user: User,
+    unit: AdministrativeUnit,
+    children: Sequence[Child],
+    at: datetime,
+    groups: Mapping[int, Sequence[GroupName]],
 ) -> bytes:
+    """``groups``: the groups each child is in on the day of the export, as the user may see
+    them (selectors.active_groups)."""
     sensitive = can_read_sensitive(user, unit)
     book = Workbook()
     sheet = book.active
@@ -39,6 +57,7 @@ def children_workbook(
     sheet["A2"].font = Font(name=FONT, italic=True, size=11)
     header = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Xã, phường", "Địa chỉ"]
     header += ["Người đại diện", "Điện thoại", "Số thẻ BHYT", "Hạn thẻ BHYT"]
+    header += ["Mã nhóm", "Nhóm hoàn cảnh đặc biệt", "Nhóm chi tiết"]
     if sensitive:
         header += ["Dân tộc", "Mức độ khuyết tật"]
     put_row(sheet, 4, header)
@@ -58,15 +77,19 @@ def children_workbook(
             child.representative_phone,
             child.insurance_number,
             child.insurance_valid_to.strftime("%d/%m/%Y") if child.insurance_valid_to else "",
+            *_group_cells(groups.get(child.pk, [])),
         ]
         if sensitive:
             row += [ethnicities.get(child.ethnicity, ""), child.get_disability_level_display()]
-        put_row(sheet, 4 + number, row)
+        for cell in put_row(sheet, 4 + number, row):
+            cell.alignment = WRAP
     footer = sheet.oddFooter
     if footer is not None:
         footer.center.text = mark
     for letter, width in zip(
-        "ABCDEFGHIJKLM", (5, 28, 12, 9, 14, 24, 28, 24, 13, 17, 12, 12, 20), strict=True
+        "ABCDEFGHIJKLMNOP",
+        (5, 28, 12, 9, 14, 24, 28, 24, 13, 17, 12, 8, 40, 40, 12, 20),
+        strict=True,
     ):
         sheet.column_dimensions[letter].width = width
     book.properties.creator = user.username

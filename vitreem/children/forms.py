@@ -2,8 +2,11 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from vitreem.accounts.models import User
+from vitreem.core import bounds
 from vitreem.core.forms import MoneyField, date_field
 from vitreem.core.text import nfc
 from vitreem.units.models import Agency
@@ -232,3 +235,45 @@ class AsOfForm(forms.Form):
 
     def day(self, today: date) -> date:
         return (self.cleaned_data.get("as_of") if self.is_valid() else None) or today
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name or obj.username} ({obj.username})"
+
+
+class ReadLogForm(forms.Form):
+    """The read log's filters: who read, from which day to which day, and the page."""
+
+    PER_PAGE = 50  # lines of the log a page shows: well within bounds.LIMIT_MAX
+
+    user = UserChoiceField(
+        label=_("Người xem"),
+        required=False,
+        queryset=User.objects.none(),
+        to_field_name="username",
+        empty_label=_("Tất cả"),
+    )
+    start = date_field(_("Từ ngày"), required=False)
+    end = date_field(_("Đến ngày"), required=False)
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = users
+
+    def clean_page(self) -> int:
+        page: int = self.cleaned_data.get("page") or 1
+        problem = bounds.offset_problem((page - 1) * self.PER_PAGE)
+        if problem:
+            raise forms.ValidationError(problem)
+        return page
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Ngày kết thúc không được trước ngày bắt đầu."))
+        return data

@@ -306,7 +306,11 @@ class ReadVia(models.TextChoices):
 
 
 class ChildRead(models.Model):
-    """Every read of a child's record: who, when, which child, how."""
+    """Every read of a child's record: who, when, which child, how.
+
+    ``request_id`` names the request that read it (core's request id), so that the log shows one
+    line per list or page viewed rather than one per child.
+    """
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -316,6 +320,7 @@ class ChildRead(models.Model):
     unit = models.ForeignKey(
         "units.AdministrativeUnit", on_delete=models.PROTECT, related_name="+", editable=False
     )
+    request_id = models.CharField(max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("Lượt xem hồ sơ trẻ em")

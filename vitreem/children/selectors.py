@@ -5,16 +5,18 @@ Counts at a date and changes over a period come from those dates alone.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can_read_sensitive, require
+from vitreem.accounts.models import User
 from vitreem.core.text import fold
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
@@ -26,6 +28,7 @@ from .models import (
     Circumstance,
     Consent,
     PossibleDuplicate,
+    ReadVia,
     SupportRecord,
 )
 from .services import CHILD_AGE_LIMIT, birthday
@@ -180,13 +183,41 @@ def groups_on(children: list[Child], day: date) -> list[tuple[int, str]]:
     )
 
 
-def active_groups(children: list[Child], day: date, sensitive: bool) -> dict[int, list[str]]:
-    """The points (a, b, đ…) of the groups each child is in on the day, as the user may see."""
+@dataclass(frozen=True)
+class GroupName:
+    """A group a child is in, as the law names it: its point (a, b, đ…), its title, and the
+    sub-group of Decree 56/2017 when the record has one."""
+
+    point: str
+    title: str
+    label: str
+    subgroup: str
+
+
+def active_groups(
+    children: list[Child] | QuerySet[Child], day: date, sensitive: bool
+) -> dict[int, list[GroupName]]:
+    """The groups each child is in on the day, as the user may see them (a queryset of
+    children is read as a subquery: an export of a province names no child id)."""
     hidden = catalogue.sensitive_groups()
-    found: dict[int, list[str]] = {}
-    for child_id, group in groups_on(children, day):
-        if sensitive or group not in hidden:
-            found.setdefault(child_id, []).append(catalogue.groups()[group].point)
+    known = catalogue.groups()
+    found: dict[int, list[GroupName]] = {}
+    rows = (
+        Circumstance.objects.filter(child__in=children)
+        .filter(active_on(day))
+        .values_list("child", "group", "subgroup")
+        .order_by("group", "subgroup")
+    )
+    for child_id, code, subgroup in rows:
+        if not sensitive and code in hidden:
+            continue
+        group = known.get(code)
+        if group is None:
+            name = GroupName(code, code, code, "")
+        else:
+            sub = dict(group.subgroups).get(subgroup, "")
+            name = GroupName(group.point, group.title, group.label, sub)
+        found.setdefault(child_id, []).append(name)
     return found
 
 
@@ -255,6 +286,88 @@ def reads_of(unit: AdministrativeUnit, *, child: Child | None = None) -> QuerySe
     if child is not None:
         reads = reads.filter(child=child)
     return reads
+
+
+@dataclass
+class ReadView:
+    """One line of the read log: the records one user read in one view (a list, a page, an
+    export, an API call)."""
+
+    at: datetime  # the last read of the view
+    user: User
+    via: str
+    children: int
+    sensitive: bool
+    child: Child | None = None  # the record, when the view read a single one
+    unit: AdministrativeUnit | None = None  # the commune, when the records are of a single one
+    units: int = 1
+
+    @property
+    def via_label(self) -> str:
+        return str(ReadVia(self.via).label)
+
+
+def read_views(
+    unit: AdministrativeUnit,
+    *,
+    child: Child | None = None,
+    user: User | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Any, Any]:
+    """The read log of the unit's subtree, one row per view (request, user, way of reading),
+    newest first; ``start`` and ``end`` are days of Vietnam. Leaders only: the caller checks
+    oversight. Rows are dicts: read_view_lines makes the lines of a page of them."""
+    reads = reads_of(unit, child=child).select_related(None)
+    if user is not None:
+        reads = reads.filter(user=user)
+    if start is not None:
+        reads = reads.filter(at__gte=_midnight(start))
+    if end is not None:
+        reads = reads.filter(at__lt=_midnight(end + timedelta(days=1)))
+    return (
+        reads.order_by()
+        .values("request_id", "user", "via")
+        .annotate(
+            last_at=Max("at"),
+            children=Count("child", distinct=True),
+            first_child=Min("child"),
+            units=Count("unit", distinct=True),
+            first_unit=Min("unit"),
+            sensitive_reads=Count("id", filter=Q(sensitive=True)),
+        )
+        .order_by("-last_at", "-request_id")
+    )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def read_view_lines(rows: Iterable[dict[str, Any]]) -> list[ReadView]:
+    """The lines of a page of read_views, with their users, single children and communes."""
+    rows = list(rows)
+    users = User.objects.in_bulk({r["user"] for r in rows})
+    children = Child.objects.in_bulk({r["first_child"] for r in rows if r["children"] == 1})
+    units = AdministrativeUnit.objects.in_bulk({r["first_unit"] for r in rows if r["units"] == 1})
+    return [
+        ReadView(
+            at=r["last_at"],
+            user=users[r["user"]],
+            via=r["via"],
+            children=r["children"],
+            sensitive=r["sensitive_reads"] > 0,
+            child=children.get(r["first_child"]) if r["children"] == 1 else None,
+            unit=units.get(r["first_unit"]) if r["units"] == 1 else None,
+            units=r["units"],
+        )
+        for r in rows
+    ]
+
+
+def read_log_users(unit: AdministrativeUnit) -> QuerySet[User]:
+    """Who appears in the unit's read log: the choices of its filter by user."""
+    return User.objects.filter(pk__in=reads_of(unit).values("user")).order_by("username")
 
 
 def support_in(unit: AdministrativeUnit, start: date, end: date) -> QuerySet[SupportRecord]:

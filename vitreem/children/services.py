@@ -5,6 +5,7 @@ child's personal data, only the opaque public id.
 """
 
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, can_read_sensitive, require
 from vitreem.accounts.models import User
-from vitreem.core import bounds
+from vitreem.core import bounds, logs
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc
 from vitreem.units.models import AdministrativeUnit, Agency, Level
@@ -576,7 +577,11 @@ def duplicate_resolve(*, actor: User, duplicate: PossibleDuplicate) -> PossibleD
 
 
 def reads_record(*, user: User, children: Iterable[Child], via: str) -> int:
-    """Log that the user read these records (and whether sensitive fields were shown)."""
+    """Log that the user read these records (and whether sensitive fields were shown), under
+    the id of the request that read them (outside a request, one new id for this call)."""
+    request_id = logs.request_id.get()
+    if request_id == "-":
+        request_id = uuid.uuid4().hex
     rows = [
         ChildRead(
             child=child,
@@ -584,6 +589,7 @@ def reads_record(*, user: User, children: Iterable[Child], via: str) -> int:
             via=via,
             unit_id=child.unit_id,
             sensitive=can_read_sensitive(user, child.unit),
+            request_id=request_id,
         )
         for child in children
     ]

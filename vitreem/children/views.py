@@ -45,6 +45,7 @@ from .forms import (
     CircumstanceForm,
     ConsentForm,
     ConsentWithdrawForm,
+    ReadLogForm,
     SearchForm,
     SupportForm,
 )
@@ -395,21 +396,33 @@ def duplicate_resolve(request: HttpRequest, public_id: str, duplicate_id: int) -
 
 @login_required
 def read_log(request: HttpRequest) -> HttpResponse:
+    """The read log, one line per view: a list or an export with its count of children, a
+    single record with the child; filtered by child, user and days, a bounded page at a time."""
     user = _user(request)
     unit = unit_from_request(request)
     require_oversight(user, unit)
     child = None
     if request.GET.get("child"):
         child = get_child_for_user(user, request.GET["child"])
-    reads = selectors.reads_of(unit, child=child)
+    form = ReadLogForm(request.GET, users=selectors.read_log_users(unit))
+    data = form.cleaned_data if form.is_valid() else {}
+    views = selectors.read_views(
+        unit, child=child, user=data.get("user"), start=data.get("start"), end=data.get("end")
+    )
+    page = Paginator(views, ReadLogForm.PER_PAGE).get_page(data.get("page", 1))
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "children/reads.html",
         {
             "unit": unit,
             "child": child,
-            "page": Paginator(reads, 100).get_page(request.GET.get("page")),
+            "form": form,
+            "page": page,
+            "lines": selectors.read_view_lines(page.object_list),
             "unit_query": unit_query(unit),
+            "query": kept.urlencode(),
         },
     )
 
@@ -420,8 +433,11 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     unit = unit_from_request(request)
     require_oversight(user, unit)
-    children = list(selectors.children_in(user, unit, as_of=timezone.localdate()))
-    data = exports.children_workbook(user, unit, children, timezone.localtime())
+    today = timezone.localdate()
+    listed = selectors.children_in(user, unit, as_of=today)
+    children = list(listed)
+    groups = selectors.active_groups(listed, today, can_read_sensitive(user, unit))
+    data = exports.children_workbook(user, unit, children, timezone.localtime(), groups)
     services.reads_record(user=user, children=children, via=ReadVia.EXPORT)
     services.export_record(actor=user, unit=unit, count=len(children))
     response = HttpResponse(data, content_type=exports.XLSX)

@@ -49,6 +49,43 @@ DISABILITY = {
 }
 
 
+# Who represents a child whose circumstances leave no parent to do it (Law on Children 2016
+# Art. 10; Decree 56/2017 Art. 3–16; the Civil Code's guardianship): orphans of both parents,
+# abandoned children, children with no one to rely on, migrant and refugee children without
+# known parents or carer, those who left school with no carer and trafficked children in
+# alternative care are represented by a guardian (the care facility's head, for one living
+# there) or the relatives they live with, never by a parent. A trafficked child back with its
+# parents is represented by a parent. Keyed by sub-group, then by group.
+REPRESENTATIVES: dict[str, tuple[str, ...]] = {
+    "a1": ("guardian",),
+    "a2": ("guardian",),
+    "a3": ("grandparent", "sibling", "relative"),
+    "a4": ("guardian", "other"),
+    "a": ("grandparent", "relative", "guardian"),
+    "b1": ("guardian",),
+    "b2": ("guardian", "other"),
+    "b": ("guardian",),
+    "c": ("grandparent", "relative", "guardian"),
+    "o": ("guardian", "other"),
+    "h1": ("guardian", "relative"),
+    "m1": ("father", "mother"),
+    "m2": ("guardian", "relative"),
+}
+# Everyone else: mostly a parent, sometimes a grandparent.
+USUAL_REPRESENTATIVES = ("father", "mother", "mother", "grandparent")
+
+
+def _representative(rng: random.Random, group: str, subgroup: str) -> str:
+    """The relation of a child's legal representative that fits its circumstances. One draw
+    whatever the group, so that the rest of the demo is drawn as before."""
+    index = rng.randrange(len(USUAL_REPRESENTATIVES))
+    drawn = USUAL_REPRESENTATIVES[index]
+    fitting = REPRESENTATIVES.get(subgroup) or REPRESENTATIVES.get(group)
+    if fitting is None or drawn in fitting:
+        return drawn
+    return fitting[index % len(fitting)]
+
+
 @dataclass(frozen=True)
 class Area:
     """A commune of the demo and how many children it registers, on which day."""
@@ -107,7 +144,7 @@ def _register(admin: User, area: Area, rng: random.Random) -> list[Child]:
             ethnicity=_pick(rng, NAMES["ethnicities"]),
             address=f"Tổ {rng.randint(1, 18)}",
             representative_name=_name(rng, rng.choice(["male", "female"])),
-            representative_relation=rng.choice(["father", "mother", "mother", "grandparent"]),
+            representative_relation=_representative(rng, group, subgroup),
             representative_phone=f"09{rng.randint(10_000_000, 99_999_999)}",
             disability_level=DISABILITY.get(subgroup, ""),
         )

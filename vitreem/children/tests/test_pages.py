@@ -1,6 +1,7 @@
 """Registry pages: least access, every read logged, no name in a URL, refusals change nothing."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -286,3 +287,51 @@ def test_the_record_has_a_print_button_and_names_its_commune_on_paper(client, pe
     assert 'class="print-button" data-print' in page
     head = page.split('class="print-only print-head"', 1)[1].split("</div>", 1)[0]
     assert "Phường Bắc Kạn" in head
+
+
+def _row_of(page: str, name: str) -> str:
+    """The table row of the list that shows the child's name."""
+    found = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(name)}(?:(?!</tr>).)*</tr>", page, re.S)
+    assert found, name
+    return found.group(0)
+
+
+def test_the_list_names_each_childs_groups_and_sub_groups_as_the_law_does(client, personas, child):
+    client.force_login(personas.officer_a)
+    row = _row_of(
+        client.get(f"/children/?unit={personas.unit_a.code}").content.decode(),
+        "Triệu Thị Bích Ngọc",
+    )
+    assert "a) Trẻ em mồ côi cả cha và mẹ" in row
+    assert "d) Trẻ em khuyết tật — Khuyết tật nặng" in row
+    # The province's viewer sees the group that is not sensitive, by its name, and no other.
+    client.force_login(personas.viewer)
+    row = _row_of(
+        client.get(f"/children/?unit={personas.province.code}").content.decode(),
+        "Triệu Thị Bích Ngọc",
+    )
+    assert "a) Trẻ em mồ côi cả cha và mẹ" in row
+    assert "khuyết tật" not in row
+
+
+def test_the_export_has_each_childs_groups_with_their_codes_names_and_sub_groups(
+    client, personas, child
+):
+    client.force_login(personas.leader_a)
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/children/export.xlsx?unit={personas.unit_a.code}").content)
+    ).active
+    columns = {cell.value: cell.column_letter for cell in sheet[4]}
+    assert sheet[f"{columns['Mã nhóm']}5"].value == "a\nd"
+    assert sheet[f"{columns['Nhóm hoàn cảnh đặc biệt']}5"].value == (
+        "Trẻ em mồ côi cả cha và mẹ\nTrẻ em khuyết tật"
+    )
+    assert sheet[f"{columns['Nhóm chi tiết']}5"].value == "d) Khuyết tật nặng"
+    # Without the sensitive right, the sensitive group stays out of the file.
+    client.force_login(personas.supervisor)
+    sheet = load_workbook(
+        io.BytesIO(client.get(f"/children/export.xlsx?unit={personas.province.code}").content)
+    ).active
+    columns = {cell.value: cell.column_letter for cell in sheet[4]}
+    assert sheet[f"{columns['Mã nhóm']}5"].value == "a"
+    assert sheet[f"{columns['Nhóm chi tiết']}5"].value is None

@@ -56,7 +56,7 @@ def test_a_childs_name_address_and_representative_come_out_of_the_export_as_text
         address=HOSTILE,
         representative_name=HOSTILE,
     )
-    data = children_workbook(personas.leader_a, personas.unit_a, [child], datetime(2026, 6, 1))
+    data = children_workbook(personas.leader_a, personas.unit_a, [child], datetime(2026, 6, 1), {})
     assert cells_holding(data, "HYPERLINK") == [("s", HOSTILE)] * 3
 
 

@@ -81,6 +81,13 @@ def phone_pages() -> dict[str, list[str]]:
             "/funds/",
             f"/funds/{fund.pk}/",
         ],
+        # The ward's leader: the registry, its read log (the officer's reads above) and a
+        # child's lines of it.
+        "lanhdao.backan": [
+            "/children/",
+            "/children/reads/",
+            f"/children/reads/?child={child.public_id}",
+        ],
         "lanhdao.tpbackan": [
             f"/plans/{city_plan.pk}/",
             f"/plans/{city_plan.pk}/board/",
