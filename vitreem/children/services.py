@@ -578,8 +578,9 @@ def duplicate_resolve(*, actor: User, duplicate: PossibleDuplicate) -> PossibleD
 
 def reads_record(*, user: User, children: Iterable[Child], via: str) -> int:
     """Log that the user read these records (and whether sensitive fields were shown), under
-    the id of the request that read them (outside a request, one new id for this call)."""
-    request_id = logs.request_id.get()
+    the id this server gave the request that read them (never the client's X-Request-ID:
+    reads made in many requests must not look like one); outside a request, a new id."""
+    request_id = logs.served_id.get()
     if request_id == "-":
         request_id = uuid.uuid4().hex
     rows = [

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 
 # The id of the request being served in this thread or task (set by RequestIdMiddleware).
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+# The same request named by this server alone: what records may be grouped by, since a client
+# can send any X-Request-ID (and so make its reads of children look like one).
+served_id: ContextVar[str] = ContextVar("served_id", default="-")
 
 # Access-log fields → gunicorn's atoms (M: duration in milliseconds; {…}o: a response header).
 _ACCESS_FIELDS = {

@@ -52,9 +52,11 @@ class RequestIdMiddleware:
         current = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = current  # type: ignore[attr-defined]
         token = logs.request_id.set(current)
+        served = logs.served_id.set(uuid.uuid4().hex)
         try:
             response = self.get_response(request)
         finally:
+            logs.served_id.reset(served)
             logs.request_id.reset(token)
         response.headers["X-Request-ID"] = current
         return response

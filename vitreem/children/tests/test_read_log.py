@@ -118,3 +118,19 @@ def test_only_who_may_oversee_the_unit_reads_its_log(client, personas, children)
     assert "Triệu Thị Bích Ngọc" not in own
     client.force_login(personas.officer_a)
     assert client.get(f"/children/reads/?unit={personas.unit_a.code}").status_code == 403
+
+
+def test_a_client_cannot_merge_its_reads_into_one_line_by_naming_its_requests(
+    client, personas, children
+):
+    client.force_login(personas.officer_a)
+    for child in children:
+        client.get(f"/children/{child.public_id}/", HTTP_X_REQUEST_ID="always-the-same-id")
+    client.force_login(personas.leader_a)
+    lines = _lines(client.get(f"/children/reads/?unit={personas.unit_a.code}").content.decode())
+    assert len(lines) == 3
+    assert {line.split(" (")[0].split(" ", 2)[2] for line in lines} == {
+        "Triệu Thị Bích Ngọc",
+        "Lục Văn Hải",
+        "Hoàng Minh Anh",
+    }
