@@ -8,8 +8,8 @@ precompressed for WhiteNoise; plain HTTP on loopback), and loads four pages in D
 Chromium under the DevTools "Slow 3G" throttle (400 kbit/s both ways, 400 ms round trip), the
 cache off, five times each: the sign-in page, the 2026 Action Month report of phường Bắc Kạn
 (the entry page its officer fills), the consolidated tables of its round (as the province's
-leader) and the API documentation. Prints the bytes transferred, the number of requests and the median time to
-the load event; the goal is 1.5 s each. Stops gunicorn itself, whatever happens.
+leader) and the API documentation. Prints the bytes transferred, the number of requests and the
+median time to the load event; the goal is 1.5 s each. Stops gunicorn itself, whatever happens.
 Options: --runs N (default 5), --port N (default 8765).
 """
 
