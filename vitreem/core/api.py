@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, SessionAuth
 from vitreem.accounts.services import token_authenticate
 from vitreem.core import bounds
 from vitreem.core import health as health_checks
+from vitreem.core.docs import LightDocs
 from vitreem.core.limits import too_large_message
 from vitreem.core.text import text_problem
 
@@ -170,6 +171,7 @@ api = VitreemAPI(
     auth=[BearerToken(), Session()],
     urls_namespace="api",
     parser=CheckedParser(),
+    docs=LightDocs(),
 )
 
 # Pydantic error types → what to tell a Vietnamese official about the value.

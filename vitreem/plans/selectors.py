@@ -227,3 +227,14 @@ def plan_board(plan: Plan, today: date) -> list[BoardRow]:
 
 def is_overdue(task: Task, today: date) -> bool:
     return bool(task.due_on and task.due_on < today and task.status not in {"done", "cannot_do"})
+
+
+def derived_plans(parent: Plan, units: list[AdministrativeUnit]) -> list[Plan]:
+    """The plans these units derived from the parent plan, issued ones first."""
+    if not units:
+        return []
+    return list(
+        Plan.objects.filter(parent=parent, issuer_unit__in=units)
+        .select_related("issuer_unit")
+        .order_by("issuer_unit__name", "status", "pk")
+    )

@@ -1,6 +1,7 @@
 """Plan operations: derive a plan from the level above, copy last year's, issue, report progress."""
 
 import copy
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,8 @@ import yaml
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import models, transaction
+from django.db.models import Field, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,7 @@ from vitreem.units.loaders import NAME_PREFIX
 from vitreem.units.models import AdministrativeUnit, Agency, Kind
 
 from .models import (
+    PUBLISHED,
     AssigneeGroup,
     Assignment,
     AwardRule,
@@ -33,6 +35,7 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
+from .yearshift import YearShift
 
 THEMES_FILE = Path(__file__).with_name("data") / "themes.yaml"
 ATTACHMENT_MAX_BYTES = getattr(settings, "TASK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
@@ -66,7 +69,34 @@ def _lead_agency(unit: AdministrativeUnit) -> Agency | None:
     return Agency.objects.filter(unit=unit, is_lead_for_children=True).first()
 
 
-def _copy_parts(source: Plan, target: Plan, *, years: int = 0, with_tasks: bool = True) -> None:
+def _text_fields(row: models.Model) -> list[Field[Any, Any]]:
+    """The written fields of a row: texts and JSON trees, not codes chosen from a list."""
+    return [
+        f
+        for f in row._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField | models.JSONField) and not f.choices
+    ]
+
+
+def _shift_row(
+    row: models.Model, shift: YearShift | None, skip: frozenset[str] = frozenset()
+) -> None:
+    """Every text of the row moved to the shift's year, each change noted under the field's name."""
+    if shift is None:
+        return
+    for f in _text_fields(row):
+        if f.name not in skip:
+            setattr(row, f.attname, shift.tree(getattr(row, f.attname), str(f.verbose_name)))
+
+
+def _copy_parts(
+    source: Plan,
+    target: Plan,
+    *,
+    years: int = 0,
+    with_tasks: bool = True,
+    shift: YearShift | None = None,
+) -> None:
     """Copy targets, budget, awards, reporting (and assignments with tasks) from plan to plan."""
     targets = list(Target.objects.filter(plan=source))
     budget = list(BudgetLine.objects.filter(plan=source))
@@ -74,6 +104,7 @@ def _copy_parts(source: Plan, target: Plan, *, years: int = 0, with_tasks: bool 
     for part in (targets, budget, awards):
         for row in part:
             row.pk, row.plan = None, target
+            _shift_row(row, shift)
     Target.objects.bulk_create(targets)
     BudgetLine.objects.bulk_create(budget)
     AwardRule.objects.bulk_create(awards)
@@ -81,15 +112,18 @@ def _copy_parts(source: Plan, target: Plan, *, years: int = 0, with_tasks: bool 
     for requirement in reporting:
         requirement.pk, requirement.plan = None, target
         requirement.due = _shift_year(requirement.due, years)
+        _shift_row(requirement, shift)
     ReportingRequirement.objects.bulk_create(reporting)
     if not with_tasks:
         return
     for assignment in Assignment.objects.filter(plan=source).prefetch_related("tasks"):
         tasks = list(assignment.tasks.all())
         assignment.pk, assignment.plan = None, target
+        _shift_row(assignment, shift)
         assignment.save()
         for task in tasks:
             task.pk, task.assignment = None, assignment
+            _shift_row(task, shift)
             task.status = TaskStatus.NOT_STARTED
             task.start_on = _shift_year(task.start_on, years)
             task.due_on = _shift_year(task.due_on, years)
@@ -115,6 +149,19 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
         raise ValidationError(_("Chỉ triển khai được kế hoạch của đơn vị cấp trên."))
     if parent.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ triển khai được kế hoạch đã ban hành."))
+    existing = (
+        Plan.objects.filter(parent=parent, issuer_unit=issuer_unit, status__in=PUBLISHED)
+        .order_by("issued_on")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "%(unit)s đã ban hành Kế hoạch số %(number)s triển khai kế hoạch này; "
+                "không tạo kế hoạch triển khai thứ hai. Nếu cần thay đổi, hãy sửa đổi kế hoạch đó."
+            )
+            % {"unit": issuer_unit.name, "number": existing.number_text}
+        )
     issuer_name = f"Ủy ban nhân dân {issuer_unit.name}"
     reference = (
         f"Kế hoạch số {parent.number_text} ngày {_date_text(parent.issued_on)} "
@@ -185,13 +232,40 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
     return plan
 
 
-def plan_copy_previous(*, actor: User, source: Plan, year: int) -> Plan:
-    """Last year's plan as this year's draft: dates moved, the new year's theme and slogans."""
+@dataclass
+class PlanCopy:
+    """A plan copied into another year, with what the copy changed in its texts."""
+
+    plan: Plan
+    changes: list[tuple[str, str, str]]  # (where, before, after)
+    warnings: list[str]
+
+
+def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
+    """Last year's plan as this year's draft: dates moved, the new year's theme and slogans.
+
+    Every text of the plan, its targets, budget, awards, reporting and tasks goes through one
+    replacer: dates and "năm …" of the source's year move to the new year (written as before:
+    01/6 stays 01/6), other years stay, and the old theme becomes the new year's where it is known.
+    """
     require(actor, Action.ENTER, source.issuer_unit)
     if not can_read_plan(actor, source):
         raise PermissionDenied(_("Bạn không được xem kế hoạch này."))
     years = year - source.year
     library = theme_of_year(year)
+    warnings: list[str] = []
+    new_theme = library["theme"]
+    if not new_theme and source.theme:
+        warnings.append(
+            _(
+                "Chưa có chủ đề của năm %(year)s trong hệ thống: chủ đề cũ được giữ nguyên, "
+                "hãy rà soát lại chủ đề và khẩu hiệu."
+            )
+            % {"year": year}
+        )
+    shift = YearShift(
+        old_year=source.year, new_year=year, old_theme=source.theme, new_theme=new_theme
+    )
     with transaction.atomic():
         plan = Plan.objects.get(pk=source.pk)
         plan.pk = None
@@ -203,24 +277,26 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> Plan:
         plan.parent = None
         plan.amends = None
         plan.parent_reference = ""
-        plan.title = source.title.replace(str(source.year), str(year))
-        plan.theme = library["theme"] or source.theme
+        plan.launch = {}
+        _shift_row(plan, shift, skip=frozenset({"theme", "slogans", "source", "key"}))
+        if new_theme and new_theme != source.theme:
+            shift.changes.append((str(_("Chủ đề")), source.theme, new_theme))
+        plan.theme = new_theme or source.theme
         plan.slogans = list(library["slogans"])
         plan.period_start = _shift_year(source.period_start, years)  # type: ignore[assignment]
         plan.period_end = _shift_year(source.period_end, years)  # type: ignore[assignment]
-        plan.launch = {}
         plan.created_by = actor
         plan.full_clean()
         plan.save()
-        _copy_parts(source, plan, years=years)
+        _copy_parts(source, plan, years=years, shift=shift)
         audit_record(
             actor=actor,
             action="plan.copy",
             target=plan,
             unit=plan.issuer_unit,
-            data={"source": source.pk},
+            data={"source": source.pk, "changes": len(shift.changes)},
         )
-    return plan
+    return PlanCopy(plan=plan, changes=shift.changes, warnings=warnings)
 
 
 def _period_outside_year(plan: Plan) -> bool:

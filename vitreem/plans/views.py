@@ -87,17 +87,28 @@ def _derivable_units(user: User, plan: Plan) -> list[AdministrativeUnit]:
     ]
 
 
+def _copy_key(plan: Plan) -> str:
+    """Where the changes made by copying a plan wait for its page, shown once."""
+    return f"plans.copy_changes.{plan.pk}"
+
+
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     plan = get_plan_for_user(user, plan_id)
     preview = render_plan_preview(selectors.plan_document(plan))
     derivable = _derivable_units(user, plan) if plan.status == PlanStatus.ISSUED else []
+    derived = selectors.derived_plans(plan, derivable)
+    issued_units = {p.issuer_unit_id for p in derived if p.status != PlanStatus.DRAFT}
+    derivable = [unit for unit in derivable if unit.pk not in issued_units]
     context = {
         "plan": plan,
         "preview": preview,
         "has_pdf": libreoffice() is not None,
         "derive_form": DeriveForm(units=derivable) if derivable else None,
+        "derived_issued": [p for p in derived if p.status != PlanStatus.DRAFT],
+        "derived_drafts": [p for p in derived if p.status == PlanStatus.DRAFT],
+        "copy_changes": request.session.pop(_copy_key(plan), None),
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
         "can_amend": plan.status == PlanStatus.ISSUED and can(user, Action.ENTER, plan.issuer_unit),
         "amendments": selectors.amendments_of(plan),
@@ -132,7 +143,14 @@ def plan_derive_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Hãy chọn đơn vị của bạn để triển khai kế hoạch."))
         return redirect("plans:detail", plan_id)
-    plan = services.plan_derive(actor=user, parent=parent, issuer_unit=form.cleaned_data["unit"])
+    try:
+        plan = services.plan_derive(
+            actor=user, parent=parent, issuer_unit=form.cleaned_data["unit"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("plans:detail", plan_id)
     messages.success(request, _("Đã tạo dự thảo kế hoạch triển khai."))
     return redirect("plans:detail", plan.pk)
 
@@ -161,8 +179,15 @@ def plan_copy_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Năm không hợp lệ."))
         return redirect("plans:detail", plan_id)
-    plan = services.plan_copy_previous(actor=user, source=source, year=form.cleaned_data["year"])
+    copied = services.plan_copy_previous(actor=user, source=source, year=form.cleaned_data["year"])
+    plan = copied.plan
+    request.session[_copy_key(plan)] = {
+        "changes": [list(change) for change in copied.changes],
+        "warnings": copied.warnings,
+    }
     messages.success(request, _("Đã chép kế hoạch sang năm %(year)s.") % {"year": plan.year})
+    for warning in copied.warnings:
+        messages.warning(request, warning)
     return redirect("plans:detail", plan.pk)
 
 

@@ -34,6 +34,23 @@ def test_interactive_docs_load_their_assets_locally(client):
     assert "cdn." not in page
 
 
+def test_the_docs_page_lists_the_operations_and_fetches_the_viewer_only_on_demand(client):
+    import re
+
+    page = client.get("/api/v1/docs").content.decode()
+    # The reference is there without JavaScript: every operation, listed by the server.
+    assert "<code>POST</code></td><td><code>/api/v1/auth/token</code>" in page
+    assert "<code>GET</code></td><td><code>/api/v1/units</code>" in page
+    # What the page loads by itself is light: the 1.7 MB viewer waits for the reader's click.
+    loaded = re.findall(r'<(?:script[^>]* src|link[^>]* href)="([^"]+)"', page)
+    assert loaded
+    assert not [url for url in loaded if "swagger-ui" in url]
+    # No script of its own either: on a slow line each more file is one more round trip.
+    scripts = re.findall(r'<script[^>]* src="([^"]+)"', page)
+    assert [url.rsplit("/", 1)[-1] for url in scripts] == ["site.js"]
+    assert "Mở trình xem tương tác" in page
+
+
 def test_openapi_json_is_served_without_authentication(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200

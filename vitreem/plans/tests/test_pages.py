@@ -133,3 +133,61 @@ def test_the_task_board_has_a_print_button_and_a_print_header(client, personas, 
     assert "Thành phố Bắc Kạn" in head
     assert plan.title in head
     assert plan.period_start.strftime("%d/%m/%Y") in head
+
+
+def _ward_people():
+    from conftest import PRE_REFORM_DAY, unit
+    from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+    from vitreem.units.services import agencies_create_standard
+
+    ward = unit("01837", PRE_REFORM_DAY)  # Phường Sông Cầu, thành phố Bắc Kạn
+    agencies_create_standard(actor=None, unit=ward)
+    officer = MembershipFactory(user=UserFactory(username="canbo.sc"), unit=ward).user
+    leader = MembershipFactory(user=UserFactory(username="ld.sc"), unit=ward, role="leader").user
+    return ward, officer, leader
+
+
+def test_the_parent_plan_page_links_the_units_issued_plan_instead_of_offering_to_derive(
+    client, seeds
+):
+    from datetime import date
+
+    from vitreem.plans.models import Plan
+    from vitreem.plans.services import plan_derive, plan_issue
+
+    city_plan = seeds["bac-kan-city-2021-action-month"]
+    ward, officer, leader = _ward_people()
+    client.force_login(officer)
+    assert (
+        "Tạo dự thảo kế hoạch triển khai" in client.get(f"/plans/{city_plan.pk}/").content.decode()
+    )
+    draft = plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    page = client.get(f"/plans/{city_plan.pk}/").content.decode()
+    assert "đã có dự thảo kế hoạch triển khai kế hoạch này" in page
+    assert f'href="/plans/{draft.pk}/"' in page
+    issued = plan_issue(actor=leader, plan=draft, issued_on=date(2021, 5, 25))
+    page = client.get(f"/plans/{city_plan.pk}/").content.decode()
+    assert "Tạo dự thảo kế hoạch triển khai" not in page
+    assert "đã ban hành kế hoạch triển khai kế hoạch này" in page
+    assert f'href="/plans/{issued.pk}/"' in page
+    count = Plan.objects.count()
+    response = client.post(f"/plans/{city_plan.pk}/derive/", {"unit": ward.pk})
+    assert response["Location"] == f"/plans/{city_plan.pk}/"
+    assert Plan.objects.count() == count
+
+
+def test_after_copying_the_page_lists_what_changed_in_the_texts(client, seeds):
+    from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+
+    source = seeds["bac-kan-city-2021-action-month"]
+    source.scope = "Phát động ngày 01/6/2021; theo Luật năm 2016."
+    source.save()
+    officer = MembershipFactory(user=UserFactory(username="canbo.tp"), unit=source.issuer_unit).user
+    client.force_login(officer)
+    response = client.post(f"/plans/{source.pk}/copy/", {"year": "2022"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Những chỗ đã thay khi chép sang năm mới" in page
+    assert "Phát động ngày 01/6/2021; theo Luật năm 2016." in page  # before
+    assert "Phát động ngày 01/6/2022; theo Luật năm 2016." in page  # after
+    again = client.get(response["Location"]).content.decode()
+    assert "Những chỗ đã thay khi chép sang năm mới" not in again

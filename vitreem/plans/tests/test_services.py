@@ -80,7 +80,7 @@ def test_deriving_needs_a_plan_of_the_level_above(seeds, ward):
 def test_copy_last_years_plan_moves_dates_and_takes_the_new_theme(seeds):
     source = seeds["tam-duong-2021-child-protection"]
     officer = member("canbo.tamduong", source.issuer_unit)
-    plan = plan_copy_previous(actor=officer, source=source, year=2022)
+    plan = plan_copy_previous(actor=officer, source=source, year=2022).plan
     assert (plan.year, plan.period_start, plan.period_end) == (
         2022,
         date(2022, 1, 1),
@@ -103,16 +103,9 @@ def test_issue_allocates_numbers_per_issuer_and_year(seeds, ward):
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
     city_plan = seeds["bac-kan-city-2021-action-month"]
-    first = plan_issue(
-        actor=leader,
-        plan=plan_derive(actor=officer, parent=city_plan, issuer_unit=ward),
-        issued_on=date(2021, 5, 25),
-    )
-    second = plan_issue(
-        actor=leader,
-        plan=plan_derive(actor=officer, parent=city_plan, issuer_unit=ward),
-        issued_on=date(2021, 5, 26),
-    )
+    drafts = [plan_derive(actor=officer, parent=city_plan, issuer_unit=ward) for _ in range(2)]
+    first = plan_issue(actor=leader, plan=drafts[0], issued_on=date(2021, 5, 25))
+    second = plan_issue(actor=leader, plan=drafts[1], issued_on=date(2021, 5, 26))
     assert (first.number, second.number) == (1, 2)
     assert first.number_text == "1/KH-UBND"
 
@@ -121,13 +114,8 @@ def test_duplicate_number_is_refused_and_changes_nothing(seeds, ward):
     officer = member("canbo.songcau", ward)
     leader = member("lanhdao.songcau", ward, "leader")
     city_plan = seeds["bac-kan-city-2021-action-month"]
-    plan_issue(
-        actor=leader,
-        plan=plan_derive(actor=officer, parent=city_plan, issuer_unit=ward),
-        issued_on=date(2021, 5, 25),
-        number=7,
-    )
-    draft = plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    first, draft = [plan_derive(actor=officer, parent=city_plan, issuer_unit=ward) for _ in "ab"]
+    plan_issue(actor=leader, plan=first, issued_on=date(2021, 5, 25), number=7)
     with pytest.raises(ValidationError) as error:
         plan_issue(actor=leader, plan=draft, issued_on=date(2021, 5, 26), number=7)
     assert "Số 7/KH-UBND đã dùng trong năm 2021." in str(error.value)
@@ -258,3 +246,53 @@ def test_a_failed_progress_save_leaves_no_file_behind(seeds, ward, monkeypatch, 
         )
     assert not TaskProgress.objects.exists()
     assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_a_unit_with_an_issued_plan_for_the_parent_cannot_derive_another(seeds, ward):
+    officer = member("canbo.songcau", ward)
+    leader = member("lanhdao.songcau", ward, "leader")
+    issued = issued_ward_plan(seeds, ward, officer, leader)
+    before = Plan.objects.count()
+    with pytest.raises(ValidationError) as error:
+        plan_derive(actor=officer, parent=seeds["bac-kan-city-2021-action-month"], issuer_unit=ward)
+    assert f"đã ban hành Kế hoạch số {issued.number_text}" in str(error.value)
+    assert Plan.objects.count() == before
+
+
+def test_a_draft_for_the_parent_does_not_stop_another_draft(seeds, ward):
+    officer = member("canbo.songcau", ward)
+    city_plan = seeds["bac-kan-city-2021-action-month"]
+    plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    assert plan_derive(actor=officer, parent=city_plan, issuer_unit=ward).status == "draft"
+
+
+def test_copy_moves_the_year_written_in_every_text_and_lists_the_changes(seeds):
+    source = seeds["tam-duong-2021-child-protection"]
+    source.sections = [
+        {"heading": "Mục đích", "paragraphs": ["Từ 01/6/2021 đến 30/06/2021, theo Luật 2016."]},
+        {"items": [{"text": "Tổng kết trước ngày 15 tháng 12 năm 2021; số liệu năm 2020."}]},
+    ]
+    source.save()
+    officer = member("canbo.tamduong", source.issuer_unit)
+    copied = plan_copy_previous(actor=officer, source=source, year=2022)
+    plan = copied.plan
+    assert plan.sections == [
+        {"heading": "Mục đích", "paragraphs": ["Từ 01/6/2022 đến 30/06/2022, theo Luật 2016."]},
+        {"items": [{"text": "Tổng kết trước ngày 15 tháng 12 năm 2022; số liệu năm 2020."}]},
+    ]
+    afters = [after for _, _, after in copied.changes]
+    assert "Từ 01/6/2022 đến 30/06/2022, theo Luật 2016." in afters
+    assert plan.title.endswith("năm 2022")
+    texts = " ".join(t.text for t in Task.objects.filter(assignment__plan=plan))
+    assert "năm 2021" not in texts
+    assert copied.warnings == []
+
+
+def test_copy_into_a_year_without_a_known_theme_keeps_it_and_warns(seeds):
+    source = seeds["bac-kan-city-2021-action-month"]
+    officer = member("canbo.tpbackan", source.issuer_unit)
+    copied = plan_copy_previous(actor=officer, source=source, year=2040)
+    assert copied.plan.theme == source.theme
+    assert copied.plan.title.endswith("năm 2040")
+    assert [w for w in copied.warnings if "rà soát lại chủ đề" in w] == copied.warnings
+    assert len(copied.warnings) == 1

@@ -26,6 +26,7 @@ def test_no_page_breaks_the_policy(officer, live_server, browser):  # noqa: F811
     for path in ["/units/", "/children/", "/reports/", "/no/such/page/"]:
         page.goto(f"{live_server.url}{path}")
     page.goto(f"{live_server.url}/api/v1/docs")
+    page.get_by_role("button", name="Mở trình xem tương tác (khoảng 1,7 MB)").click()
     page.locator(".swagger-ui .info").wait_for()
     assert page.evaluate("getComputedStyle(document.body).margin") is not None
     assert refused == []
