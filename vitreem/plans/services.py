@@ -134,6 +134,27 @@ def _group_for(unit: AdministrativeUnit) -> str:
     return AssigneeGroup.COMMUNES if unit.level == 3 else AssigneeGroup.DISTRICTS
 
 
+def _refuse_second_implementation(
+    parent_id: int, issuer_unit: AdministrativeUnit, *, replaced: int | None = None
+) -> None:
+    """A unit implements a plan of the level above with one issued plan (amended if need be),
+    not two: refused when one is issued already (other than the one an amendment replaces)."""
+    existing = (
+        Plan.objects.filter(parent_id=parent_id, issuer_unit=issuer_unit, status__in=PUBLISHED)
+        .exclude(pk=replaced)
+        .order_by("issued_on")
+        .first()
+    )
+    if existing is not None:
+        raise ValidationError(
+            _(
+                "%(unit)s đã ban hành Kế hoạch số %(number)s triển khai kế hoạch này; "
+                "không tạo kế hoạch triển khai thứ hai. Nếu cần thay đổi, hãy sửa đổi kế hoạch đó."
+            )
+            % {"unit": issuer_unit.name, "number": existing.number_text}
+        )
+
+
 def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -> Plan:
     """A draft plan of a unit implementing the plan of a unit above it.
 
@@ -149,19 +170,6 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
         raise ValidationError(_("Chỉ triển khai được kế hoạch của đơn vị cấp trên."))
     if parent.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ triển khai được kế hoạch đã ban hành."))
-    existing = (
-        Plan.objects.filter(parent=parent, issuer_unit=issuer_unit, status__in=PUBLISHED)
-        .order_by("issued_on")
-        .first()
-    )
-    if existing is not None:
-        raise ValidationError(
-            _(
-                "%(unit)s đã ban hành Kế hoạch số %(number)s triển khai kế hoạch này; "
-                "không tạo kế hoạch triển khai thứ hai. Nếu cần thay đổi, hãy sửa đổi kế hoạch đó."
-            )
-            % {"unit": issuer_unit.name, "number": existing.number_text}
-        )
     issuer_name = f"Ủy ban nhân dân {issuer_unit.name}"
     reference = (
         f"Kế hoạch số {parent.number_text} ngày {_date_text(parent.issued_on)} "
@@ -169,6 +177,9 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
     )
     subject = parent.title[0].lower() + parent.title[1:]
     with transaction.atomic():
+        # Under the issuer's row lock (as issuing), so two derivations at once cannot both pass.
+        AdministrativeUnit.objects.select_for_update().get(pk=issuer_unit.pk)
+        _refuse_second_implementation(parent.pk, issuer_unit)
         plan = Plan(
             issuer_unit=issuer_unit,
             header_above="",
@@ -336,6 +347,8 @@ def plan_issue(
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if plan.status != PlanStatus.DRAFT:
             raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
+        if plan.parent_id:
+            _refuse_second_implementation(plan.parent_id, plan.issuer_unit, replaced=plan.amends_id)
         problems = plan_check(plan)
         if problems:
             raise ValidationError(problems)

@@ -104,6 +104,8 @@ def test_issue_allocates_numbers_per_issuer_and_year(seeds, ward):
     leader = member("lanhdao.songcau", ward, "leader")
     city_plan = seeds["bac-kan-city-2021-action-month"]
     drafts = [plan_derive(actor=officer, parent=city_plan, issuer_unit=ward) for _ in range(2)]
+    drafts[1].parent = None  # another plan of the ward's, implementing nothing above
+    drafts[1].save()
     first = plan_issue(actor=leader, plan=drafts[0], issued_on=date(2021, 5, 25))
     second = plan_issue(actor=leader, plan=drafts[1], issued_on=date(2021, 5, 26))
     assert (first.number, second.number) == (1, 2)
@@ -115,6 +117,8 @@ def test_duplicate_number_is_refused_and_changes_nothing(seeds, ward):
     leader = member("lanhdao.songcau", ward, "leader")
     city_plan = seeds["bac-kan-city-2021-action-month"]
     first, draft = [plan_derive(actor=officer, parent=city_plan, issuer_unit=ward) for _ in "ab"]
+    draft.parent = None  # another plan of the ward's, implementing nothing above
+    draft.save()
     plan_issue(actor=leader, plan=first, issued_on=date(2021, 5, 25), number=7)
     with pytest.raises(ValidationError) as error:
         plan_issue(actor=leader, plan=draft, issued_on=date(2021, 5, 26), number=7)
@@ -264,6 +268,20 @@ def test_a_draft_for_the_parent_does_not_stop_another_draft(seeds, ward):
     city_plan = seeds["bac-kan-city-2021-action-month"]
     plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
     assert plan_derive(actor=officer, parent=city_plan, issuer_unit=ward).status == "draft"
+
+
+def test_of_two_drafts_for_the_parent_only_the_first_can_be_issued(seeds, ward):
+    officer = member("canbo.songcau", ward)
+    leader = member("lanhdao.songcau", ward, "leader")
+    city_plan = seeds["bac-kan-city-2021-action-month"]
+    first = plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    second = plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    issued = plan_issue(actor=leader, plan=first, issued_on=date(2021, 5, 25))
+    with pytest.raises(ValidationError) as error:
+        plan_issue(actor=leader, plan=second, issued_on=date(2021, 5, 26))
+    assert f"đã ban hành Kế hoạch số {issued.number_text}" in str(error.value)
+    second.refresh_from_db()
+    assert (second.status, second.number) == (PlanStatus.DRAFT, None)
 
 
 def test_copy_moves_the_year_written_in_every_text_and_lists_the_changes(seeds):
