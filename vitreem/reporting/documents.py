@@ -15,7 +15,7 @@ from . import services
 from .definitions import Table
 from .loaders import definition_of
 from .models import Submission
-from .workbooks import UNIT_LINE, _row_labels, _shown
+from .workbooks import _row_labels, _shown, unit_line
 
 
 def _header_rows(table: Table) -> list[list[object]]:
@@ -58,7 +58,7 @@ def submission_docx(submission: Submission) -> bytes:
                     else ""
                 )
             rows.append(row)
-        tables.append(ReportTable(table.title, UNIT_LINE, _header_rows(table), rows))
+        tables.append(ReportTable(table.title, unit_line(table), _header_rows(table), rows))
     unit = submission.unit
     committee = f"Ủy ban nhân dân {unit.name}"
     receiving = services.approver_unit(submission)
