@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
@@ -197,7 +198,9 @@ class BudgetForm(forms.Form):
 
 
 class ReportingForm(forms.Form):
-    report = forms.CharField(label=_("Báo cáo"), max_length=300)
+    report = forms.CharField(
+        label=pgettext_lazy("a report a plan requires", "Báo cáo"), max_length=300
+    )
     by = forms.CharField(label=_("Đơn vị báo cáo"), max_length=300, required=False)
     to = forms.CharField(label=_("Gửi"), max_length=200, required=False)
     through = forms.CharField(label=_("Qua"), max_length=200, required=False)
