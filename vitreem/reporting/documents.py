@@ -10,6 +10,7 @@ from vitreem.documents.reports import (
     ReportTable,
     render_report_docx,
 )
+from vitreem.units import names
 
 from . import services
 from .definitions import Table
@@ -60,12 +61,12 @@ def submission_docx(submission: Submission) -> bytes:
             rows.append(row)
         tables.append(ReportTable(table.title, unit_line(table), _header_rows(table), rows))
     unit = submission.unit
-    committee = f"Ủy ban nhân dân {unit.name}"
+    committee = names.committee(unit)
     receiving = services.approver_unit(submission)
     return render_report_docx(
         ReportDocument(
             issuer_above=committee.upper() if submission.agency else None,
-            issuer=submission.agency.name if submission.agency else committee,
+            issuer=names.agency_full_name(submission.agency) if submission.agency else committee,
             place=unit.short_name,
             # The civil day in Vietnam, not UTC: a report sent at 03:00 is dated that morning.
             day=timezone.localdate(submission.submitted_at) if submission.submitted_at else None,
@@ -73,7 +74,7 @@ def submission_docx(submission: Submission) -> bytes:
             title=f"{definition.title} — {submission.round.title}",
             sections=[section(item) for item in definition.narrative],
             tables=tables,
-            recipients=[f"{receiving.name} (b/c);", "Lưu: VT."],
+            recipients=[f"{names.committee(receiving)} (b/c);", "Lưu: VT."],
             signer_title="THỦ TRƯỞNG CƠ QUAN" if submission.agency else "TM. ỦY BAN NHÂN DÂN",
         )
     )
