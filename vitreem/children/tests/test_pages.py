@@ -286,3 +286,18 @@ def test_the_record_has_a_print_button_and_names_its_commune_on_paper(client, pe
     assert 'class="print-button" data-print' in page
     head = page.split('class="print-only print-head"', 1)[1].split("</div>", 1)[0]
     assert "Phường Bắc Kạn" in head
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Tổ 3", "Tổ 3, phường Bắc Kạn"),
+        ("Tổ 3, phường Bắc Kạn", "Tổ 3, phường Bắc Kạn"),
+        ("Tổ 3, phường Bắc Kạn, Phường Bắc Kạn", "Tổ 3, phường Bắc Kạn"),
+    ],
+)
+def test_the_residence_names_the_ward_once_in_lower_case(client, personas, child, written, shown):
+    Child.objects.filter(pk=child.pk).update(address=written)
+    client.force_login(personas.officer_a)
+    page = client.get(f"/children/{child.public_id}/").content.decode()
+    assert f"<dd>{shown}</dd>" in page
