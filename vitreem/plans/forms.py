@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
-from vitreem.units.names import agency_full_name
+from vitreem.units.names import agency_label
 
 from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 from .services import PLAN_HEADER_FIELDS
@@ -84,7 +84,7 @@ class NewPlanForm(forms.Form):
         agency.queryset = Agency.objects.filter(unit__in=[u.pk for u in units]).select_related(
             "unit"
         )
-        agency.label_from_instance = lambda a: agency_full_name(a)  # type: ignore[method-assign,assignment]
+        agency.label_from_instance = lambda a: agency_label(a)  # type: ignore[method-assign,assignment]
 
     def clean_title(self) -> str:
         return nfc(self.cleaned_data["title"])

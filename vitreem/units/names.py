@@ -66,3 +66,12 @@ def address(place: str, unit: AdministrativeUnit) -> str:
     names = {unit.name.casefold(), unit_phrase(unit).casefold(), unit.short_name.casefold()}
     kept = [p for p in parts if p.casefold() not in names]
     return ", ".join([*kept, unit_phrase(unit)])
+
+
+def agency_label(agency: Agency) -> str:
+    """An agency in a list of several units' agencies: its full name, and the unit after a dash
+    where the name does not already say it ("Phòng Tư pháp — Thành phố Bắc Kạn")."""
+    full = agency_full_name(agency)
+    if full.endswith(unit_phrase(agency.unit)):
+        return full
+    return f"{full} — {unit_title(agency.unit)}"

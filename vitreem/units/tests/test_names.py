@@ -11,6 +11,7 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import (
     address,
     agency_full_name,
+    agency_label,
     agency_name,
     committee,
     committee_header,
@@ -83,3 +84,11 @@ def test_an_agencys_word_document_names_the_agency_with_its_city():
     city = AdministrativeUnit.objects.get(name="Thành phố Bắc Kạn")
     police = Agency(unit=city, name="Công an thành phố")
     assert agency_full_name(police) == "Công an thành phố Bắc Kạn"
+
+
+def test_an_agency_in_a_list_of_several_units_is_named_once_with_its_unit():
+    city = AdministrativeUnit.objects.get(name="Thành phố Bắc Kạn")
+    assert agency_label(Agency(unit=city, name="Công an thành phố")) == "Công an thành phố Bắc Kạn"
+    assert agency_label(Agency(unit=city, name="Phòng Tư pháp")) == (
+        "Phòng Tư pháp — Thành phố Bắc Kạn"
+    )
