@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vitreem.core.models import TimeStampedModel
+from vitreem.units.names import address, unit_title
 
 
 def new_public_id() -> str:
@@ -99,6 +100,11 @@ class Child(TimeStampedModel):
             ),
             models.Index(fields=["province", "unit"], name="child_province_idx"),
         ]
+
+    @property
+    def residence(self) -> str:
+        """Where the child lives, the commune named once: "Tổ 3, phường Bắc Kạn"."""
+        return address(self.address, self.unit) if self.address.strip() else unit_title(self.unit)
 
     def __str__(self) -> str:
         return self.public_id  # never the name: __str__ ends up in logs and admin histories

@@ -55,6 +55,8 @@ class SheetTable:
     groups: list[tuple[str, list[tuple[str, list[int | None]]]]] = field(default_factory=list)
     total: list[int | None] | None = None
     note: str = ""
+    # The unit line ("ĐVT: 1.000đ") only where a column holds money; empty on counts alone.
+    unit_line: str = ""
 
 
 def _style(cell: Any, *, bold: bool = False, italic: bool = False, size: int = 12) -> None:
@@ -65,9 +67,7 @@ def _leaves(columns: list[SheetColumn]) -> list[tuple[SheetColumn, str, str]]:
     return [(c, code, label) for c in columns for code, label in c.categories]
 
 
-def write_table_sheet(
-    sheet: Worksheet, heading: list[str], unit_line: str, table: SheetTable
-) -> None:
+def write_table_sheet(sheet: Worksheet, heading: list[str], table: SheetTable) -> None:
     leaves = _leaves(table.columns)
     width = 1 + len(leaves)
     split = any(len(c.categories) > 1 for c in table.columns)
@@ -78,7 +78,8 @@ def write_table_sheet(
         _style(sheet.cell(row=row, column=1), bold=True, size=13)
         sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
         row += 1
-    put(sheet, row, width, unit_line)
+    if table.unit_line:
+        put(sheet, row, width, table.unit_line)
     _style(sheet.cell(row=row, column=width), italic=True, size=11)
     sheet.cell(row=row, column=width).alignment = Alignment(horizontal="right")
     top = row + 1
@@ -167,12 +168,12 @@ def _value_row(
 
 
 def build_workbook(
-    heading: list[str], unit_line: str, tables: list[SheetTable], meta: dict[str, str] | None = None
+    heading: list[str], tables: list[SheetTable], meta: dict[str, str] | None = None
 ) -> bytes:
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for number, table in enumerate(tables, start=1):
-        write_table_sheet(book.create_sheet(f"Bảng {number}"), heading, unit_line, table)
+        write_table_sheet(book.create_sheet(f"Bảng {number}"), heading, table)
     if meta:
         sheet = book.create_sheet(META_SHEET)
         for row, (key, value) in enumerate(sorted(meta.items()), start=1):

@@ -12,6 +12,7 @@ from vitreem.children.services import SupportData
 from vitreem.core.forms import MoneyField, count_field, date_field, money_text
 from vitreem.core.text import nfc
 from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.names import agency_label
 
 from . import selectors
 from .models import (
@@ -75,7 +76,7 @@ class FundForm(_Cleaned):
         agency.queryset = Agency.objects.filter(unit__in=[u.pk for u in units]).select_related(
             "unit"
         )
-        agency.label_from_instance = lambda a: f"{a.name} — {a.unit.name}"  # type: ignore[method-assign,assignment]
+        agency.label_from_instance = lambda a: agency_label(a)  # type: ignore[method-assign,assignment]
 
 
 class DonorForm(_Cleaned):

@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.names import agency_label
 
 from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 from .services import PLAN_HEADER_FIELDS
@@ -82,7 +84,7 @@ class NewPlanForm(forms.Form):
         agency.queryset = Agency.objects.filter(unit__in=[u.pk for u in units]).select_related(
             "unit"
         )
-        agency.label_from_instance = lambda a: f"{a.name} — {a.unit.name}"  # type: ignore[method-assign,assignment]
+        agency.label_from_instance = lambda a: agency_label(a)  # type: ignore[method-assign,assignment]
 
     def clean_title(self) -> str:
         return nfc(self.cleaned_data["title"])
@@ -197,7 +199,9 @@ class BudgetForm(forms.Form):
 
 
 class ReportingForm(forms.Form):
-    report = forms.CharField(label=_("Báo cáo"), max_length=300)
+    report = forms.CharField(
+        label=pgettext_lazy("a report a plan requires", "Báo cáo"), max_length=300
+    )
     by = forms.CharField(label=_("Đơn vị báo cáo"), max_length=300, required=False)
     to = forms.CharField(label=_("Gửi"), max_length=200, required=False)
     through = forms.CharField(label=_("Qua"), max_length=200, required=False)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vitreem.core.models import TimeStampedModel
 
@@ -204,7 +205,7 @@ class AwardRule(models.Model):
 class ReportingRequirement(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reporting")
     order = models.PositiveSmallIntegerField(default=0)
-    report = models.CharField(_("Báo cáo"), max_length=300)
+    report = models.CharField(pgettext_lazy("a report a plan requires", "Báo cáo"), max_length=300)
     by = models.CharField(_("Đơn vị báo cáo"), max_length=300, blank=True)
     to = models.CharField(_("Gửi"), max_length=200, blank=True)
     through = models.CharField(_("Qua"), max_length=200, blank=True)

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from vitreem.accounts.access import Action, can_read_plan, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
-from vitreem.units.loaders import NAME_PREFIX
-from vitreem.units.models import AdministrativeUnit, Agency, Kind
+from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.names import agency_full_name, committee_header, unit_phrase
+from vitreem.units.names import committee as committee_of
 
 from .models import (
     PUBLISHED,
@@ -62,7 +63,15 @@ def _date_text(day: date | None) -> str:
 
 def _unit_phrase(unit: AdministrativeUnit) -> str:
     """ "phường Bắc Kạn": the kind in lower case, the proper name as written."""
-    return f"{NAME_PREFIX[Kind(unit.kind)].lower()} {unit.short_name}"
+    return unit_phrase(unit)
+
+
+def _issuer_in_sentence(plan: Plan) -> str:
+    """Who issued the plan, as a sentence names it: "Ủy ban nhân dân thành phố Bắc Kạn",
+    "Phòng Lao động - Thương binh và Xã hội" — never the header's title case."""
+    if plan.issuer_agency_id:
+        return agency_full_name(plan.issuer_agency)  # type: ignore[arg-type]
+    return committee_of(plan.issuer_unit)
 
 
 def _lead_agency(unit: AdministrativeUnit) -> Agency | None:
@@ -170,10 +179,10 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
         raise ValidationError(_("Chỉ triển khai được kế hoạch của đơn vị cấp trên."))
     if parent.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ triển khai được kế hoạch đã ban hành."))
-    issuer_name = f"Ủy ban nhân dân {issuer_unit.name}"
+    issuer_name = committee_of(issuer_unit)
     reference = (
         f"Kế hoạch số {parent.number_text} ngày {_date_text(parent.issued_on)} "
-        f"của {parent.header_name.title() if parent.header_name.isupper() else parent.header_name}"
+        f"của {_issuer_in_sentence(parent)}"
     )
     subject = parent.title[0].lower() + parent.title[1:]
     with transaction.atomic():
@@ -204,7 +213,7 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             sections=copy.deepcopy(parent.sections),
             slogans=list(parent.slogans),
             launch={},
-            recipients=[f"{parent.header_name.title()} (b/c);", "Lưu: VT."],
+            recipients=[f"{_issuer_in_sentence(parent)} (b/c);", "Lưu: VT."],
             created_by=actor,
         )
         plan.full_clean()
@@ -532,7 +541,7 @@ def plan_create(
     require(actor, Action.ENTER, issuer_unit)
     if issuer_agency is not None and issuer_agency.unit_id != issuer_unit.pk:
         raise ValidationError(_("Cơ quan này không thuộc đơn vị đã chọn."))
-    committee = f"Ủy ban nhân dân {_unit_phrase(issuer_unit)}".upper()
+    committee = committee_header(issuer_unit)
     library = theme_of_year(year)
     action_month = kind == "action_month"
     with transaction.atomic():
@@ -540,7 +549,7 @@ def plan_create(
             issuer_unit=issuer_unit,
             issuer_agency=issuer_agency,
             header_above=committee if issuer_agency else "",
-            header_name=issuer_agency.name.upper() if issuer_agency else committee,
+            header_name=agency_full_name(issuer_agency).upper() if issuer_agency else committee,
             kind=kind,
             year=year,
             place=issuer_unit.short_name,

@@ -144,6 +144,22 @@ class FormDefinition:
                     return table, column
         raise KeyError(code)
 
+    def cell_label(self, column_code: str, row: str, category: str) -> str:
+        """A cell as the printed form names it: table, row, column group, column and category
+        ("Kết quả thực hiện các chỉ tiêu – Trẻ em dưới 6 tuổi được cấp thẻ bảo hiểm y tế – Đạt"),
+        never the form's internal keys."""
+        try:
+            table, column = self.column(column_code)
+        except KeyError:
+            return " – ".join(p for p in (column_code, row, category) if p)
+        rows = {r.code: r.label for r in table.rows}
+        parts = [table.title, rows.get(row, row), column.group, column.label]
+        label = " – ".join(p for p in parts if p)
+        categories = dict(column.categories)
+        if category:
+            label += f" ({categories.get(category, category)})"
+        return label
+
     def cells(self) -> list[tuple[Table, str, Column, str]]:
         """Every cell of a reporting unit's report: (table, row, column, category)."""
         return [

@@ -10,12 +10,13 @@ from vitreem.documents.reports import (
     ReportTable,
     render_report_docx,
 )
+from vitreem.units import names
 
 from . import services
 from .definitions import Table
 from .loaders import definition_of
 from .models import Submission
-from .workbooks import UNIT_LINE, _row_labels, _shown
+from .workbooks import _row_labels, _shown, unit_line
 
 
 def _header_rows(table: Table) -> list[list[object]]:
@@ -58,14 +59,14 @@ def submission_docx(submission: Submission) -> bytes:
                     else ""
                 )
             rows.append(row)
-        tables.append(ReportTable(table.title, UNIT_LINE, _header_rows(table), rows))
+        tables.append(ReportTable(table.title, unit_line(table), _header_rows(table), rows))
     unit = submission.unit
-    committee = f"Ủy ban nhân dân {unit.name}"
+    committee = names.committee(unit)
     receiving = services.approver_unit(submission)
     return render_report_docx(
         ReportDocument(
             issuer_above=committee.upper() if submission.agency else None,
-            issuer=submission.agency.name if submission.agency else committee,
+            issuer=names.agency_full_name(submission.agency) if submission.agency else committee,
             place=unit.short_name,
             # The civil day in Vietnam, not UTC: a report sent at 03:00 is dated that morning.
             day=timezone.localdate(submission.submitted_at) if submission.submitted_at else None,
@@ -73,7 +74,7 @@ def submission_docx(submission: Submission) -> bytes:
             title=f"{definition.title} — {submission.round.title}",
             sections=[section(item) for item in definition.narrative],
             tables=tables,
-            recipients=[f"{receiving.name} (b/c);", "Lưu: VT."],
+            recipients=[f"{names.committee(receiving)} (b/c);", "Lưu: VT."],
             signer_title="THỦ TRƯỞNG CƠ QUAN" if submission.agency else "TM. ỦY BAN NHÂN DÂN",
         )
     )

@@ -306,8 +306,9 @@ def my_open_submissions(user: AnyUser) -> QuerySet[Submission]:
     )
 
 
-def cell_changes(submission: Submission, cell: str) -> QuerySet[ValueChange]:
-    """The history of one cell ("element/row/category"), or of the whole report."""
+def cell_changes(submission: Submission, cell: str) -> list[ValueChange]:
+    """The history of one cell ("element/row/category"), or of the whole report; each change
+    carries ``cell_label``, the cell named as the form prints it."""
     changes = ValueChange.objects.filter(submission=submission).select_related(
         "element", "changed_by"
     )
@@ -315,7 +316,13 @@ def cell_changes(submission: Submission, cell: str) -> QuerySet[ValueChange]:
         element, _sep, rest = cell.partition("/")
         row, _sep, category = rest.partition("/")
         changes = changes.filter(element__code=element, row=row, category=category)
-    return changes.order_by("-changed_at", "-id")
+    definition = definition_of(submission.round.form)
+    found = list(changes.order_by("-changed_at", "-id"))
+    for change in found:
+        change.cell_label = definition.cell_label(  # type: ignore[attr-defined]
+            change.element.code, change.row, change.category
+        )
+    return found
 
 
 def dhis2_period(round_: Round) -> str:

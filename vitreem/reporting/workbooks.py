@@ -33,6 +33,13 @@ from .models import ReportForm, Round, Submission
 from .validation import MONEY_FACTOR, Cells
 
 UNIT_LINE = "ĐVT: 1.000đ"
+
+
+def unit_line(table: Table) -> str:
+    """The unit of measure above a table: only where one of its columns is money."""
+    return UNIT_LINE if any(c.type == "money" for c in table.columns) else ""
+
+
 AGENCY_GROUP = "Phòng/ban/ngành/đơn vị..."
 UNIT_GROUP = "Xã, phường"
 PROVINCE_GROUP = "Tỉnh, thành phố"
@@ -91,6 +98,7 @@ def _sheet_tables(
                 groups=rows,
                 total=values(item.total),
                 note=table.note,
+                unit_line=unit_line(table),
             )
         )
     return tables
@@ -101,7 +109,7 @@ def consolidated_workbook(round_: Round, unit: AdministrativeUnit) -> bytes:
     tables = _sheet_tables(
         selectors.consolidate(round_, unit), [(AGENCY_GROUP, "agencies"), (UNIT_GROUP, "units")]
     )
-    return build_workbook(_heading(definition, round_, unit), UNIT_LINE, tables)
+    return build_workbook(_heading(definition, round_, unit), tables)
 
 
 def national_workbook(form: ReportForm, period_start: date, period_end: date) -> bytes:
@@ -116,7 +124,7 @@ def national_workbook(form: ReportForm, period_start: date, period_end: date) ->
         f"TỔNG HỢP SỐ LIỆU {definition.title.upper()}",
         f"Toàn quốc — từ ngày {period_start:%d/%m/%Y} đến ngày {period_end:%d/%m/%Y}",
     ]
-    return build_workbook(heading, UNIT_LINE, tables)
+    return build_workbook(heading, tables)
 
 
 def _row_labels(table: Table, submission: Submission) -> list[str]:
@@ -148,6 +156,7 @@ def submission_workbook(submission: Submission) -> bytes:
                 columns=_columns(table, split=True),
                 groups=[("", rows)],
                 note=table.note,
+                unit_line=unit_line(table),
             )
         )
     meta = {
@@ -157,7 +166,7 @@ def submission_workbook(submission: Submission) -> bytes:
         "reporter": submission.reporter_name,
     }
     heading = [definition.title.upper(), f"{submission.round.title} — {submission.reporter_name}"]
-    return build_workbook(heading, UNIT_LINE, tables, meta)
+    return build_workbook(heading, tables, meta)
 
 
 def _number(raw: Any, money: bool, where: str, bound: int) -> int | None:

@@ -335,3 +335,18 @@ def test_the_export_has_each_childs_groups_with_their_codes_names_and_sub_groups
     columns = {cell.value: cell.column_letter for cell in sheet[4]}
     assert sheet[f"{columns['Mã nhóm']}5"].value == "a"
     assert sheet[f"{columns['Nhóm chi tiết']}5"].value is None
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Tổ 3", "Tổ 3, phường Bắc Kạn"),
+        ("Tổ 3, phường Bắc Kạn", "Tổ 3, phường Bắc Kạn"),
+        ("Tổ 3, phường Bắc Kạn, Phường Bắc Kạn", "Tổ 3, phường Bắc Kạn"),
+    ],
+)
+def test_the_residence_names_the_ward_once_in_lower_case(client, personas, child, written, shown):
+    Child.objects.filter(pk=child.pk).update(address=written)
+    client.force_login(personas.officer_a)
+    page = client.get(f"/children/{child.public_id}/").content.decode()
+    assert f"<dd>{shown}</dd>" in page

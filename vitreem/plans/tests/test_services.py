@@ -57,7 +57,12 @@ def test_a_ward_derives_its_plan_from_the_city_plan(seeds, ward):
     assert plan.slogans == city_plan.slogans
     assert plan.scope == "Trên địa bàn phường Sông Cầu."
     assert plan.opening[0]["text"].startswith("Thực hiện Kế hoạch số …/KH-UBND")
-    assert "Ủy ban nhân dân Phường Sông Cầu" in plan.opening[0]["text"]
+    # Names as an official writes them: the kind in lower case inside a sentence, never the
+    # header's title case ("Ủy Ban Nhân Dân Thành Phố Bắc Kạn").
+    assert "Ủy ban nhân dân phường Sông Cầu xây dựng" in plan.opening[0]["text"]
+    assert plan.parent_reference.endswith("của Ủy ban nhân dân thành phố Bắc Kạn")
+    assert plan.recipients[0] == "Ủy ban nhân dân thành phố Bắc Kạn (b/c);"
+    assert plan.header_name == "ỦY BAN NHÂN DÂN PHƯỜNG SÔNG CẦU"
     # The city gave six tasks to "UBND các xã, phường": they wait at the ward's lead office.
     tasks = Task.objects.filter(assignment__plan=plan)
     assert tasks.count() == 6
