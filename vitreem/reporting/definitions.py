@@ -9,6 +9,9 @@ from vitreem.core import bounds
 CATEGORIES: dict[str, list[tuple[str, str]]] = {
     "source": [("state", "Ngân sách"), ("mobilised", "Vận động")],
 }
+# The printed column of a disaggregated cost that holds its sum (the official form's column).
+TOTAL_CATEGORY = "*"
+TOTAL_LABEL = "Tổng số"
 
 # A rule is an error (the report cannot be saved or sent while it fails) or a warning (a
 # plausibility check: the report is sent once the reporter confirms the figures); it holds of
@@ -29,6 +32,13 @@ class Column:
     @property
     def categories(self) -> list[tuple[str, str]]:
         return CATEGORIES.get(self.disaggregation, [("", "")])
+
+    @property
+    def printed_categories(self) -> list[tuple[str, str]]:
+        """The columns a printed table gives it: each funding source, then their sum."""
+        if self.disaggregation in CATEGORIES:
+            return [*CATEGORIES[self.disaggregation], (TOTAL_CATEGORY, TOTAL_LABEL)]
+        return [("", "")]
 
 
 @dataclass(frozen=True)

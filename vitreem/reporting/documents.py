@@ -20,16 +20,32 @@ from .workbooks import _row_labels, _shown, unit_line
 
 
 def _header_rows(table: Table) -> list[list[object]]:
-    """The form's two header levels as the Word table builder takes them."""
-    top: list[object] = [{"text": table.row_header, "rowspan": 2}]
-    for group, span in table.header_groups():
+    """The form's header levels as the Word table builder takes them; a cost entered by funding
+    source gets a third level: each source, then their sum."""
+    levels = 3 if any(len(c.printed_categories) > 1 for c in table.columns) else 2
+    top: list[object] = [{"text": table.row_header, "rowspan": levels}]
+    middle: list[object] = []
+    bottom: list[object] = []
+    for group, _span in table.header_groups():
+        columns = [c for c in table.columns if c.group == group] if group else []
         if group:
-            top.append({"text": group, "colspan": span})
-    leaves: list[object] = [c.label for c in table.columns if c.group]
+            width = sum(len(c.printed_categories) for c in columns)
+            top.append({"text": group, "colspan": width})
+        for column in columns:
+            cats = column.printed_categories
+            if len(cats) > 1:
+                middle.append({"text": column.label, "colspan": len(cats)})
+                bottom.extend(label for _code, label in cats)
+            else:
+                middle.append({"text": column.label, "rowspan": levels - 1})
     for column in table.columns:
         if not column.group:
-            top.append({"text": column.label, "rowspan": 2})
-    return [top, leaves]
+            top.append({"text": column.label, "rowspan": levels})
+    return [top, middle, bottom] if levels == 3 else [top, middle]
+
+
+def _number(value: int | None, money: bool) -> str:
+    return f"{_shown(value, money):,}".replace(",", ".") if value is not None else ""
 
 
 def submission_docx(submission: Submission) -> bytes:
@@ -51,13 +67,12 @@ def submission_docx(submission: Submission) -> bytes:
         for code, label in zip(table.row_codes, _row_labels(table, submission), strict=True):
             row: list[object] = [label]
             for column in table.columns:
-                total = [cells.get((column.code, code, cat)) for cat, _l in column.categories]
-                present = [v for v in total if v is not None]
-                row.append(
-                    f"{_shown(sum(present), column.type == 'money'):,}".replace(",", ".")
-                    if present
-                    else ""
-                )
+                money = column.type == "money"
+                by_source = [cells.get((column.code, code, cat)) for cat, _l in column.categories]
+                present = [v for v in by_source if v is not None]
+                if len(column.printed_categories) > 1:
+                    row.extend(_number(v, money) for v in by_source)
+                row.append(_number(sum(present), money) if present else "")
             rows.append(row)
         tables.append(ReportTable(table.title, unit_line(table), _header_rows(table), rows))
     unit = submission.unit

@@ -14,7 +14,7 @@ from vitreem.accounts.access import AnyUser, memberships, readable_units_q
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
 
-from .definitions import FormDefinition, Table
+from .definitions import TOTAL_CATEGORY, FormDefinition, Table
 from .loaders import definition_of
 from .models import (
     ConsolidatedValue,
@@ -47,6 +47,22 @@ class ConsolidatedRow:
     values: dict[str, int] = field(default_factory=dict)  # element code → total over categories
     by_category: dict[tuple[str, str], int] = field(default_factory=dict)
 
+    def printed(self, table: Table) -> list[int | None]:
+        """The row's values in the printed columns: a cost by funding source, then its sum."""
+        return printed_values(table, self.values, self.by_category)
+
+
+def printed_values(
+    table: Table, values: dict[str, int], by_category: dict[tuple[str, str], int]
+) -> list[int | None]:
+    return [
+        values.get(column.code)
+        if category in ("", TOTAL_CATEGORY)
+        else by_category.get((column.code, category))
+        for column in table.columns
+        for category, _label in column.printed_categories
+    ]
+
 
 @dataclass
 class ConsolidatedTable:
@@ -54,6 +70,9 @@ class ConsolidatedTable:
     rows: list[ConsolidatedRow]
     total: dict[str, int]
     total_by_category: dict[tuple[str, str], int]
+
+    def printed_total(self) -> list[int | None]:
+        return printed_values(self.table, self.total, self.total_by_category)
 
 
 def consolidate(round_: Round, unit: AdministrativeUnit) -> list[ConsolidatedTable]:

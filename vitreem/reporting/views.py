@@ -144,36 +144,48 @@ def consolidated(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 def _printable(consolidated_table: selectors.ConsolidatedTable) -> dict[str, Any]:
+    """A consolidated table as printed: a cost entered by funding source shows each source
+    ("Ngân sách", "Vận động") and their sum, the official form's column."""
     table = consolidated_table.table
-    columns = table.columns
+    leaves = [c for c in table.columns for _cat in c.printed_categories]
 
-    def cells(values: dict[str, int]) -> list[str]:
-        return [display_number(values.get(c.code), c) for c in columns]
+    def cells(values: list[int | None]) -> list[str]:
+        return [display_number(v, c) for v, c in zip(values, leaves, strict=True)]
 
     groups = {"agencies": [], "units": [], "rows": []}  # type: dict[str, list[dict[str, Any]]]
     for row in consolidated_table.rows:
         groups[row.group].append(
-            {"name": row.unit_name, "code": row.unit_code, "cells": cells(row.values)}
+            {"name": row.unit_name, "code": row.unit_code, "cells": cells(row.printed(table))}
         )
     return {
         "table": table,
         "groups": groups,
-        "total": cells(consolidated_table.total),
-        "header": _header(table, split=False),
+        "total": cells(consolidated_table.printed_total()),
+        "header": _header(table, printed=True),
     }
 
 
-def _header(table: Table, *, split: bool) -> dict[str, Any]:
-    """The official two-level header; with ``split`` a third level for funding sources."""
+def _header(table: Table, *, split: bool = False, printed: bool = False) -> dict[str, Any]:
+    """The official two-level header; a third level for funding sources, ``split`` as entered
+    (one column per source) or ``printed`` (each source, then their sum)."""
+
+    def categories(column: Any) -> list[tuple[str, str]]:
+        if printed:
+            return list(column.printed_categories)
+        return list(column.categories) if split else [("", "")]
+
     top = []
     for group, span in table.header_groups():
         columns = [c for c in table.columns if c.group == group] if group else []
-        width = sum(len(c.categories) for c in columns) if split and group else span
+        width = sum(len(categories(c)) for c in columns) if group else span
         top.append({"text": group, "span": width})
     leaves = []
+    split_any = False
     for column in table.columns:
-        leaves.append({"column": column, "span": len(column.categories) if split else 1})
-    return {"top": top, "leaves": leaves, "split": split}
+        cats = categories(column)
+        split_any = split_any or len(cats) > 1
+        leaves.append({"column": column, "span": len(cats), "categories": cats})
+    return {"top": top, "leaves": leaves, "split": split_any}
 
 
 def _entry_tables(

@@ -70,33 +70,36 @@ def _sheet_tables(
     tables = []
     for item in consolidated:
         table = item.table
-        money = [c.type == "money" for c in table.columns]
+        money = [c.type == "money" for c in table.columns for _cat in c.printed_categories]
 
-        def values(
-            by_code: dict[str, int], money: list[bool] = money, table: Table = table
-        ) -> list[int | None]:
-            return [
-                _shown(by_code.get(c.code), m) for c, m in zip(table.columns, money, strict=True)
-            ]
+        def values(printed: list[int | None], money: list[bool] = money) -> list[int | None]:
+            return [_shown(v, m) for v, m in zip(printed, money, strict=True)]
 
         rows: list[tuple[str, list[tuple[str, list[int | None]]]]] = []
         if table.is_grid:
-            rows.append(("", [(r.unit_name, values(r.values)) for r in item.rows]))
+            rows.append(("", [(r.unit_name, values(r.printed(table))) for r in item.rows]))
         else:
             for label, group in groups:
                 rows.append(
                     (
                         label,
-                        [(r.unit_name, values(r.values)) for r in item.rows if r.group == group],
+                        [
+                            (r.unit_name, values(r.printed(table)))
+                            for r in item.rows
+                            if r.group == group
+                        ],
                     )
                 )
         tables.append(
             SheetTable(
                 title=table.title,
                 row_header=table.row_header,
-                columns=_columns(table, split=False),
+                columns=[
+                    SheetColumn(c.code, c.group, c.label, c.printed_categories)
+                    for c in table.columns
+                ],
                 groups=rows,
-                total=values(item.total),
+                total=values(item.printed_total()),
                 note=table.note,
                 unit_line=unit_line(table),
             )

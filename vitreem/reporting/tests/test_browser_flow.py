@@ -98,7 +98,8 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     table2 = page.locator("section.card").filter(has_text="2. Hoạt động hỗ trợ trẻ em")
     total_cells = table2.locator("tr.total td").all_inner_texts()
     assert_fits_a_phone(page)
-    assert total_cells[1:4] == ["42", "4.000", "5"]
+    # The cost by state budget and mobilised, then their sum; then the next count.
+    assert total_cells[1:6] == ["42", "3.000", "1.000", "4.000", "5"]
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải Excel theo mẫu").click()
     with open(download.value.path(), "rb") as fh:  # the saved download has no file extension
@@ -106,7 +107,13 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     total_row = next(
         r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == "Tổng cộng"
     )
-    assert [sheet.cell(row=total_row, column=c).value for c in (2, 3, 4)] == [42, 4000, 5]
+    assert [sheet.cell(row=total_row, column=c).value for c in range(2, 7)] == [
+        42,
+        3000,
+        1000,
+        4000,
+        5,
+    ]
     api = json.loads(page.request.get(f"{base}/api/v1/rounds/{round_.pk}/consolidated").text())
     totals = next(t for t in api["tables"] if t["code"] == "2")["total"]
     assert (totals["gifts_children"], totals["gifts_cost"], totals["scholarships_children"]) == (

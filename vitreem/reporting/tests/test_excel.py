@@ -172,21 +172,20 @@ def test_the_consolidated_workbook_has_the_official_layout_and_totals(personas, 
     book = load_workbook(io.BytesIO(consolidated_workbook(report.round, personas.province)))
     sheet = book["Bảng 2"]
     assert sheet["A1"].value == "TỔNG HỢP SỐ LIỆU BÁO CÁO KẾT QUẢ THÁNG HÀNH ĐỘNG VÌ TRẺ EM"
-    assert sheet["G4"].value == "ĐVT: 1.000đ"
-    assert "B5:C5" in {str(r) for r in sheet.merged_cells.ranges}
-    labels = [sheet.cell(row=r, column=1).value for r in range(7, sheet.max_row + 1)]
+    # A cost keeps its funding sources, then their sum (the official form's single column).
+    assert sheet["M4"].value == "ĐVT: 1.000đ"
+    assert "B5:E5" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet.cell(row=7, column=c).value for c in (3, 4, 5)] == [
+        "Ngân sách",
+        "Vận động",
+        "Tổng số",
+    ]
+    labels = [sheet.cell(row=r, column=1).value for r in range(8, sheet.max_row + 1)]
     assert labels[0] == "Phòng/ban/ngành/đơn vị..."
     assert "Xã, phường" in labels
-    ward = labels.index("Phường Bắc Kạn") + 7
-    total = labels.index("Tổng cộng") + 7
-    assert (sheet.cell(row=ward, column=2).value, sheet.cell(row=ward, column=3).value) == (
-        40,
-        5000,
-    )
-    assert (sheet.cell(row=total, column=2).value, sheet.cell(row=total, column=3).value) == (
-        40,
-        5000,
-    )
+    for name in ("Phường Bắc Kạn", "Tổng cộng"):
+        row = labels.index(name) + 8
+        assert [sheet.cell(row=row, column=c).value for c in range(2, 6)] == [40, 4000, 1000, 5000]
 
 
 def test_the_report_prints_as_a_decree_30_word_document(personas, report):
@@ -208,7 +207,15 @@ def test_the_report_prints_as_a_decree_30_word_document(personas, report):
     assert "UBND phường ban hành Kế hoạch số 41/KH-UBND ngày 15/5/2026." in texts
     assert "2. Hoạt động hỗ trợ trẻ em" in texts
     table2 = document.tables[2]
-    assert [c.text for c in table2.rows[2].cells][:3] == ["Phường Bắc Kạn", "40", "4.000"]
+    assert [c.text for c in table2.rows[2].cells][2:5] == ["Ngân sách", "Vận động", "Tổng số"]
+    # The cost by funding source, then its sum; a source left blank stays blank.
+    assert [c.text for c in table2.rows[3].cells][:5] == [
+        "Phường Bắc Kạn",
+        "40",
+        "4.000",
+        "",
+        "4.000",
+    ]
 
 
 def test_the_word_document_is_dated_with_the_day_in_vietnam(personas, report):

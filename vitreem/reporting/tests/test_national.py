@@ -60,19 +60,20 @@ def test_the_national_workbook_has_the_official_layout_a_row_per_province_and_th
     sheet = book["Bảng 2"]
     assert sheet["A1"].value == "TỔNG HỢP SỐ LIỆU BÁO CÁO KẾT QUẢ THÁNG HÀNH ĐỘNG VÌ TRẺ EM"
     assert sheet["A2"].value == "Toàn quốc — từ ngày 01/06/2026 đến ngày 30/06/2026"
-    assert sheet["G4"].value == "ĐVT: 1.000đ"
+    assert sheet["M4"].value == "ĐVT: 1.000đ"
     assert sheet["B5"].value == "Tặng quà"
     assert sheet["B6"].value == "Số lượng trẻ em"
-    assert "B5:C5" in {str(r) for r in sheet.merged_cells.ranges}
-    labels = [sheet.cell(row=r, column=1).value for r in range(7, sheet.max_row + 1)]
+    assert "B5:E5" in {str(r) for r in sheet.merged_cells.ranges}
+    labels = [sheet.cell(row=r, column=1).value for r in range(8, sheet.max_row + 1)]
     assert labels[:4] == ["Tỉnh, thành phố", "Thành phố Hà Nội", "Tỉnh Thái Nguyên", "Tổng cộng"]
+    # Children, then the cost by state budget, mobilised and their sum.
     rows = {
-        label: (sheet.cell(row=7 + i, column=2).value, sheet.cell(row=7 + i, column=3).value)
+        label: tuple(sheet.cell(row=8 + i, column=c).value for c in range(2, 6))
         for i, label in enumerate(labels)
     }
-    assert rows["Thành phố Hà Nội"] == (25, 1500)
-    assert rows["Tỉnh Thái Nguyên"] == (40, 4000)
-    assert rows["Tổng cộng"] == (65, 5500)
+    assert rows["Thành phố Hà Nội"] == (25, 1500, None, 1500)
+    assert rows["Tỉnh Thái Nguyên"] == (40, 4000, None, 4000)
+    assert rows["Tổng cộng"] == (65, 5500, None, 5500)
 
 
 def test_the_national_page_shows_each_province_and_downloads_the_workbook(
@@ -92,8 +93,8 @@ def test_the_national_page_shows_each_province_and_downloads_the_workbook(
     assert download.status_code == 200
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(download.content))["Bảng 2"]
-    assert sheet["A10"].value == "Tổng cộng"
-    assert sheet["B10"].value == 65
+    assert sheet["A11"].value == "Tổng cộng"
+    assert sheet["B11"].value == 65
 
 
 def test_a_year_without_provincial_rounds_says_so(client, personas):

@@ -38,6 +38,30 @@ def test_the_officer_enters_in_the_official_layout_and_submits(client, personas,
     assert values == {"state": 4_000_000, "mobilised": 1_000_000}
 
 
+def test_the_consolidated_table_keeps_the_state_budget_and_mobilised_split(
+    client, personas, province_round
+):
+    sub = report_a(personas, province_round)
+    client.force_login(personas.officer_a)
+    client.post(
+        f"/reports/submissions/{sub.pk}/",
+        {
+            "version": "0",
+            "action": "submit",
+            "c-gifts_children--": "40",
+            "c-gifts_cost--state": "4.000",
+            "c-gifts_cost--mobilised": "1.500",
+        },
+    )
+    client.force_login(personas.supervisor)
+    page = client.get(f"/reports/{province_round.pk}/consolidated/").content.decode()
+    table = page.split("2. Hoạt động hỗ trợ trẻ em", 1)[1].split("</table>", 1)[0]
+    assert "<th>Ngân sách</th><th>Vận động</th><th>Tổng số</th>" in table
+    total = table.split("Tổng cộng", 1)[1].split("</tr>", 1)[0]
+    cells = [c.split("</td>", 1)[0] for c in total.split('<td class="num">')[1:]]
+    assert cells[:4] == ["40", "4.000", "1.500", "5.500"]
+
+
 def test_bad_cells_are_named_and_nothing_is_saved(client, personas, province_round):
     sub = report_a(personas, province_round)
     client.force_login(personas.officer_a)
