@@ -16,9 +16,7 @@ checks of ``documents.workbooks.open_workbook``, the one reader of uploaded work
 
 import gc
 import io
-import queue
 import re
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -960,52 +958,6 @@ def _copy_text(value: Any) -> str:
     return str(value)
 
 
-class _BackgroundCopy:
-    """COPY statements run by a second thread on the request's own connection (so inside its
-    transaction), each batch of rows one statement with its foreign keys checked at once: the
-    server stores and checks a batch while this thread checks the next rows, instead of checking
-    every key at commit with nothing else going on (a tenth of a 10,000-row import).
-
-    The connection is used by one thread at a time: the caller sends batches and touches the
-    database again only after leaving the block, which waits for the last statement and raises
-    its error, if any, as Django's."""
-
-    def __init__(self, statement: str) -> None:
-        self.statement = statement
-        self.batches: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="children-copy", daemon=True)
-
-    def __enter__(self) -> "_BackgroundCopy":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        self.raw = connection.connection
-        self.thread.start()
-        return self
-
-    def send(self, data: str) -> None:
-        if data and self.failure is None:
-            self.batches.put(data)
-
-    def _run(self) -> None:
-        try:
-            with self.raw.cursor() as cursor:
-                while (data := self.batches.get()) is not None:
-                    with cursor.copy(self.statement) as copy:
-                        copy.write(data)
-        except BaseException as error:  # handed to the caller's thread
-            self.failure = error
-
-    def __exit__(self, *exc: object) -> None:
-        self.batches.put(None)
-        self.thread.join()
-        if self.failure is not None:
-            with connection.wrap_database_errors:
-                raise self.failure
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def _insert_children(
     rows: Iterable[_ChildRow], *, unit: AdministrativeUnit, province: int, actor: User, today: date
 ) -> list[str]:
@@ -1033,7 +985,11 @@ def _insert_children(
         prefix = "\t".join(_copy_text(v) for v in fixed) + "\t"
         table = Child._meta.db_table
         columns = ", ".join(connection.ops.quote_name(c) for c in _INSERTED)
-        with _BackgroundCopy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             lines: list[str] = []
             fresh: list[str] = []
             for row in rows:
@@ -1043,9 +999,9 @@ def _insert_children(
                 public_ids.append(public_id)
                 lines.append(prefix + _copy_line(public_id, row))
                 if len(lines) == _COPY_BATCH:
-                    copy.send("".join(lines))
+                    copy.write("".join(lines))
                     lines = []
-            copy.send("".join(lines))
+            copy.write("".join(lines))
         return public_ids
     except IntegrityError as error:  # a personal id taken meanwhile by another entry
         raise ValidationError(
