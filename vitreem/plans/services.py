@@ -148,12 +148,12 @@ def _refuse_second_implementation(
 ) -> None:
     """A unit implements a plan of the level above with one issued plan (amended if need be),
     not two: refused when one is issued already (other than the one an amendment replaces)."""
-    existing = (
-        Plan.objects.filter(parent_id=parent_id, issuer_unit=issuer_unit, status__in=PUBLISHED)
-        .exclude(pk=replaced)
-        .order_by("issued_on")
-        .first()
+    published = Plan.objects.filter(
+        parent_id=parent_id, issuer_unit=issuer_unit, status__in=PUBLISHED
     )
+    if replaced is not None:
+        published = published.exclude(pk=replaced)
+    existing = published.order_by("issued_on").first()
     if existing is not None:
         raise ValidationError(
             _(
