@@ -131,7 +131,7 @@ def signed_in(browser, base: str, username: str) -> dict:  # type: ignore[no-unt
     page.wait_for_load_state()
     state = context.storage_state()
     context.close()
-    return state  # type: ignore[return-value]
+    return state
 
 
 def measure(browser, base: str, path: str, state: dict | None, runs: int) -> tuple[int, int, float]:  # type: ignore[no-untyped-def]
