@@ -7,7 +7,7 @@ from vitreem.core.text import nfc
 from vitreem.plans.models import Plan
 from vitreem.units.models import AdministrativeUnit
 
-from .models import PeriodKind, ReportForm
+from .models import PeriodKind, ReportForm, SubmissionStatus
 
 
 class RoundForm(forms.Form):
@@ -95,3 +95,27 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do trả lại"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class RoundFilterForm(forms.Form):
+    """The filters of a round's list of reporting units, from the query string: a bad value is
+    named and the list shown unfiltered, never an error page."""
+
+    LEVELS = (
+        ("", _("Mọi cấp")),
+        ("2", _("Cấp huyện")),
+        ("3", _("Cấp xã")),
+        ("agency", _("Cơ quan, ban, ngành")),
+    )
+
+    q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Mọi trạng thái")), *SubmissionStatus.choices],
+    )
+    level = forms.ChoiceField(label=_("Cấp"), required=False, choices=LEVELS)
+    late = forms.BooleanField(label=_("Chỉ trễ hạn"), required=False)
+
+    def clean_q(self) -> str:
+        return nfc(self.cleaned_data["q"])

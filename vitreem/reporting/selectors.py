@@ -8,9 +8,11 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import AnyUser, memberships, readable_units_q
+from vitreem.core.text import fold
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
 
@@ -302,6 +304,48 @@ def submissions_in(round_: Round, units: list[AdministrativeUnit]) -> QuerySet[S
         .select_related("unit", "agency")
         .order_by("agency_id", "unit__name_folded")
     )
+
+
+def is_late(submission: Submission, today: date) -> bool:
+    """Filed after its deadline (the day in Vietnam), or not filed and the deadline passed."""
+    if submission.deadline is None:
+        return False
+    if submission.submitted_at is None:
+        return submission.deadline < today
+    return timezone.localdate(submission.submitted_at) > submission.deadline
+
+
+def round_rows(
+    round_: Round,
+    unit: AdministrativeUnit,
+    today: date,
+    *,
+    text: str = "",
+    status: str = "",
+    level: str = "",
+    late: bool = False,
+) -> list[Submission]:
+    """The round's submissions under the unit, filtered as the round page asks (a unit's or an
+    agency's name without accents, a status, a level, only the late ones), each marked
+    ``late``."""
+    rows = submissions_in(round_, [unit])
+    if text:
+        folded = fold(text)
+        rows = rows.filter(
+            Q(unit__name_folded__contains=folded) | Q(agency__name_folded__contains=folded)
+        )
+    if status:
+        rows = rows.filter(status=status)
+    if level == "agency":
+        rows = rows.filter(agency__isnull=False)
+    elif level:
+        rows = rows.filter(agency__isnull=True, unit__level=int(level))
+    found = []
+    for submission in rows:
+        submission.late = is_late(submission, today)  # type: ignore[attr-defined]
+        if submission.late or not late:  # type: ignore[attr-defined]
+            found.append(submission)
+    return found
 
 
 def unit_in_round(round_: Round, code: str) -> AdministrativeUnit:

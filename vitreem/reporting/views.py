@@ -24,7 +24,7 @@ from vitreem.accounts.models import User
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
-from .forms import ReturnForm, RoundForm
+from .forms import ReturnForm, RoundFilterForm, RoundForm
 from .loaders import definition_of
 from .models import Round, SubmissionStatus
 from .validation import Cells, display_number, parse_cells
@@ -103,7 +103,17 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(user, round_id)
     unit = _scope(request, round_)
     today = timezone.localdate()
-    submissions = list(selectors.submissions_in(round_, [unit]))
+    filters = RoundFilterForm(request.GET)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    submissions = selectors.round_rows(
+        round_,
+        unit,
+        today,
+        text=chosen.get("q", ""),
+        status=chosen.get("status", ""),
+        level=chosen.get("level", ""),
+        late=chosen.get("late", False),
+    )
     return render(
         request,
         "reporting/round_detail.html",
@@ -112,6 +122,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "unit": unit,
             "stats": selectors.completeness(round_, unit, today),
             "submissions": submissions,
+            "filters": filters,
+            "filtered": bool(chosen and any(chosen.values())),
             "today": today,
             "can_rebuild": can(user, Action.APPROVE, round_.receiving_unit),
             "rebuild": selectors.last_rebuild(round_),
@@ -253,6 +265,11 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
                     narrative=narrative,
                     expected_version=int(version) if version and version.isdigit() else None,
                 )
+                if request.POST.get("action") == "submit" and request.POST.get("send") != "1":
+                    # The values are saved; sending waits for the reporter to say so.
+                    raise ValidationError(
+                        _("Hãy đánh dấu ô xác nhận gửi báo cáo rồi bấm “Gửi báo cáo”.")
+                    )
                 if request.POST.get("action") == "submit":
                     services.submission_submit(
                         actor=user,
@@ -282,6 +299,8 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             "narrative": [item for top in definition.narrative for item in top.flat()],
             "errors": errors,
             "needs_confirm": needs_confirm,
+            "late_by": submission.deadline is not None
+            and submission.deadline < timezone.localdate(),
             "editable": editable,
             "can_decide": can(user, Action.APPROVE, approver)
             and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),

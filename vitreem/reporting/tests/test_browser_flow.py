@@ -71,6 +71,7 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     )
     assert page.locator("#autosave").inner_text() == "Đã lưu nháp."
     assert_fits_a_phone(page)
+    page.get_by_label("Tôi xác nhận gửi báo cáo", exact=False).check()
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.get_by_text("Đã gửi báo cáo.").wait_for()
 
@@ -86,6 +87,7 @@ def test_keyboard_entry_return_resubmit_approve_and_equal_totals(city_round, liv
     page.goto(f"{base}/reports/submissions/{report.pk}/")
     assert "chưa khớp danh sách" in page.content()
     page.get_by_label("Tặng quà – Số lượng trẻ em", exact=True).fill("42")
+    page.get_by_label("Tôi xác nhận gửi báo cáo", exact=False).check()
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.get_by_text("Đã gửi báo cáo.").wait_for()
 

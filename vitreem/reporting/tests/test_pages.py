@@ -24,6 +24,7 @@ def test_the_officer_enters_in_the_official_layout_and_submits(client, personas,
         {
             "version": "0",
             "action": "submit",
+            "send": "1",
             "c-gifts_children--": "40",
             "c-gifts_cost--state": "4.000",
             "c-gifts_cost--mobilised": "1.000",
@@ -48,6 +49,7 @@ def test_the_consolidated_table_keeps_the_state_budget_and_mobilised_split(
         {
             "version": "0",
             "action": "submit",
+            "send": "1",
             "c-gifts_children--": "40",
             "c-gifts_cost--state": "4.000",
             "c-gifts_cost--mobilised": "1.500",
@@ -87,6 +89,7 @@ def test_the_province_returns_then_approves_and_the_tables_add_up(client, person
         {
             "version": "0",
             "action": "submit",
+            "send": "1",
             "c-forums--": "2",
             "c-forums_children--": "80",
         },
@@ -104,6 +107,7 @@ def test_the_province_returns_then_approves_and_the_tables_add_up(client, person
         {
             "version": str(version),
             "action": "submit",
+            "send": "1",
             "c-forums--": "2",
             "c-forums_children--": "80",
             "c-gifts_children--": "12",

@@ -226,12 +226,16 @@ def test_the_page_asks_to_confirm_a_warning_before_sending(client, personas, pla
         "c-indicator_total-child_friendly-": "3",
         "c-indicator_achieved-child_friendly-": "4",
     }
-    page = client.post(url, {"version": "0", "action": "submit", **fields}).content.decode()
+    page = client.post(
+        url, {"version": "0", "action": "submit", "send": "1", **fields}
+    ).content.decode()
     assert 'name="confirm"' in page
     plausibility.refresh_from_db()
     assert plausibility.status == "draft"
     version = str(plausibility.version)
-    sent = client.post(url, {"version": version, "action": "submit", "confirm": "1", **fields})
+    sent = client.post(
+        url, {"version": version, "action": "submit", "send": "1", "confirm": "1", **fields}
+    )
     assert sent.status_code == 302
     plausibility.refresh_from_db()
     assert plausibility.status == "submitted"
