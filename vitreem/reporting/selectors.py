@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -29,6 +30,7 @@ from .models import (
     ValueChange,
 )
 from .rollups import TOTAL
+from .validation import MONEY_FACTOR
 
 FILED = (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
 
@@ -381,10 +383,17 @@ def cell_changes(submission: Submission, cell: str) -> list[ValueChange]:
         changes = changes.filter(element__code=element, row=row, category=category)
     definition = definition_of(submission.round.form)
     found = list(changes.order_by("-changed_at", "-id"))
+    money = {c.code for t in definition.tables for c in t.columns if c.type == "money"}
     for change in found:
         change.cell_label = definition.cell_label(  # type: ignore[attr-defined]
             change.element.code, change.row, change.category
         )
+        # Money as the form shows it, in thousands of đồng (the label says "ĐVT: 1.000đ").
+        factor = MONEY_FACTOR if change.element.code in money else 1
+        change.shown = [  # type: ignore[attr-defined]
+            None if value is None else Decimal(value) / factor
+            for value in (change.old_value, change.new_value)
+        ]
     return found
 
 

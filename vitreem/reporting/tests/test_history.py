@@ -41,3 +41,7 @@ def test_the_action_month_history_names_the_source_of_money(client, personas, re
     page = client.get(f"/reports/submissions/{report.pk}/history/").content.decode()
     assert "Tặng quà – Kinh phí (ĐVT: 1.000đ) (Ngân sách)" in page
     assert "(state)" not in page
+    # 4.000.000 đồng is shown as the form shows it, 4.000 (thousands), the count as it is.
+    assert '<td class="num">4.000</td>' in page
+    assert '<td class="num">40</td>' in page
+    assert "4.000.000" not in page
