@@ -1,7 +1,6 @@
 """The read log as a leader reads it: one line per view, the child named for a single record,
 filters by child, user and days, pages within the pagination bounds, and only for who may."""
 
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -9,19 +8,11 @@ import pytest
 from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
 from vitreem.children.models import ChildRead
 from vitreem.core import bounds
+from vitreem.core.tests.pages import table_rows
 
 from .factories import register
 
 pytestmark = pytest.mark.django_db
-
-
-def _lines(page: str) -> list[str]:
-    """The log's table rows, as text."""
-    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [
-        " ".join(re.sub(r"<[^>]+>", " ", row).split())
-        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
-    ]
 
 
 @pytest.fixture
@@ -43,7 +34,7 @@ def test_a_list_view_is_one_line_with_its_count_and_a_record_names_its_child(
     ChildRead.objects.filter(via="page").update(at=datetime(2026, 6, 1, 17, 30, tzinfo=UTC))
     ChildRead.objects.filter(via="list").update(at=datetime(2026, 5, 30, 2, 5, tzinfo=UTC))
     client.force_login(personas.leader_a)
-    lines = _lines(client.get(f"/children/reads/?unit={personas.unit_a.code}").content.decode())
+    lines = table_rows(client.get(f"/children/reads/?unit={personas.unit_a.code}").content.decode())
     officer = f"{personas.officer_a} (canbo.a)"
     assert lines == [
         f"02/06/2026 00:30 Lục Văn Hải ({children[1].public_id}) {officer} Bắc Kạn Trang hồ sơ có",
@@ -72,7 +63,7 @@ def test_the_log_is_filtered_by_child_user_and_days(client, personas, children):
     def names(query: str) -> list[str]:
         return [
             line.split(" (")[0].split(" ", 2)[2]
-            for line in _lines(client.get(f"{base}&{query}").content.decode())
+            for line in table_rows(client.get(f"{base}&{query}").content.decode())
         ]
 
     assert names(f"child={children[0].public_id}") == ["Triệu Thị Bích Ngọc"] * 2
@@ -91,10 +82,10 @@ def test_the_log_pages_within_the_pagination_bounds(client, personas, children):
     client.force_login(personas.leader_a)
     base = f"/children/reads/?unit={personas.unit_a.code}&start=01/01/2026"
     first = client.get(base).content.decode()
-    assert len(_lines(first)) == 50
+    assert len(table_rows(first)) == 50
     assert "1 / 2" in first
     assert "start=01%2F01%2F2026&amp;page=2" in first  # the next page keeps the filters
-    assert len(_lines(client.get(f"{base}&page=2").content.decode())) == 1
+    assert len(table_rows(client.get(f"{base}&page=2").content.decode())) == 1
     too_far = bounds.OFFSET_MAX // 50 + 2
     page = client.get(f"{base}&page={too_far}").content.decode()
     assert "Vị trí bắt đầu (offset) phải từ 0 đến 1.000.000." in page
@@ -127,7 +118,7 @@ def test_a_client_cannot_merge_its_reads_into_one_line_by_naming_its_requests(
     for child in children:
         client.get(f"/children/{child.public_id}/", HTTP_X_REQUEST_ID="always-the-same-id")
     client.force_login(personas.leader_a)
-    lines = _lines(client.get(f"/children/reads/?unit={personas.unit_a.code}").content.decode())
+    lines = table_rows(client.get(f"/children/reads/?unit={personas.unit_a.code}").content.decode())
     assert len(lines) == 3
     assert {line.split(" (")[0].split(" ", 2)[2] for line in lines} == {
         "Triệu Thị Bích Ngọc",

@@ -7,43 +7,24 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from vitreem.core.tests.pages import table_rows
 from vitreem.reporting.models import Submission
 
 pytestmark = pytest.mark.django_db
 
 
-def _rows(page: str) -> list[str]:
-    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    return [
-        " ".join(re.sub(r"<[^>]+>", " ", row).split())
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
-    ]
-
-
 @pytest.fixture
-def agency_round(personas):
-    """The province's 2026 Action Month round, its departments reporting too."""
-    from vitreem.reporting.models import ReportForm
-    from vitreem.reporting.services import round_create
+def province_agencies(personas):
+    """The province's departments, made before the round so that they report in it too."""
     from vitreem.units.services import agencies_create_standard
 
-    agencies_create_standard(actor=None, unit=personas.province)
-    return round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
+    return agencies_create_standard(actor=None, unit=personas.province)
 
 
 @pytest.fixture
-def marked(agency_round, personas):
+def marked(province_agencies, province_round, personas):
     """unit_a filed 01:00 on 06/06 in Vietnam (18:00 UTC on 05/06) against a deadline of 05/06;
     unit_b filed on time; every other report is due 10/06 and not filed."""
-    province_round = agency_round
     reports = Submission.objects.filter(round=province_round)
     reports.update(deadline=date(2026, 6, 10))
     reports.filter(unit=personas.unit_a, agency=None).update(
@@ -65,36 +46,38 @@ def _page(client, round_, query: str = "") -> str:
 
 def test_a_report_filed_after_its_day_in_vietnam_is_marked_late(client, personas, marked):
     client.force_login(personas.supervisor)
-    rows = _rows(_page(client, marked, "q=bac+kan"))
+    rows = table_rows(_page(client, marked, "q=bac+kan"))
     late = [r for r in rows if r.startswith("Phường Bắc Kạn ") or r.startswith("Bắc Kạn ")]
     assert late
     assert all("nộp trễ hạn" in r for r in late if "06/06/2026" in r)
-    on_time = [r for r in _rows(_page(client, marked, "q=phan+dinh+phung")) if "04/06/2026" in r]
+    on_time = [
+        r for r in table_rows(_page(client, marked, "q=phan+dinh+phung")) if "04/06/2026" in r
+    ]
     assert on_time
     assert not any("trễ hạn" in r for r in on_time)
 
 
 def test_filters_by_name_without_accents_status_level_and_lateness(client, personas, marked):
     client.force_login(personas.supervisor)
-    everyone = _rows(_page(client, marked))
+    everyone = table_rows(_page(client, marked))
     assert len(everyone) > 90  # the province's communes and its agencies
-    found = _rows(_page(client, marked, "q=PHAN+DINH+PHUNG"))
+    found = table_rows(_page(client, marked, "q=PHAN+DINH+PHUNG"))
     assert found
     assert all("Phan Đình Phùng" in r for r in found)
-    filed = _rows(_page(client, marked, "status=submitted"))
+    filed = table_rows(_page(client, marked, "status=submitted"))
     assert len(filed) == 2
     assert all("Đã gửi" in r for r in filed)
-    late = _rows(_page(client, marked, "late=on&status=submitted"))
+    late = table_rows(_page(client, marked, "late=on&status=submitted"))
     assert len(late) == 1
     assert "06/06/2026" in late[0]
-    agencies = _rows(_page(client, marked, "level=agency"))
-    communes = _rows(_page(client, marked, "level=3"))
+    agencies = table_rows(_page(client, marked, "level=agency"))
+    communes = table_rows(_page(client, marked, "level=3"))
     assert agencies
     assert communes
     assert len(agencies) + len(communes) == len(everyone)
     assert not set(agencies) & set(communes)
     # A report not filed by its day is overdue (the tests run after June 2026).
-    assert all("quá hạn" in r for r in _rows(_page(client, marked, "late=on&status=draft")))
+    assert all("quá hạn" in r for r in table_rows(_page(client, marked, "late=on&status=draft")))
 
 
 @pytest.mark.parametrize(
@@ -103,7 +86,7 @@ def test_filters_by_name_without_accents_status_level_and_lateness(client, perso
 def test_a_bad_filter_is_named_and_the_list_shown_whole(client, personas, marked, query):
     client.force_login(personas.supervisor)
     page = _page(client, marked, query)
-    assert len(_rows(page)) == len(_rows(_page(client, marked)))
+    assert len(table_rows(page)) == len(table_rows(_page(client, marked)))
     assert 'class="error"' in page
 
 
