@@ -2,14 +2,14 @@
 
 import io
 import zipfile
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 
-from vitreem.reporting.models import ReportForm, Submission, ValueChange
-from vitreem.reporting.services import round_create, submission_save, submission_submit
+from vitreem.reporting.models import Submission, ValueChange
+from vitreem.reporting.services import submission_save, submission_submit
 from vitreem.reporting.workbooks import (
     consolidated_workbook,
     submission_import,
@@ -20,17 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report(personas):
-    round_ = round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
-    return Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
+def report(personas, province_round):
+    return Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
 
 
 def fill(data: bytes, values: dict[tuple[str, str], int | float | str]) -> bytes:

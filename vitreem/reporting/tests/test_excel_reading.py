@@ -11,7 +11,7 @@ import pytest
 from django.db import DatabaseError
 
 from vitreem.documents.tests.hostile import far_cell, with_dimension, with_doctype
-from vitreem.reporting.models import ReportForm, Submission, ValueChange
+from vitreem.reporting.models import Submission, ValueChange
 from vitreem.reporting.services import round_create, submission_submit
 from vitreem.reporting.workbooks import (
     round_import_zip,
@@ -28,17 +28,8 @@ STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 
 
 @pytest.fixture
-def report(personas):
-    round_ = round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
-    return Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
+def report(personas, province_round):
+    return Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
 
 
 def repack(data: bytes, change) -> bytes:

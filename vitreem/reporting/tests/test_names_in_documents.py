@@ -1,31 +1,26 @@
 """A report's Word document names its issuer as an official writes it."""
 
 import io
-from datetime import date
 
 import pytest
 from docx import Document
 
 from vitreem.reporting.documents import submission_docx
-from vitreem.reporting.models import ReportForm, Submission
-from vitreem.reporting.services import round_create
+from vitreem.reporting.models import Submission
 from vitreem.units.models import Agency
 from vitreem.units.services import agencies_create_standard
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_agencys_report_names_the_agency_with_its_ward(personas):
-    agencies_create_standard(actor=None, unit=personas.unit_a)
-    round_ = round_create(
-        actor=personas.supervisor,
-        form=ReportForm.objects.get(code="action-month-result"),
-        receiving_unit=personas.province,
-        title="Tháng hành động 2026",
-        period_kind="campaign",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-    )
+@pytest.fixture
+def ward_agencies(personas):
+    """The ward's standard agencies, made before the round so that they report in it."""
+    return agencies_create_standard(actor=None, unit=personas.unit_a)
+
+
+def test_an_agencys_report_names_the_agency_with_its_ward(personas, ward_agencies, province_round):
+    round_ = province_round
     ward = Submission.objects.get(round=round_, unit=personas.unit_a, agency=None)
     agency = Agency.objects.get(unit=personas.unit_a, name="Công an phường")
     police = Submission.objects.create(
