@@ -368,6 +368,9 @@ _REFERENCE = rb"""\s+r\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]{1,7})["']"""
 _CELL_TAG = re.compile(rb"<c[\s/>]")
 _CELL_REF = re.compile(rb"<c" + _ATTRIBUTES + _REFERENCE)
 _CELL_REF_FIRST = re.compile(rb"<c" + _REFERENCE)  # as every writer puts it
+# A cell beginning as writers begin one, whose reference is not one of column A to ZZ and row 1
+# to 99,999 written plainly.
+_UNUSUAL_REF_FIRST = re.compile(rb"""<c r="(?![A-Z]{1,2}[0-9]{1,5}["'])""")
 _PREFIXED = re.compile(rb":(?:c|dimension)[\s/>]")  # or a text that looks so: the exact pass
 _DIMENSION_TAG = re.compile(rb"<dimension[\s/>]")
 _DIMENSION_REF = re.compile(rb"<dimension" + _ATTRIBUTES + rb"""\s+ref\s*=\s*["']([^"']*)["']""")
@@ -381,12 +384,21 @@ def _scan_sheet(name: str, data: bytes, budget: list[int]) -> None:
     declared dimension, before any of it is read."""
     fast = _UTF8.match(data) and not _PREFIXED.search(data)
     cells = len(_CELL_TAG.findall(data)) if fast else 0
-    refs = []
+    refs: list[tuple[bytes, bytes]] = []
+    counted = False  # whether every cell's reference was seen
     if fast:
-        first = data.count(b'<c r="') == cells
-        refs = (_CELL_REF_FIRST if first else _CELL_REF).findall(data)
+        if data.count(b'<c r="') == cells:
+            # Each cell begins with its reference: they are gathered only when one is not of
+            # the usual, near kind (no reference of two letters and five digits reaches a cap).
+            counted = True
+            if _UNUSUAL_REF_FIRST.search(data):
+                refs = _CELL_REF_FIRST.findall(data)
+                counted = len(refs) == cells
+        else:
+            refs = _CELL_REF.findall(data)
+            counted = len(refs) == cells
     dimensions = _DIMENSION_REF.findall(data) if fast else []
-    if not fast or len(refs) != cells or len(dimensions) != len(_DIMENSION_TAG.findall(data)):
+    if not counted or len(dimensions) != len(_DIMENSION_TAG.findall(data)):
         _check_xml(data, _SheetScan(name, budget))  # the exact pass, element by element
         return
     scan = _SheetScan(name, budget)
@@ -454,6 +466,7 @@ def _entity(match: re.Match[str]) -> str:
 
 _Parts = tuple[str, str, str | None, str | None, str | None]  # as ``_convert`` takes them
 _PENDING = Cell(None)  # a cell whose texts are resolved once the sheet is read
+_PENDING_TEXT = Cell(None)  # the same, for an inline string and nothing else
 # Cell(value) without the named tuple's own constructor (three times as fast, per cell).
 _make_cell = cast(Callable[[type[Cell], tuple[CellValue, bool, CellValue]], Cell], tuple.__new__)
 
@@ -808,6 +821,7 @@ class UploadedWorkbook:
         strings = self._strings
         make = _make_cell
         escaped: list[tuple[dict[int, Cell], int, _Parts]] = []
+        escaped_texts: list[tuple[dict[int, Cell], int, str]] = []  # inline strings alone
         pos = start
         while True:
             row = _ROW.match(text, pos, end)
@@ -848,8 +862,11 @@ class UploadedWorkbook:
                     if inline:
                         if "&" not in i_text:
                             cells[column] = make(Cell, (i_text, False, None))
-                            continue
-                    elif kind == "s" and v_text.isdigit():
+                        else:  # as openpyxl writes every letter beyond ASCII: &#7855;
+                            cells[column] = _PENDING_TEXT
+                            escaped_texts.append((cells, column, i_text))
+                        continue
+                    if kind == "s" and v_text.isdigit():
                         cells[column] = make(Cell, (strings[int(v_text)], False, None))
                         continue
                 parts = (
@@ -869,11 +886,15 @@ class UploadedWorkbook:
         if text[pos:end].strip(" \t\n"):
             return None  # something other than rows
         # The texts holding references, resolved by the XML parser all at once (a call per
-        # reference costs more than the rest of the reading).
+        # reference costs more than the rest of the reading). From the last: a later cell of
+        # the same column takes the place, as it does when read element by element.
+        resolved = _resolved([t for _cells, _column, t in escaped_texts])
+        pairs = zip(reversed(escaped_texts), reversed(resolved), strict=True)
+        for (cells, column, _t), text in pairs:
+            if cells.get(column) is _PENDING_TEXT:
+                cells[column] = make(Cell, (text, False, None))
         texts = _resolved([t for *_c, parts in escaped for t in parts[2:] if t and "&" in t])
         at = len(texts)
-        # From the last: a later cell of the same column takes the place, as it does when read
-        # element by element.
         for cells, column, (kind, style, *held) in reversed(escaped):
             for index in (2, 1, 0):
                 if held[index] and "&" in cast(str, held[index]):
