@@ -32,7 +32,7 @@ demo-data: install
 serve: install
 	mkdir -p var/static
 	@echo "vitreem: http://127.0.0.1:$(PORT)  (Ctrl-C stops the web server and the worker)"
-	@$(DEMO_ENV) $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) PORT=$(PORT) WEB_CONCURRENCY=$${WEB_CONCURRENCY:-4} $(VENV)/bin/gunicorn -c gunicorn.conf.py
 

@@ -58,7 +58,7 @@ for port in "$PORT_A" "$PORT_B"; do
   pids+=($!)
 done
 for n in 1 2; do
-  "$PY" manage.py db_worker --no-reload --interval 0.2 --worker-id "smoke-worker-$n" \
+  "$PY" manage.py worker --no-reload --interval 0.2 --worker-id "smoke-worker-$n" \
     >"$LOGS/worker-$n.log" 2>&1 &
   pids+=($!)
 done

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "vitreem.reporting",
     "vitreem.children",
     "vitreem.fund",
+    "vitreem.notifications",
     "vitreem.web",
     "vitreem.demo",
 ]
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vitreem.web.context_processors.site",
+                "vitreem.notifications.context_processors.inbox",
             ],
         },
     }
@@ -131,13 +133,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# Background work (ADR 0010): jobs are rows of the database, run by `manage.py db_worker`.
+# Background work (ADR 0010): jobs are rows of the database, run by `manage.py worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
+# The daily scan of deadlines (reminders, escalations, digests) runs at this hour, Vietnam's time.
+REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR") or 7)
+# The address of the site in mails (links to the inbox and to what a notice is about).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A job waiting longer than this means no worker is taking jobs: /api/v1/health answers 503.
 TASKS_STALLED_AFTER = timedelta(minutes=int(os.environ.get("TASKS_STALLED_MINUTES") or 10))
 

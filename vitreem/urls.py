@@ -11,6 +11,7 @@ urlpatterns = [
     path("children/", include("vitreem.children.urls")),
     path("funds/", include("vitreem.fund.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
+    path("notifications/", include("vitreem.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,17 +1,11 @@
-"""Telling a unit's leaders about changes they must see. E-mail for now; an in-app inbox will be
-added here, so that every caller keeps one function to call."""
+"""Telling a unit's leaders about changes they must see: an entry in their inbox, and a mail
+as each of them chose (vitreem.notifications)."""
 
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.utils import timezone
 
 from vitreem.units.models import AdministrativeUnit
 
 from .models import Membership, Role, User
-
-log = logging.getLogger(__name__)
 
 
 def unit_leaders(unit: AdministrativeUnit) -> list[User]:
@@ -23,21 +17,16 @@ def unit_leaders(unit: AdministrativeUnit) -> list[User]:
     ]
 
 
-def notify_unit_leaders(*, unit: AdministrativeUnit, subject: str, body: str) -> list[str]:
-    """Mail the unit's active leaders once the surrounding transaction commits; leaders without
-    an address are skipped. Returns the usernames mailed, for the caller's audit event."""
-    recipients = [leader for leader in unit_leaders(unit) if leader.email]
+def notify_unit_leaders(
+    *, unit: AdministrativeUnit, subject: str, body: str, link: str = ""
+) -> list[str]:
+    """Tell the unit's active leaders, inside the caller's transaction (the mails leave after
+    its commit). Returns the usernames told, for the caller's audit event."""
+    from vitreem.notifications.models import Event
+    from vitreem.notifications.services import Notice, deliver
 
-    def send() -> None:
-        messages = [
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [leader.email])
-            for leader in recipients
-        ]
-        try:
-            get_connection().send_messages(messages)
-        except Exception:  # the change is committed; a mail outage must not turn it into a 500
-            log.exception("Could not mail the leaders of unit %s", unit.code)
-
-    if recipients:
-        transaction.on_commit(send)
-    return [leader.username for leader in recipients]
+    leaders = unit_leaders(unit)
+    key = f"{Event.ACCOUNT}:{unit.pk}:{timezone.now().timestamp():.6f}"
+    text = body or subject
+    deliver([Notice(leader.pk, Event.ACCOUNT, key, text, link) for leader in leaders])
+    return [leader.username for leader in leaders]

@@ -8,8 +8,8 @@ of accepted values fits a 64-bit column.
 Three faces of the same rules:
 - ``*_problem(value)``: the Vietnamese reason a value is refused, or None (imports use these);
 - ``check_*(value, field=...)``: raise Django's ValidationError naming the field (services);
-- ``Money``, ``Count``, ``Day``, ``LaterDay``, ``Offset``, ``Limit``: Annotated types for
-  pydantic schemas and query parameters (422 with the field named).
+- ``Money``, ``Count``, ``Day``, ``LaterDay``, ``Offset``, ``Limit``, ``RecordId``: Annotated
+  types for pydantic schemas and query parameters (422 with the field named).
 """
 
 from collections.abc import Callable
@@ -34,6 +34,8 @@ HORIZON_YEARS = 16
 # Pagination of the API's lists.
 LIMIT_MAX = 500
 OFFSET_MAX = 10**6
+# Record identifiers a client names: a 64-bit key at most, so a lookup cannot overflow the column.
+ID_MAX = 2**63 - 1
 
 # The pydantic error type of every refusal below; the API's error handler shows its message.
 ERROR_TYPE = "out_of_bounds"
@@ -105,6 +107,12 @@ def limit_problem(value: int) -> str | None:
     return _("Số dòng mỗi trang (limit) phải từ 1 đến %(max)s.") % {"max": LIMIT_MAX}
 
 
+def id_problem(value: int) -> str | None:
+    if 1 <= value <= ID_MAX:
+        return None
+    return _("Mã số phải là số nguyên dương (tối đa %(max)s).") % {"max": _grouped(ID_MAX)}
+
+
 def _raise(field: str, problem: str | None) -> None:
     if problem is not None:
         raise ValidationError({field: problem})
@@ -157,6 +165,9 @@ Day = Annotated[date, _pydantic(day_problem)]
 LaterDay = Annotated[date, _pydantic(lambda v: day_problem(v, later=True))]
 Offset = Annotated[
     int, _pydantic(offset_problem), Field(json_schema_extra={"minimum": 0, "maximum": OFFSET_MAX})
+]
+RecordId = Annotated[
+    StrictInt, _pydantic(id_problem), Field(json_schema_extra={"minimum": 1, "maximum": ID_MAX})
 ]
 Limit = Annotated[
     int, _pydantic(limit_problem), Field(json_schema_extra={"minimum": 1, "maximum": LIMIT_MAX})

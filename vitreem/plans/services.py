@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from vitreem.accounts.access import Action, can_read_plan, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
+from vitreem.notifications import services as notifications
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
@@ -392,6 +393,7 @@ def plan_issue(
             unit=plan.issuer_unit,
             data={"number": plan.number_text},
         )
+        notifications.plan_issued(plan)
     return plan
 
 

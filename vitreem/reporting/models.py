@@ -71,6 +71,10 @@ class PeriodKind(models.TextChoices):
     AD_HOC = "ad_hoc", _("Đột xuất")
 
 
+def default_remind_days() -> list[int]:
+    return [7, 3, 1]
+
+
 class Round(TimeStampedModel):
     """One collection of a form over a period, received by a unit, with a deadline per level."""
 
@@ -90,6 +94,12 @@ class Round(TimeStampedModel):
     )
     # Deadline per reporting level: {"agency": ..., "commune": ..., "district": ...} as ISO dates.
     deadlines = models.JSONField(_("Hạn nộp theo cấp"), default=dict)
+    # Reminders (notifications app): the days before a deadline on which outstanding reporters
+    # are told, and the days of lateness after which the unit above is told.
+    remind_days = models.JSONField(_("Nhắc trước hạn (ngày)"), default=default_remind_days)
+    escalate_after = models.PositiveSmallIntegerField(
+        _("Báo cấp trên sau (ngày quá hạn)"), default=3
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -15,6 +15,8 @@ from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.core.text import nfc_lines
+from vitreem.notifications import services as notifications
+from vitreem.notifications.models import Event
 from vitreem.units.loaders import REFORM_DATE
 from vitreem.units.models import AdministrativeUnit, Agency, in_force_on
 
@@ -542,6 +544,7 @@ def submission_approve(*, actor: User, submission: Submission) -> Submission:
         audit_record(
             actor=actor, action="submission.approve", target=submission, unit=submission.unit
         )
+        notifications.report_decided(submission, Event.REPORT_APPROVED)
     return submission
 
 
@@ -566,6 +569,9 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
             target=submission,
             unit=submission.unit,
             data={"reason": reason.strip()},
+        )
+        notifications.report_decided(
+            submission, Event.REPORT_REOPENED if reopened else Event.REPORT_RETURNED
         )
     return submission
 

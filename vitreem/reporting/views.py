@@ -21,6 +21,9 @@ from vitreem.accounts.access import (
     units_with_action,
 )
 from vitreem.accounts.models import User
+from vitreem.notifications import selectors as reminder_selectors
+from vitreem.notifications import services as reminder_services
+from vitreem.notifications.forms import ReminderSettingsForm
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -99,8 +102,13 @@ def _scope(request: HttpRequest, round_: Round) -> Any:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    return _round_page(request, get_round_for_user(_user(request), round_id))
+
+
+def _round_page(
+    request: HttpRequest, round_: Round, reminder_form: ReminderSettingsForm | None = None
+) -> HttpResponse:
     user = _user(request)
-    round_ = get_round_for_user(user, round_id)
     unit = _scope(request, round_)
     today = timezone.localdate()
     filters = RoundFilterForm(request.GET)
@@ -127,8 +135,83 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "today": today,
             "can_rebuild": can(user, Action.APPROVE, round_.receiving_unit),
             "rebuild": selectors.last_rebuild(round_),
+            **_reminders(user, round_, reminder_form),
         },
+        status=400 if reminder_form is not None else 200,
     )
+
+
+def _reminders(
+    user: User, round_: Round, form: ReminderSettingsForm | None = None
+) -> dict[str, object]:
+    """The reminders part of the round's page: for the receiving unit's staff only."""
+    if not can(user, Action.ENTER, round_.receiving_unit):
+        return {"can_remind": False}
+    return {
+        "can_remind": True,
+        "reminders": reminder_selectors.round_reminders(round_),
+        "reminder_form": form
+        or ReminderSettingsForm(
+            initial={
+                "remind_days": ", ".join(str(d) for d in round_.remind_days),
+                "escalate_after": round_.escalate_after,
+            }
+        ),
+    }
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, round_id: int) -> HttpResponse:
+    """ "Nhắc nộp": one reminder to every reporter that has not sent its report."""
+    user = _user(request)
+    round_ = get_round_for_user(user, round_id)
+    done = reminder_services.round_remind(actor=user, round_=round_)
+    if done.told:
+        messages.success(
+            request,
+            _("Đã nhắc %(n)s đơn vị chưa nộp báo cáo (%(people)s người nhận).")
+            % {"n": done.reporters, "people": done.told},
+        )
+    elif done.reporters:
+        messages.info(
+            request, _("Các đơn vị chưa nộp đã được nhắc hôm nay; mỗi ngày nhắc một lần.")
+        )
+    else:
+        messages.info(request, _("Không còn đơn vị nào chưa nộp báo cáo."))
+    if done.without_staff:
+        messages.warning(
+            request,
+            _("Chưa có tài khoản để nhắc: %(units)s.")
+            % {"units": ", ".join(done.without_staff[:10])}
+            + (" …" if len(done.without_staff) > 10 else ""),
+        )
+    return redirect("reporting:round", round_id=round_.pk)
+
+
+@login_required
+@require_POST
+def round_reminder_settings(request: HttpRequest, round_id: int) -> HttpResponse:
+    user = _user(request)
+    round_ = get_round_for_user(user, round_id)
+    require(user, Action.ENTER, round_.receiving_unit)
+    form = ReminderSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            reminder_services.round_reminder_settings(
+                actor=user,
+                round_=round_,
+                days=form.cleaned_data["remind_days"],
+                escalate_after=form.cleaned_data["escalate_after"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Đã lưu lịch nhắc hạn của đợt báo cáo."))
+            return redirect("reporting:round", round_id=round_.pk)
+    return _round_page(request, round_, form)
 
 
 @login_required

@@ -154,6 +154,17 @@ ENDPOINTS = [
     Endpoint(
         "page rebuild round totals", "POST", "/reports/{draft_round}/rebuild/", "decide", False
     ),
+    # "Nhắc nộp" and the reminder days of the round the province receives: its staff.
+    Endpoint("api remind round", "POST", "/api/v1/rounds/{draft_round}/remind", "decide", True),
+    Endpoint("page remind round", "POST", "/reports/{draft_round}/remind/", "decide", False),
+    Endpoint(
+        "page round reminder days",
+        "POST",
+        "/reports/{draft_round}/reminders/",
+        "decide",
+        False,
+        {"remind_days": "5, 2", "escalate_after": "2"},
+    ),
     Endpoint(
         "page approve report of A",
         "POST",
@@ -400,6 +411,25 @@ ENDPOINTS = [
     Endpoint("page my tokens", "GET", "/accounts/tokens/", "self", False),
     Endpoint("page revoke all my tokens", "POST", "/accounts/tokens/revoke-all/", "self", False),
     Endpoint("page password change", "GET", "/accounts/password/", "self", False),
+    Endpoint("api my notifications", "GET", "/api/v1/notifications", "self", True),
+    Endpoint(
+        "api mark my notifications read",
+        "POST",
+        "/api/v1/notifications/read",
+        "self",
+        True,
+        {"all": True},
+    ),
+    Endpoint("page my notifications", "GET", "/notifications/", "self", False),
+    Endpoint(
+        "page mark my notifications read",
+        "POST",
+        "/notifications/read/",
+        "self",
+        False,
+        {"all": "1"},
+    ),
+    Endpoint("page my notification settings", "GET", "/notifications/settings/", "self", False),
     Endpoint(
         "api revoke a token of A's officer", "DELETE", "/api/v1/auth/tokens/{token}", "own", True
     ),
@@ -497,10 +527,16 @@ STATUS = {
 
 
 def footprint() -> int:
-    """What a write leaves: audit events (tokens aside) and recorded changes of report cells."""
+    """What a write leaves: audit events (tokens aside), recorded changes of report cells, and
+    notifications marked read."""
+    from vitreem.notifications.models import Notification
     from vitreem.reporting.models import ValueChange
 
-    return AuditEvent.objects.exclude(action="token.issue").count() + ValueChange.objects.count()
+    return (
+        AuditEvent.objects.exclude(action="token.issue").count()
+        + ValueChange.objects.count()
+        + Notification.objects.filter(read_at__isnull=False).count()
+    )
 
 
 def child_of(personas):
@@ -710,6 +746,12 @@ def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, ob
 def test_access_matrix(client, personas, persona, endpoint):
     outcome = EXPECTED[persona][endpoint.action]
     names = placeholders(personas, endpoint)
+    if "notifications/read" in endpoint.path and persona != "anonymous":
+        from vitreem.notifications.models import Notification
+
+        Notification.objects.create(
+            user=getattr(personas, persona), event="account", key="matrix", text="Thông báo"
+        )
     agencies_before = Agency.objects.count()
     audit_before = footprint()
 

@@ -25,7 +25,10 @@ def test_the_leader_withdraws_and_grants_a_members_sensitive_data(client, person
     officer.refresh_from_db()
     assert officer.sensitive_data is False
     event = AuditEvent.objects.get(action="membership.sensitive_data")
-    assert event.data == {"user": "canbo.a", "allowed": False, "notified": []}
+    # The unit's leaders are told in their inbox (and by mail, as each chose).
+    assert event.data == {"user": "canbo.a", "allowed": False, "notified": ["lanhdao.a"]}
+    notice = personas.leader_a.notifications.get()
+    assert "thu hồi quyền xem dữ liệu nhạy cảm" in notice.text
     client.post(_path(personas, officer), {"allowed": "1"})
     officer.refresh_from_db()
     assert officer.sensitive_data is True
@@ -111,8 +114,10 @@ def test_every_grant_and_withdrawal_mails_the_units_leaders_on_commit(
         unit=personas.unit_a,
         role="leader",
     ).user
-    # A leader without an address is skipped; a leader of another unit is not told.
-    MembershipFactory(user=UserFactory(username="lanhdao.a3"), unit=personas.unit_a, role="leader")
+    # A leader without an address is told in the inbox only; a leader of another unit is not told.
+    third = MembershipFactory(
+        user=UserFactory(username="lanhdao.a3"), unit=personas.unit_a, role="leader"
+    ).user
     User.objects.filter(pk=personas.supervisor.pk).update(email="tinh@thainguyen.gov.vn")
     officer = Membership.objects.get(user=personas.officer_a)
     client.force_login(second)
@@ -123,7 +128,9 @@ def test_every_grant_and_withdrawal_mails_the_units_leaders_on_commit(
     assert "thu hồi" in mailoutbox[0].body
     assert "canbo.a" in mailoutbox[0].body or str(personas.officer_a) in mailoutbox[0].body
     event = AuditEvent.objects.get(action="membership.sensitive_data")
-    assert event.data["notified"] == ["lanhdao.a", "lanhdao.a2"]
+    assert event.data["notified"] == ["lanhdao.a", "lanhdao.a2", "lanhdao.a3"]
+    assert "thu hồi" in third.notifications.get().text
+    assert not personas.supervisor.notifications.exists()
 
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

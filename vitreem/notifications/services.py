@@ -1,0 +1,579 @@
+"""Telling people: the inbox entries, their mails, the reminders of deadlines and "nhắc nộp".
+
+Every notification is written with the key of its cause (see models); a second scan, a worker
+restarted mid-run, or a second press of "Nhắc nộp" the same day tells nobody twice.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitreem.accounts.access import Action, require
+from vitreem.accounts.models import Membership, Role, User
+from vitreem.core.audit import audit_record
+from vitreem.reporting.models import Round, Submission, SubmissionStatus
+
+from .models import Event, MailMode, Notification, Preference
+
+if TYPE_CHECKING:
+    from vitreem.plans.models import Plan
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000
+
+
+REMIND_DAYS_MAX = 60
+ESCALATE_AFTER_MAX = 30
+OUTSTANDING = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _muted(user_ids: Iterable[int], event: str) -> set[int]:
+    """The users among these who chose not to be told of the event."""
+    return {
+        user_id
+        for user_id, muted in Preference.objects.filter(user_id__in=list(user_ids)).values_list(
+            "user_id", "muted"
+        )
+        if event in (muted or [])
+    }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification to write: to whom, of what cause, saying what."""
+
+    user_id: int
+    event: str
+    key: str
+    text: str
+    link: str = ""
+    round_id: int | None = None
+
+
+def deliver(notices: Sequence[Notice]) -> int:
+    """Write the notices (each once per user and key; muted events left out) and, after the
+    commit, mail those who want a mail each. Returns how many were new."""
+    if not notices:
+        return 0
+    muted: set[tuple[int, str]] = set()
+    for event in {n.event for n in notices}:
+        muted |= {(u, event) for u in _muted({n.user_id for n in notices}, event)}
+    wanted = [n for n in notices if (n.user_id, n.event) not in muted]
+    keys = {(n.user_id, n.key) for n in wanted}
+    present: set[tuple[int, str]] = set()
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
+        present |= set(
+            Notification.objects.filter(
+                user_id__in={n.user_id for n in chunk}, key__in={n.key for n in chunk}
+            ).values_list("user_id", "key")
+        )
+    fresh = [n for n in wanted if (n.user_id, n.key) in keys - present]
+    seen: set[tuple[int, str]] = set()
+    rows = []
+    for n in fresh:
+        if (n.user_id, n.key) in seen:
+            continue
+        seen.add((n.user_id, n.key))
+        rows.append(
+            Notification(
+                user_id=n.user_id,
+                event=n.event,
+                key=n.key[:120],
+                text=n.text,
+                link=n.link,
+                round_id=n.round_id,
+            )
+        )
+    # A concurrent run may have written some meanwhile: the unique key keeps one of each.
+    Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(_enqueue_mails)
+    return len(rows)
+
+
+def _enqueue_mails() -> None:
+    from .tasks import send_mails
+
+    try:
+        send_mails.enqueue()
+    except Exception:  # the notices are saved; their mails go with the next run
+        log.exception("Could not queue the notification mails")
+
+
+def tell(
+    users: Iterable[User],
+    *,
+    event: str,
+    key: str,
+    text: str,
+    link: str = "",
+    round_: Round | None = None,
+) -> int:
+    return deliver(
+        [
+            Notice(u.pk, event, key, text, link, round_.pk if round_ else None)
+            for u in users
+            if u.is_active
+        ]
+    )
+
+
+# --- who is told -----------------------------------------------------------------------------
+
+
+def _staff(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Per unit, the users who enter its reports: its officers, or its leaders where it has no
+    officer."""
+    officers: dict[int, list[int]] = defaultdict(list)
+    leaders: dict[int, list[int]] = defaultdict(list)
+    ids = list(set(unit_ids))
+    for start in range(0, len(ids), BATCH):
+        for unit_id, user_id, role in Membership.objects.filter(
+            unit_id__in=ids[start : start + BATCH],
+            role__in=(Role.OFFICER, Role.LEADER),
+            user__is_active=True,
+        ).values_list("unit_id", "user_id", "role"):
+            (officers if role == Role.OFFICER else leaders)[unit_id].append(user_id)
+    return {u: officers.get(u) or leaders.get(u, []) for u in ids}
+
+
+def _leaders(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = list(set(unit_ids))
+    for start in range(0, len(ids), BATCH):
+        for unit_id, user_id in Membership.objects.filter(
+            unit_id__in=ids[start : start + BATCH], role=Role.LEADER, user__is_active=True
+        ).values_list("unit_id", "user_id"):
+            found[unit_id].append(user_id)
+    return found
+
+
+def _reporter(submission: Submission) -> str:
+    return submission.reporter_name
+
+
+def _submission_link(submission: Submission) -> str:
+    return reverse("reporting:submission", args=[submission.pk])
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def report_decided(submission: Submission, event: str) -> int:
+    """Tell the reporter's staff that their report was approved, returned (with the reason) or
+    reopened; called inside the decision's transaction."""
+    title = submission.round.title
+    if event == Event.REPORT_APPROVED:
+        text = _("Báo cáo “%(round)s” của %(reporter)s đã được duyệt.")
+    elif event == Event.REPORT_REOPENED:
+        text = _("Báo cáo “%(round)s” của %(reporter)s được mở lại để sửa. Lý do: %(reason)s")
+    else:
+        text = _("Báo cáo “%(round)s” của %(reporter)s bị trả lại. Lý do: %(reason)s")
+    text = text % {
+        "round": title,
+        "reporter": _reporter(submission),
+        "reason": submission.return_reason,
+    }
+    staff = _staff([submission.unit_id])[submission.unit_id]
+    stamp = int(timezone.now().timestamp())
+    return deliver(
+        [
+            Notice(
+                user_id,
+                event,
+                f"{event}:{submission.pk}:{stamp}",
+                text,
+                _submission_link(submission),
+                submission.round_id,
+            )
+            for user_id in staff
+        ]
+    )
+
+
+def _reminder_text(submission: Submission, today: date) -> str:
+    deadline = submission.deadline
+    if deadline is None or deadline >= today:
+        return _(
+            "Nhắc nộp: báo cáo “%(round)s” của %(reporter)s chưa được gửi; hạn nộp %(deadline)s."
+        ) % {
+            "round": submission.round.title,
+            "reporter": _reporter(submission),
+            "deadline": _d(deadline) if deadline else _("chưa định"),
+        }
+    return _(
+        "Nhắc nộp: báo cáo “%(round)s” của %(reporter)s đã quá hạn %(days)s ngày (hạn "
+        "%(deadline)s); hãy gửi ngay."
+    ) % {
+        "round": submission.round.title,
+        "reporter": _reporter(submission),
+        "days": (today - deadline).days,
+        "deadline": _d(deadline),
+    }
+
+
+def round_outstanding(round_: Round) -> list[Submission]:
+    """The reports of the round not yet sent (missing, late, or returned and not sent again)."""
+    return list(
+        round_.submissions.filter(status__in=OUTSTANDING)
+        .select_related("round", "unit", "agency")
+        .order_by("unit__name_folded", "agency_id")
+    )
+
+
+@dataclass
+class Reminded:
+    reporters: int  # reporters with someone to tell
+    told: int  # notifications written now (none for those already reminded today)
+    without_staff: list[str]  # reporters with no account to tell
+
+
+def round_remind(*, actor: User, round_: Round, today: date | None = None) -> Reminded:
+    """ "Nhắc nộp": one reminder to the staff of every reporter that has not sent its report,
+    once a day; recorded on the round and in the audit trail."""
+    require(actor, Action.ENTER, round_.receiving_unit)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        outstanding = round_outstanding(round_)
+        staff = _staff(s.unit_id for s in outstanding)
+        notices = []
+        reached = 0
+        without: list[str] = []
+        for submission in outstanding:
+            people = staff.get(submission.unit_id, [])
+            if not people:
+                without.append(_reporter(submission))
+                continue
+            reached += 1
+            text = _reminder_text(submission, today)
+            key = f"{Event.REPORT_REMINDER}:{submission.pk}:{today.isoformat()}"
+            notices += [
+                Notice(
+                    u,
+                    Event.REPORT_REMINDER,
+                    key,
+                    text,
+                    _submission_link(submission),
+                    round_.pk,
+                )
+                for u in people
+            ]
+        told = deliver(notices)
+        audit_record(
+            actor=actor,
+            action="round.remind",
+            target=round_,
+            unit=round_.receiving_unit,
+            data={"reporters": reached, "told": told, "without_staff": len(without)},
+        )
+    return Reminded(reached, told, without)
+
+
+def round_reminder_settings(
+    *, actor: User, round_: Round, days: Sequence[int], escalate_after: int
+) -> Round:
+    """The days before the deadline on which the round's reporters are reminded, and after how
+    many days of lateness the unit above is told."""
+    require(actor, Action.ENTER, round_.receiving_unit)
+    cleaned = sorted({int(d) for d in days}, reverse=True)
+    errors: dict[str, str] = {}
+    if len(cleaned) > 5 or any(d < 0 or d > REMIND_DAYS_MAX for d in cleaned):
+        errors["remind_days"] = _(
+            "Ngày nhắc là tối đa 5 số từ 0 đến %(max)s (số ngày trước hạn nộp)."
+        ) % {"max": REMIND_DAYS_MAX}
+    if not 1 <= escalate_after <= ESCALATE_AFTER_MAX:
+        errors["escalate_after"] = _(
+            "Số ngày quá hạn trước khi báo cấp trên phải từ 1 đến %(max)s."
+        ) % {"max": ESCALATE_AFTER_MAX}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        before = (round_.remind_days, round_.escalate_after)
+        round_.remind_days = cleaned
+        round_.escalate_after = escalate_after
+        round_.save(update_fields=["remind_days", "escalate_after", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="round.reminders",
+            target=round_,
+            unit=round_.receiving_unit,
+            data={"before": list(before), "after": [cleaned, escalate_after]},
+        )
+    return round_
+
+
+@dataclass
+class ScanResult:
+    due: int = 0
+    late: int = 0
+    escalated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"due": self.due, "late": self.late, "escalated": self.escalated}
+
+
+def scan_reports(today: date) -> ScanResult:
+    """The reminders of report deadlines for the day: to each outstanding reporter's staff on
+    the round's days before the deadline; on the first day late to them and the reporting
+    unit's leaders; after the round's days of lateness to the leaders of the unit above."""
+    result = ScanResult()
+    window = Q(deadline__gte=today - timedelta(days=ESCALATE_AFTER_MAX + 1)) & Q(
+        deadline__lte=today + timedelta(days=REMIND_DAYS_MAX)
+    )
+    outstanding = (
+        Submission.objects.filter(window, status__in=OUTSTANDING)
+        .select_related("round", "unit", "agency")
+        .order_by("pk")
+    )
+    last = 0
+    while True:
+        batch = list(outstanding.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            return result
+        last = batch[-1].pk
+        with transaction.atomic():
+            _scan_batch(batch, today, result)
+
+
+def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> None:
+    staff = _staff(s.unit_id for s in batch)
+    leaders = _leaders(
+        [s.unit_id for s in batch] + [s.unit.parent_id for s in batch if s.unit.parent_id]
+    )
+    due: list[Notice] = []
+    late: list[Notice] = []
+    escalated: list[Notice] = []
+    for s in batch:
+        deadline = s.deadline
+        if deadline is None:
+            continue
+        offset = (deadline - today).days
+        values = {
+            "round": s.round.title,
+            "reporter": _reporter(s),
+            "deadline": _d(deadline),
+            "days": abs(offset),
+        }
+        link = _submission_link(s)
+        if offset >= 0 and offset in (s.round.remind_days or []):
+            text = (
+                _("Hôm nay là hạn nộp báo cáo “%(round)s” của %(reporter)s.") % values
+                if offset == 0
+                else _(
+                    "Còn %(days)s ngày đến hạn nộp báo cáo “%(round)s” của %(reporter)s "
+                    "(hạn %(deadline)s)."
+                )
+                % values
+            )
+            key = f"{Event.REPORT_DUE}:{s.pk}:{offset}:{deadline.isoformat()}"
+            due += [
+                Notice(u, Event.REPORT_DUE, key, text, link, s.round_id) for u in staff[s.unit_id]
+            ]
+        elif offset < 0:
+            text = (
+                _(
+                    "Báo cáo “%(round)s” của %(reporter)s đã quá hạn %(days)s ngày "
+                    "(hạn %(deadline)s)."
+                )
+                % values
+            )
+            key = f"{Event.REPORT_LATE}:{s.pk}:{deadline.isoformat()}"
+            people = {*staff[s.unit_id], *leaders.get(s.unit_id, [])}
+            late += [Notice(u, Event.REPORT_LATE, key, text, link, s.round_id) for u in people]
+            if -offset > s.round.escalate_after and s.unit.parent_id:
+                text = (
+                    _(
+                        "Báo cáo “%(round)s” của %(reporter)s (thuộc quyền quản lý của đơn vị) đã "
+                        "quá hạn %(days)s ngày (hạn %(deadline)s)."
+                    )
+                    % values
+                )
+                key = f"report_escalated:{s.pk}:{deadline.isoformat()}"
+                escalated += [
+                    Notice(u, Event.REPORT_LATE, key, text, link, s.round_id)
+                    for u in leaders.get(s.unit.parent_id, [])
+                ]
+    result.due += deliver(due)
+    result.late += deliver(late)
+    result.escalated += deliver(escalated)
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (these, or all); another user's ids change nothing."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def preference_save(*, user: User, mail: str, muted: Iterable[str]) -> Preference:
+    if mail not in MailMode.values:
+        raise ValidationError({"mail": _("Cách nhận thư không hợp lệ.")})
+    chosen = sorted(set(muted))
+    unknown = [e for e in chosen if e not in Event.values]
+    if unknown:
+        raise ValidationError({"muted": _("Sự kiện không có trong danh sách.")})
+    preference, _created = Preference.objects.update_or_create(
+        user=user, defaults={"mail": mail, "muted": chosen}
+    )
+    return preference
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+
+def _mail_text(user: User, notifications: Sequence[Notification]) -> str:
+    site = settings.SITE_URL.rstrip("/")
+    lines = [_("Kính gửi %(name)s,") % {"name": user.get_full_name() or user.username}, ""]
+    for n in notifications:
+        stamp = timezone.localtime(n.created_at).strftime("%d/%m/%Y %H:%M")
+        lines.append(f"- {stamp}: {n.text}")
+        if n.link:
+            lines.append(f"  {site}{n.link}")
+    lines += ["", _("Hộp thư thông báo: %(url)s") % {"url": site + reverse("notifications:inbox")}]
+    lines += [
+        _("Đổi cách nhận thông báo: %(url)s") % {"url": site + reverse("notifications:settings")}
+    ]
+    return "\n".join(lines)
+
+
+def send_pending_mails(*, since: timedelta = timedelta(days=2)) -> int:
+    """Mail each notification not yet mailed to the users who want a mail each; rows are taken
+    under a lock that other workers skip, and marked in the transaction that sends them."""
+    sent = 0
+    each = Q(user__notification_preference__isnull=True) | Q(
+        user__notification_preference__mail=MailMode.EACH
+    )
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.filter(
+                    each, mailed_at__isnull=True, created_at__gte=timezone.now() - since
+                )
+                .exclude(user__email="")
+                .select_related("user")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")[:200]
+            )
+            if not batch:
+                return sent
+            messages = [
+                EmailMessage(
+                    _("[vitreem] %(text)s") % {"text": n.text[:90]},
+                    _mail_text(n.user, [n]),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [n.user.email],
+                )
+                for n in batch
+            ]
+            get_connection().send_messages(messages)  # a failure rolls back: sent next run
+            Notification.objects.filter(pk__in=[n.pk for n in batch]).update(
+                mailed_at=timezone.now()
+            )
+            sent += len(batch)
+
+
+def send_digests(today: date) -> int:
+    """One mail a day to each user who asked for a digest: the notifications of the day before
+    and since the last digest, still unread."""
+    sent = 0
+    for preference in (
+        Preference.objects.filter(mail=MailMode.DIGEST)
+        .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today))
+        .exclude(user__email="")
+        .select_related("user")
+    ):
+        with transaction.atomic():
+            locked = (
+                Preference.objects.select_for_update(skip_locked=True)
+                .filter(pk=preference.pk)
+                .filter(Q(digest_sent_on__isnull=True) | Q(digest_sent_on__lt=today))
+                .first()
+            )
+            if locked is None:
+                continue  # another worker sends it
+            pending = list(
+                Notification.objects.filter(
+                    user_id=preference.user_id, mailed_at__isnull=True, read_at__isnull=True
+                ).order_by("created_at")[:100]
+            )
+            if pending:
+                get_connection().send_messages(
+                    [
+                        EmailMessage(
+                            _("[vitreem] %(n)s thông báo mới") % {"n": len(pending)},
+                            _mail_text(preference.user, pending),
+                            settings.DEFAULT_FROM_EMAIL,
+                            [preference.user.email],
+                        )
+                    ]
+                )
+                Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                    mailed_at=timezone.now()
+                )
+                sent += 1
+            locked.digest_sent_on = today
+            locked.save(update_fields=["digest_sent_on"])
+    return sent
+
+
+# --- plans -----------------------------------------------------------------------------------
+
+
+def plan_issued(plan: "Plan") -> int:
+    """An issued plan reaches the units right below its issuer: their staff are told that a plan
+    from above waits to be implemented by a plan of their own."""
+    from vitreem.plans.models import PlanStatus
+    from vitreem.units.models import AdministrativeUnit, in_force_on
+    from vitreem.units.names import agency_full_name, committee
+
+    if plan.status != PlanStatus.ISSUED or plan.amends_id or plan.issued_on is None:
+        return 0
+    below = list(
+        AdministrativeUnit.objects.filter(
+            in_force_on(plan.issued_on), parent_id=plan.issuer_unit_id
+        ).values_list("pk", flat=True)
+    )
+    if not below:
+        return 0
+    text = _(
+        "%(issuer)s ban hành Kế hoạch số %(number)s ngày %(day)s “%(title)s”: hãy xây dựng kế "
+        "hoạch của đơn vị để triển khai."
+    ) % {
+        "issuer": agency_full_name(plan.issuer_agency)
+        if plan.issuer_agency
+        else committee(plan.issuer_unit),
+        "number": plan.number_text,
+        "day": _d(plan.issued_on),
+        "title": plan.title,
+    }
+    link = reverse("plans:detail", args=[plan.pk])
+    staff = _staff(below)
+    return deliver(
+        [
+            Notice(user_id, Event.PLAN_TO_DERIVE, f"{Event.PLAN_TO_DERIVE}:{plan.pk}", text, link)
+            for unit_id in below
+            for user_id in staff.get(unit_id, [])
+        ]
+    )
