@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 from vitreem.accounts.models import User
 from vitreem.children.prefill import prefill_apply, proposals
+from vitreem.notifications.models import Notification
+from vitreem.notifications.services import scan_reports
 from vitreem.reporting.models import ReportForm, Round, Submission
 from vitreem.reporting.services import (
     round_create,
@@ -100,6 +102,26 @@ def _round(
     )
 
 
+# The mornings of July 2026 on which the daily scan told the Thái Nguyên round's reporters:
+# 7, 3 and 1 days before the communes' deadline (20/07), the day after it, and the day the
+# province's leaders were told of the communes still missing.
+SCAN_DAYS = [date(2026, 7, d) for d in (13, 17, 19, 21, 24)]
+
+
+def demo_reminders(round_: Round) -> int:
+    """The inbox as the July scans left it, each notice dated its morning (only once)."""
+    if Notification.objects.filter(round=round_).exists():
+        return 0
+    told = 0
+    for day in SCAN_DAYS:
+        before = set(Notification.objects.filter(round=round_).values_list("pk", flat=True))
+        told += sum(scan_reports(day).as_dict().values())
+        Notification.objects.filter(round=round_).exclude(pk__in=before).update(
+            created_at=datetime.combine(day, time(7), VN)
+        )
+    return told
+
+
 def demo_rounds(admin: User) -> int:
     made = 0
     rng = random.Random(2021)  # noqa: S311  (made-up demo figures, the same at every load)
@@ -145,6 +167,7 @@ def demo_rounds(admin: User) -> int:
             late = index % 9 == 4
             day = date(2026, 7, 22) if late else date(2026, 7, 10 + index % 8)
             _file(admin, sub, datetime.combine(day, time(8 + index % 8, 30), VN), rng)
+        demo_reminders(tn)
     made += _half_year_round(admin, rng)
     return made
 

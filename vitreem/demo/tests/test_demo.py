@@ -76,3 +76,23 @@ def test_demo_data_refuses_to_load_outside_demo_mode(settings):
     settings.DEMO_MODE = False
     with pytest.raises(ImproperlyConfigured):
         demo_load()
+
+
+def test_demo_inboxes_hold_the_july_reminders_of_the_2026_round(settings):
+    from vitreem.notifications.models import Notification
+
+    settings.DEMO_MODE = True
+    demo_load()
+    officer = Notification.objects.filter(user__username="canbo.backan").order_by("created_at")
+    texts = [n.text for n in officer]
+    # The ward's own report was never sent: told 7, 3 and 1 days before 20/07/2026, then late.
+    assert any("Còn 7 ngày" in t and "20/07/2026" in t for t in texts)
+    assert any("quá hạn 1 ngày" in t for t in texts)
+    assert officer.first().created_at.date() == date(2026, 7, 13)
+    # The province's supervisor learns which communes are still missing after three days.
+    assert Notification.objects.filter(
+        user__username="giamsat.thainguyen", text__contains="thuộc quyền quản lý"
+    ).exists()
+    count = Notification.objects.count()
+    demo_load()
+    assert Notification.objects.count() == count
