@@ -166,6 +166,9 @@ AUTHENTICATION_BACKENDS = [
     "vitreem.accounts.lockout.UsernameSlowdownBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A reset link opens the form for two hours, and only until the password changes.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -152,3 +152,34 @@ def membership_set_sensitive(*, actor: User, membership: Membership, allowed: bo
             data={"user": membership.user.username, "allowed": allowed, "notified": notified},
         )
     return membership
+
+
+# One reset mail per address in this many seconds: asking again floods nobody's mailbox.
+PASSWORD_RESET_INTERVAL = 15 * 60
+
+
+def password_reset_request(*, email: str) -> int:
+    """Queue a reset mail to each active account of this address (usually one). Nothing tells
+    the asker whether an account exists; returns how many mails were queued, for tests."""
+    from django.core.cache import cache
+
+    from .tasks import send_password_reset
+
+    address = unicodedata.normalize("NFC", email.strip()).casefold()
+    users = [
+        u
+        for u in User.objects.filter(email__iexact=address, is_active=True)
+        if u.has_usable_password()
+    ]
+    key = "password-reset:" + hash_token(address)
+    if not users or not cache.add(key, 1, PASSWORD_RESET_INTERVAL):
+        return 0
+    for user in users:
+        # Nothing is written here that the job must wait for: queue it at once.
+        send_password_reset.enqueue(user.pk)
+    return len(users)
+
+
+def password_reset_done(*, user: User) -> None:
+    """Record a password chosen through a reset link (the old API tokens die with it)."""
+    audit_record(actor=user, action="account.password_reset", target=user)

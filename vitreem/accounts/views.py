@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -10,7 +11,12 @@ from django.views.decorators.http import require_POST
 
 from .models import User
 from .selectors import my_token_or_404, my_tokens
-from .services import token_revoke, token_revoke_all
+from .services import (
+    password_reset_done,
+    password_reset_request,
+    token_revoke,
+    token_revoke_all,
+)
 
 
 def _me(request: HttpRequest) -> User:
@@ -54,3 +60,42 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, _("Đã đổi mật khẩu. Mọi mã truy cập API cũ đã bị thu hồi."))
         return response
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Địa chỉ thư điện tử của tài khoản"),
+        max_length=254,
+        error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ, ví dụ: ten@ubnd.gov.vn.")},
+    )
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. The answer is the same whether the address has an account or
+    not, and the mail leaves from the queue, so neither the page nor its timing tells."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"])
+        return redirect("password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's view: it moves the token from the link into the session before showing the
+    form, so the token never leaves in a Referer header."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        password_reset_done(user=form.user)
+        return response
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")
