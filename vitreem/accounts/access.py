@@ -8,6 +8,12 @@
   data, in their unit and below; child lists are exported and the read log is read only by the
   leaders of the unit or of a unit above. Those leaders also grant sensitive data, never to
   themselves (accounts.services.membership_set_sensitive).
+- A member of an agency (its police, a school, the health station, a department: officer,
+  leader or viewer, as for a unit) reaches the agency's own work only: the tasks given to the
+  agency or to a group that includes it ("các cơ quan, ban, ngành" of its unit), the agency's
+  reports in rounds and those rounds, the agency's own sector plans (drafted by its officers,
+  issued by its leaders) and the issued plans of its unit and the units above. Never the unit's
+  other data, and never children's records. The unit's own members act for its agencies.
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.
@@ -28,13 +34,14 @@ from django.utils.translation import gettext as _
 
 from vitreem.units.models import AdministrativeUnit
 
-from .models import Membership, Role, User
+from .models import AgencyMembership, Membership, Role, User
 
 if TYPE_CHECKING:
     from vitreem.children.models import Child
     from vitreem.fund.models import Fund
-    from vitreem.plans.models import Plan
+    from vitreem.plans.models import Plan, Task
     from vitreem.reporting.models import Round, Submission
+    from vitreem.units.models import Agency
 
 PUBLISHED = ("issued", "amended")  # as vitreem.plans.models.PUBLISHED; units must not import plans
 
@@ -63,6 +70,17 @@ def memberships(user: AnyUser) -> list[Membership]:
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("unit"))
         setattr(user, "_vitreem_memberships", cached)  # noqa: B010  (a per-request cache)
+    return cached
+
+
+def agency_memberships(user: AnyUser) -> list[AgencyMembership]:
+    """The user's agency memberships with their agencies and units, fetched once per request."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[AgencyMembership] | None = getattr(user, "_vitreem_agency_memberships", None)
+    if cached is None:
+        cached = list(AgencyMembership.objects.filter(user=user).select_related("agency__unit"))
+        setattr(user, "_vitreem_agency_memberships", cached)  # noqa: B010  (a per-request cache)
     return cached
 
 
@@ -112,16 +130,46 @@ def readable_units_q(user: AnyUser, prefix: str = "") -> Q:
 
 
 def reach_upward_ids(user: AnyUser) -> set[int]:
-    """The user's units and every unit above them: whose issued plans reach the user."""
+    """The units of the user and of the user's agencies, and every unit above them: whose
+    issued plans reach the user."""
     ids: set[int] = set()
     for m in memberships(user):
         ids |= _ancestor_ids(m.unit)
+    for am in agency_memberships(user):
+        ids |= _ancestor_ids(am.agency.unit)
     return ids
 
 
+def can_agency(user: AnyUser, action: Action, agency: "Agency") -> bool:
+    """The agency's own work: its unit's members as for the unit's data (they act for the unit's
+    agencies), and the agency's members per their role."""
+    if can(user, action, agency.unit):
+        return True
+    return any(
+        am.agency_id == agency.pk and action in ROLE_ACTIONS[am.role]
+        for am in agency_memberships(user)
+    )
+
+
+def require_agency(user: AnyUser, action: Action, agency: "Agency") -> None:
+    """404 when the agency's work is not the user's to see; 403 when not theirs to change."""
+    if not can_agency(user, Action.READ, agency):
+        raise Http404(_("Không tìm thấy dữ liệu của cơ quan này."))
+    if not can_agency(user, action, agency):
+        raise PermissionDenied(_("Vai trò của bạn tại cơ quan này không cho phép thao tác này."))
+
+
+def agency_ids_with_action(user: AnyUser, action: Action) -> set[int]:
+    """The agencies where the user holds an agency role that allows the action."""
+    return {am.agency_id for am in agency_memberships(user) if action in ROLE_ACTIONS[am.role]}
+
+
 def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
-    """A plan is read by the issuer's subtree readers; once issued, also by the units below it."""
+    """A plan is read by the issuer's subtree readers (and an agency's plan by the agency's
+    members); once issued, also by the units and agencies below it."""
     if can(user, Action.READ, plan.issuer_unit):
+        return True
+    if plan.issuer_agency_id and plan.issuer_agency_id in agency_ids_with_action(user, Action.READ):
         return True
     return plan.status in PUBLISHED and plan.issuer_unit_id in reach_upward_ids(user)
 
@@ -129,9 +177,20 @@ def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
 def readable_plans_q(user: AnyUser) -> Q:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Q()
-    return readable_units_q(user, prefix="issuer_unit__") | Q(
-        status__in=PUBLISHED, issuer_unit_id__in=reach_upward_ids(user)
+    return (
+        readable_units_q(user, prefix="issuer_unit__")
+        | Q(issuer_agency_id__in=agency_ids_with_action(user, Action.READ))
+        | Q(status__in=PUBLISHED, issuer_unit_id__in=reach_upward_ids(user))
     )
+
+
+def require_plan(user: AnyUser, action: Action, plan: "Plan") -> None:
+    """Writes on a plan: an agency's plan by the agency (and its unit's members), a unit's plan
+    by the unit."""
+    if plan.issuer_agency_id:
+        require_agency(user, action, plan.issuer_agency)  # type: ignore[arg-type]
+    else:
+        require(user, action, plan.issuer_unit)
 
 
 def get_plan_for_user(user: AnyUser, plan_id: int, action: Action = Action.READ) -> "Plan":
@@ -142,8 +201,85 @@ def get_plan_for_user(user: AnyUser, plan_id: int, action: Action = Action.READ)
     if plan is None or not can_read_plan(user, plan):
         raise Http404(_("Không tìm thấy kế hoạch."))
     if action is not Action.READ:
-        require(user, action, plan.issuer_unit)
+        require_plan(user, action, plan)
     return plan
+
+
+def _task_reaches(task: "Task", agency: "Agency") -> bool:
+    """Whether the task is the agency's: given to it, or to the agencies of its unit as a group."""
+    assignment = task.assignment
+    if assignment.assignee_agency_id:
+        return assignment.assignee_agency_id == agency.pk
+    return (
+        assignment.assignee_group == "agencies" and assignment.plan.issuer_unit_id == agency.unit_id
+    )
+
+
+def task_unit(task: "Task") -> AdministrativeUnit | None:
+    """The administrative unit whose members act on the task."""
+    assignment = task.assignment
+    if assignment.assignee_unit_id:
+        return assignment.assignee_unit
+    if assignment.assignee_agency_id:
+        return assignment.assignee_agency.unit  # type: ignore[union-attr]
+    return None
+
+
+def task_agency(user: AnyUser, task: "Task", action: Action = Action.READ) -> "Agency | None":
+    """The agency through which the user acts on the task (None when acting as a unit member)."""
+    for am in agency_memberships(user):
+        if action in ROLE_ACTIONS[am.role] and _task_reaches(task, am.agency):
+            return am.agency
+    return None
+
+
+def can_task(user: AnyUser, action: Action, task: "Task") -> bool:
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    unit = task_unit(task)
+    if unit is not None and can(user, action, unit):
+        return True
+    return task_agency(user, task, action) is not None
+
+
+def agency_tasks_q(user: AnyUser, prefix: str = "") -> Q:
+    """A filter on tasks (``prefix`` e.g. "task__") to those of the user's agencies."""
+    q = Q(pk__in=[])
+    for am in agency_memberships(user):
+        q |= Q(**{f"{prefix}assignment__assignee_agency_id": am.agency_id}) | Q(
+            **{
+                f"{prefix}assignment__assignee_group": "agencies",
+                f"{prefix}assignment__plan__issuer_unit_id": am.agency.unit_id,
+            }
+        )
+    return q
+
+
+def get_task_for_user(user: AnyUser, task_id: int, action: Action = Action.READ) -> "Task":
+    """A task of an issued plan that is the user's (their unit's or their agency's), or 404;
+    403 when the user may see it but not act on it."""
+    from vitreem.plans.models import Task
+
+    task = (
+        Task.objects.filter(pk=task_id, assignment__plan__status="issued")
+        .select_related(
+            "assignment__plan__issuer_unit",
+            "assignment__assignee_unit",
+            "assignment__assignee_agency__unit",
+        )
+        .first()
+    )
+    if task is None:
+        raise Http404(_("Không tìm thấy nhiệm vụ."))
+    require_task(user, action, task)
+    return task
+
+
+def require_task(user: AnyUser, action: Action, task: "Task") -> None:
+    if not can_task(user, Action.READ, task):
+        raise Http404(_("Không tìm thấy nhiệm vụ."))
+    if not can_task(user, action, task):
+        raise PermissionDenied(_("Vai trò của bạn không cho phép cập nhật nhiệm vụ này."))
 
 
 def can_read_round(user: AnyUser, round_: "Round") -> bool:
@@ -151,10 +287,13 @@ def can_read_round(user: AnyUser, round_: "Round") -> bool:
     if can(user, Action.READ, round_.receiving_unit):
         return True
     mine = [m.unit for m in memberships(user)]
-    return any(
+    if any(
         round_.submissions.filter(**{f"unit__{unit.subtree_field}": unit.pk}).exists()
         for unit in mine
-    )
+    ):
+        return True
+    agencies = agency_ids_with_action(user, Action.READ)
+    return bool(agencies) and round_.submissions.filter(agency_id__in=agencies).exists()
 
 
 def get_round_for_user(user: AnyUser, round_id: int) -> "Round":
@@ -179,11 +318,25 @@ def get_submission_for_user(
         .filter(pk=submission_id)
         .first()
     )
-    if submission is None or not can(user, Action.READ, submission.unit):
+    if submission is None or not can_submission(user, Action.READ, submission):
         raise Http404(_("Không tìm thấy báo cáo."))
     if action is not Action.READ:
-        require(user, action, submission.unit)
+        require_submission(user, action, submission)
     return submission
+
+
+def can_submission(user: AnyUser, action: Action, submission: "Submission") -> bool:
+    """A report is its unit's; an agency's report is also its agency's members'."""
+    if submission.agency_id:
+        return can_agency(user, action, submission.agency)  # type: ignore[arg-type]
+    return can(user, action, submission.unit)
+
+
+def require_submission(user: AnyUser, action: Action, submission: "Submission") -> None:
+    if submission.agency_id:
+        require_agency(user, action, submission.agency)  # type: ignore[arg-type]
+    else:
+        require(user, action, submission.unit)
 
 
 def units_with_action(user: AnyUser, action: Action) -> Iterable[AdministrativeUnit]:

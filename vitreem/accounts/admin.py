@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ApiToken, Membership, User
+from .models import AgencyMembership, ApiToken, Membership, User
 from .services import token_revoke, token_revoke_all
 
 
@@ -18,9 +18,15 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["sensitive_data"]
 
 
+class AgencyMembershipInline(admin.TabularInline):
+    model = AgencyMembership
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
 @admin.register(User)
 class VitreemUserAdmin(UserAdmin):
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, AgencyMembershipInline]
     list_display = ["username", "full_name", "position", "is_active", "is_superuser"]
     fieldsets = (*(UserAdmin.fieldsets or ()), ("vitreem", {"fields": ("full_name", "position")}))
     actions = ["revoke_api_tokens"]

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from vitreem.accounts.access import memberships
+from vitreem.accounts.access import agency_memberships, memberships
 from vitreem.accounts.models import TOKEN_NAME_MAX_LENGTH, ApiToken, User, hash_token
 from vitreem.core.api import ErrorOut
 
@@ -134,11 +134,21 @@ class MembershipOut(Schema):
     role_label: str
 
 
+class AgencyMembershipOut(Schema):
+    agency_id: int
+    agency_name: str
+    unit_code: str
+    unit_name: str
+    role: str
+    role_label: str
+
+
 class MeOut(Schema):
     username: str
     full_name: str
     is_superuser: bool
     memberships: list[MembershipOut]
+    agency_memberships: list[AgencyMembershipOut]
 
 
 @router.get("/me", response=MeOut, summary="Người dùng hiện tại và vai trò")
@@ -157,5 +167,16 @@ def me(request: HttpRequest) -> dict[str, object]:
                 "role_label": str(m.get_role_display()),
             }
             for m in memberships(user)
+        ],
+        "agency_memberships": [
+            {
+                "agency_id": am.agency_id,
+                "agency_name": am.agency.name,
+                "unit_code": am.agency.unit.code,
+                "unit_name": am.agency.unit.name,
+                "role": am.role,
+                "role_label": str(am.get_role_display()),
+            }
+            for am in agency_memberships(user)
         ],
     }

@@ -55,6 +55,40 @@ class Membership(TimeStampedModel):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
 
 
+class AgencyMembership(TimeStampedModel):
+    """A user's role in one agency of a unit (its police, a school, the health station, a
+    department): it reaches the agency's own work only — the tasks given to it, its reports, its
+    sector plans and the plans that reach it — never the unit's other data or children's records."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("Người dùng"),
+        on_delete=models.CASCADE,
+        related_name="agency_memberships",
+    )
+    agency = models.ForeignKey(
+        "units.Agency",
+        verbose_name=_("Cơ quan, tổ chức"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("Vai trò"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("Thành viên cơ quan")
+        verbose_name_plural = _("Thành viên cơ quan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency"],
+                name="agency_membership_user_agency_uniq",
+                violation_error_message=_("Người dùng đã là thành viên của cơ quan này."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from vitreem.accounts.access import Action, get_plan_for_user, require
+from vitreem.accounts.access import Action, get_plan_for_user, get_task_for_user, require
 from vitreem.accounts.models import User
 from vitreem.core.api import Pagination, paginate
 from vitreem.core.bounds import Day
@@ -236,6 +236,48 @@ def unit_tasks(
     ]
 
 
+class MyTaskOut(UnitTaskOut):
+    agency: str | None
+    unit_code: str | None
+    last_note: str
+
+
+@tasks_router.get(
+    "/tasks/mine",
+    response=list[MyTaskOut],
+    summary="Nhiệm vụ của các đơn vị và cơ quan của người dùng (kế hoạch đã ban hành)",
+)
+def my_tasks(request: HttpRequest) -> list[dict[str, object]]:
+    today = timezone.localdate()
+    tasks = selectors.tasks_for_user(request.user).prefetch_related("progress")
+    rows = []
+    for t in tasks[:1000]:
+        assignment = t.assignment
+        agency = assignment.assignee_agency
+        unit = assignment.assignee_unit or (agency.unit if agency else None)
+        latest = next(iter(t.progress.all()), None)
+        rows.append(
+            {
+                "id": t.pk,
+                "text": t.text,
+                "role": t.role,
+                "lead": t.lead_label,
+                "start_on": t.start_on,
+                "due_on": t.due_on,
+                "status": t.status,
+                "plan_id": assignment.plan_id,
+                "plan_number": assignment.plan.number_text,
+                "plan_title": assignment.plan.title,
+                "assignee": assignment.assignee_label,
+                "overdue": selectors.is_overdue(t, today),
+                "agency": agency.name if agency else None,
+                "unit_code": unit.code if unit else None,
+                "last_note": latest.note if latest else "",
+            }
+        )
+    return rows
+
+
 @tasks_router.post(
     "/tasks/{task_id}/progress",
     response={201: ProgressOut},
@@ -243,7 +285,7 @@ def unit_tasks(
 )
 def post_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> Status[ProgressOut]:
     assert isinstance(request.user, User)
-    task = selectors.task_for_user(request.user, task_id)
+    task = get_task_for_user(request.user, task_id)
     progress = task_progress_post(
         actor=request.user, task=task, status=payload.status, note=nfc(payload.note)
     )

@@ -305,6 +305,16 @@ class TaskProgress(models.Model):
     """One progress report on a task: its status, a note, an optional attachment."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="progress")
+    # The agency that reports its part (a cooperating agency reports its own); empty when the
+    # assignee unit's own member reports.
+    agency = models.ForeignKey(
+        "units.Agency",
+        verbose_name=_("Cơ quan báo cáo"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_progress",
+    )
     status = models.CharField(_("Tiến độ"), max_length=12, choices=TaskStatus.choices)
     note = models.TextField(_("Ghi chú"), blank=True)
     attachment = models.FileField(

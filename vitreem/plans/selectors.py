@@ -6,7 +6,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import Action, AnyUser, can, memberships, readable_plans_q
+from vitreem.accounts.access import AnyUser, agency_tasks_q, memberships, readable_plans_q
 from vitreem.units.models import AdministrativeUnit
 
 from .models import ActivityGroup, Assignment, Plan, Task
@@ -149,13 +149,15 @@ def amendments_of(plan: Plan) -> QuerySet[Plan]:
 
 
 def tasks_for_user(user: AnyUser) -> QuerySet[Task]:
-    """Tasks of issued plans assigned to the user's units or to their agencies."""
+    """Tasks of issued plans assigned to the user's units or to their agencies, and the tasks of
+    the agencies the user is a member of."""
     unit_ids = [m.unit_id for m in memberships(user)]
     return (
         Task.objects.filter(assignment__plan__status="issued")
         .filter(
             Q(assignment__assignee_unit_id__in=unit_ids)
             | Q(assignment__assignee_agency__unit_id__in=unit_ids)
+            | agency_tasks_q(user)
         )
         .select_related(
             "assignment__plan", "assignment__assignee_agency__unit", "assignment__assignee_unit"
@@ -172,26 +174,6 @@ def tasks_of_unit(unit: AdministrativeUnit) -> QuerySet[Task]:
         .select_related("assignment__plan")
         .order_by(F("due_on").asc(nulls_last=True), "assignment__plan_id", "order")
     )
-
-
-def task_for_user(user: AnyUser, task_id: int) -> Task:
-    """A task of an issued plan whose assignee unit the user may read, or 404."""
-    task = (
-        Task.objects.filter(pk=task_id, assignment__plan__status="issued")
-        .select_related(
-            "assignment__plan", "assignment__assignee_unit", "assignment__assignee_agency__unit"
-        )
-        .first()
-    )
-    unit = None
-    if task is not None:
-        assignment = task.assignment
-        unit = assignment.assignee_unit or (
-            assignment.assignee_agency.unit if assignment.assignee_agency else None
-        )
-    if task is None or unit is None or not can(user, Action.READ, unit):
-        raise Http404(_("Không tìm thấy nhiệm vụ."))
-    return task
 
 
 def task_of_plan(plan: Plan, task_id: int) -> Task:

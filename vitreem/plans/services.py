@@ -15,7 +15,16 @@ from django.db.models import Field, Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vitreem.accounts.access import Action, can_read_plan, require
+from vitreem.accounts.access import (
+    Action,
+    can_read_plan,
+    require,
+    require_agency,
+    require_plan,
+    require_task,
+    task_agency,
+    task_unit,
+)
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.notifications import services as notifications
@@ -269,7 +278,7 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
     replacer: dates and "năm …" of the source's year move to the new year (written as before:
     01/6 stays 01/6), other years stay, and the old theme becomes the new year's where it is known.
     """
-    require(actor, Action.ENTER, source.issuer_unit)
+    require_plan(actor, Action.ENTER, source)
     if not can_read_plan(actor, source):
         raise PermissionDenied(_("Bạn không được xem kế hoạch này."))
     years = year - source.year
@@ -350,7 +359,7 @@ def plan_issue(
     *, actor: User, plan: Plan, issued_on: date, number: int | None = None, signer_name: str = ""
 ) -> Plan:
     """Issue a draft: a number of the issuer for the year (the next free one unless given)."""
-    require(actor, Action.APPROVE, plan.issuer_unit)
+    require_plan(actor, Action.APPROVE, plan)
     with transaction.atomic():
         # The issuer's row is the lock under which numbers of the year are handed out.
         AdministrativeUnit.objects.select_for_update().get(pk=plan.issuer_unit_id)
@@ -397,16 +406,6 @@ def plan_issue(
     return plan
 
 
-def task_unit(task: Task) -> AdministrativeUnit | None:
-    """The administrative unit whose members act on the task."""
-    assignment = task.assignment
-    if assignment.assignee_unit_id:
-        return assignment.assignee_unit
-    if assignment.assignee_agency_id:
-        return assignment.assignee_agency.unit  # type: ignore[union-attr]
-    return None
-
-
 def _check_attachment(upload: UploadedFile) -> None:
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in ATTACHMENT_TYPES:
@@ -433,15 +432,16 @@ def task_progress_post(
     note: str = "",
     attachment: UploadedFile | None = None,
 ) -> TaskProgress:
-    unit = task_unit(task)
-    if unit is None:
-        raise ValidationError(_("Nhiệm vụ chưa giao cho đơn vị cụ thể."))
-    require(actor, Action.ENTER, unit)
-    if task.assignment.plan.status != PlanStatus.ISSUED:
+    require_task(actor, Action.ENTER, task)
+    # An agency's member reports for the agency; a unit's member for the unit.
+    agency = task_agency(actor, task, Action.ENTER)
+    plan = task.assignment.plan
+    unit = task_unit(task) or (agency.unit if agency else plan.issuer_unit)
+    if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Kế hoạch chưa ban hành."))
     if attachment is not None:
         _check_attachment(attachment)
-    progress = TaskProgress(task=task, status=status, note=note, created_by=actor)
+    progress = TaskProgress(task=task, agency=agency, status=status, note=note, created_by=actor)
     progress.full_clean(exclude=["attachment"])
     try:
         with transaction.atomic():
@@ -454,7 +454,7 @@ def task_progress_post(
                 action="task.progress",
                 target=task,
                 unit=unit,
-                data={"status": status},
+                data={"status": status, "agency": agency.name if agency else ""},
             )
     except Exception:
         # The database kept nothing: neither may the disk.
@@ -467,7 +467,7 @@ def task_progress_post(
 def task_assign(*, actor: User, task: Task, agency: Agency) -> Task:
     """Give a task of a draft to an agency of the issuing unit (that agency's assignment)."""
     plan = task.assignment.plan
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
     if agency.unit_id != plan.issuer_unit_id:
@@ -499,7 +499,7 @@ def task_assign(*, actor: User, task: Task, agency: Agency) -> Task:
 
 def _locked_draft(actor: User, plan: Plan) -> Plan:
     """The draft, locked for the change; inside the caller's transaction."""
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError(_("Kế hoạch đã ban hành; muốn sửa hãy ban hành văn bản sửa đổi."))
@@ -540,9 +540,12 @@ def plan_create(
     An agency of the unit may issue it for its own part (a sector plan): the agency heads the
     document under the people's committee above it.
     """
-    require(actor, Action.ENTER, issuer_unit)
-    if issuer_agency is not None and issuer_agency.unit_id != issuer_unit.pk:
-        raise ValidationError(_("Cơ quan này không thuộc đơn vị đã chọn."))
+    if issuer_agency is not None:
+        require_agency(actor, Action.ENTER, issuer_agency)
+        if issuer_agency.unit_id != issuer_unit.pk:
+            raise ValidationError(_("Cơ quan này không thuộc đơn vị đã chọn."))
+    else:
+        require(actor, Action.ENTER, issuer_unit)
     committee = committee_header(issuer_unit)
     library = theme_of_year(year)
     action_month = kind == "action_month"
@@ -590,7 +593,7 @@ PLAN_HEADER_FIELDS = [
 
 def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
     """Change the header fields of a draft; the period must lie in the plan's year."""
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     unknown = set(changes) - set(PLAN_HEADER_FIELDS)
     if unknown:
         raise ValueError(f"not header fields: {sorted(unknown)}")
@@ -617,7 +620,7 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
 
     All or nothing: one invalid task and nothing changes. A draft has no progress to lose.
     """
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     errors: list[str] = []
     for number, item in enumerate(tasks, start=1):
         agency = item["agency"]
@@ -672,7 +675,7 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
 
 def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any]]) -> Plan:
     """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline}."""
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
         Target.objects.filter(plan=plan).delete()
@@ -696,7 +699,7 @@ def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any
 
 def plan_amend(*, actor: User, plan: Plan) -> Plan:
     """A draft amendment of an issued plan: its full content, to change and issue in its place."""
-    require(actor, Action.ENTER, plan.issuer_unit)
+    require_plan(actor, Action.ENTER, plan)
     if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ sửa đổi được kế hoạch đang có hiệu lực."))
     with transaction.atomic():

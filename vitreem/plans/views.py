@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vitreem.accounts.access import Action, can, get_plan_for_user, units_with_action
+from vitreem.accounts.access import (
+    Action,
+    can,
+    get_plan_for_user,
+    get_task_for_user,
+    units_with_action,
+)
 from vitreem.accounts.models import User
 from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
@@ -257,7 +263,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 def task_progress_view(request: HttpRequest, task_id: int) -> HttpResponse:
     user = _user(request)
-    task = selectors.task_for_user(user, task_id)
+    task = get_task_for_user(user, task_id)
     form = ProgressForm(
         request.POST or None, request.FILES or None, initial={"status": task.status}
     )

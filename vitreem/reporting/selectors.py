@@ -12,7 +12,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, memberships, readable_units_q
+from vitreem.accounts.access import (
+    Action,
+    AnyUser,
+    agency_ids_with_action,
+    can,
+    memberships,
+    readable_units_q,
+)
 from vitreem.core.text import fold
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
@@ -282,9 +289,10 @@ def rounds_for_user(
     """Rounds a user sees: received by a unit they may read, or in which their units report."""
     rounds = Round.objects.select_related("form", "receiving_unit")
     if not (user.is_authenticated and user.is_superuser):
-        reporting = Submission.objects.filter(readable_units_q(user, prefix="unit__")).values(
-            "round_id"
-        )
+        reporting = Submission.objects.filter(
+            readable_units_q(user, prefix="unit__")
+            | Q(agency_id__in=agency_ids_with_action(user, Action.READ))
+        ).values("round_id")
         rounds = rounds.filter(
             readable_units_q(user, prefix="receiving_unit__") | Q(pk__in=reporting)
         )
@@ -359,12 +367,28 @@ def unit_in_round(round_: Round, code: str) -> AdministrativeUnit:
     return unit
 
 
+def agency_only_submission(user: AnyUser, round_: Round) -> Submission | None:
+    """The report of the user's agency in the round, when the user reaches the round only
+    through an agency membership (and so may see that report and nothing else of the round)."""
+    if can(user, Action.READ, round_.receiving_unit) or any(
+        submissions_in(round_, [m.unit]).exists() for m in memberships(user)
+    ):
+        return None
+    return (
+        round_.submissions.filter(agency_id__in=agency_ids_with_action(user, Action.READ))
+        .order_by("pk")
+        .first()
+    )
+
+
 def my_open_submissions(user: AnyUser) -> QuerySet[Submission]:
-    """Reports of the user's own units still to be filed (draft or returned)."""
+    """Reports of the user's own units and agencies still to be filed (draft or returned)."""
     unit_ids = [m.unit_id for m in memberships(user)]
+    agency_ids = agency_ids_with_action(user, Action.ENTER)
     return (
         Submission.objects.filter(
-            unit_id__in=unit_ids, status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED]
+            Q(unit_id__in=unit_ids) | Q(agency_id__in=agency_ids),
+            status__in=[SubmissionStatus.DRAFT, SubmissionStatus.RETURNED],
         )
         .select_related("round", "unit", "agency")
         .order_by(F("deadline").asc(nulls_last=True), "round_id")

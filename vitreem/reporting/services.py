@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import Action, require
+from vitreem.accounts.access import Action, require, require_submission
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.core.text import nfc_lines
@@ -324,7 +324,7 @@ def submission_save(
     ``cells`` holds only the cells being set: None blanks a cell, a number sets it. With
     ``expected_version``, a report changed by someone else since it was read is refused.
     """
-    require(actor, Action.ENTER, submission.unit)
+    require_submission(actor, Action.ENTER, submission)
     with transaction.atomic():
         submission = _locked(submission)
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
@@ -386,7 +386,7 @@ def submission_save_many(
     allowed: list[int] = []
     for index, (submission, _cells) in enumerate(batch):
         try:
-            require(actor, Action.ENTER, submission.unit)
+            require_submission(actor, Action.ENTER, submission)
         except (PermissionDenied, Http404) as refused:
             outcomes[index] = refused
         else:
@@ -495,7 +495,7 @@ def submission_submit(
 ) -> Submission:
     """Send a report: refused while a rule of its form fails; a plausibility warning needs
     ``confirmed``, and the warnings confirmed are recorded with the audit event."""
-    require(actor, Action.ENTER, submission.unit)
+    require_submission(actor, Action.ENTER, submission)
     with transaction.atomic():
         submission = _locked(submission)
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):

@@ -13,6 +13,7 @@ from vitreem.accounts.access import (
     Action,
     can,
     can_read_national,
+    can_submission,
     get_round_for_user,
     get_submission_for_user,
     memberships,
@@ -97,12 +98,19 @@ def _scope(request: HttpRequest, round_: Round) -> Any:
     for m in memberships(user):
         if selectors.submissions_in(round_, [m.unit]).exists():
             return m.unit
-    return round_.receiving_unit
+    # An agency's member reads the agency's own report, never the round's other units.
+    raise Http404(_("Không tìm thấy đợt báo cáo."))
 
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    return _round_page(request, get_round_for_user(_user(request), round_id))
+    user = _user(request)
+    round_ = get_round_for_user(user, round_id)
+    # An agency's member sees the agency's own report in the round, not the others'.
+    own = selectors.agency_only_submission(user, round_)
+    if own is not None:
+        return redirect("reporting:submission", own.pk)
+    return _round_page(request, round_)
 
 
 def _round_page(
@@ -368,9 +376,10 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
                 errors, needs_confirm = list(warning.messages), True
             except ValidationError as error:
                 errors = list(error.messages)
-    editable = submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED) and can(
-        user, Action.ENTER, submission.unit
-    )
+    editable = submission.status in (
+        SubmissionStatus.DRAFT,
+        SubmissionStatus.RETURNED,
+    ) and can_submission(user, Action.ENTER, submission)
     approver = services.approver_unit(submission)
     return render(
         request,
