@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from conftest import PRE_REFORM_DAY, unit
+from vitreem.units import selectors
+from vitreem.units.models import Succession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_phuong_bac_kan_was_formed_from_wards_of_bac_kan_city():
+    ward = unit("01843")
+    formed_from = [link.predecessor for link in selectors.predecessors(ward)]
+    assert formed_from
+    assert {u.parent.name for u in formed_from} == {"Thành phố Bắc Kạn"}
+    assert all(u.valid_to is not None for u in formed_from)
+
+
+def test_bac_kan_province_became_thai_nguyen():
+    links = selectors.successors(unit("06", PRE_REFORM_DAY))
+    assert [(link.successor.name, link.act) for link in links] == [
+        ("Tỉnh Thái Nguyên", "Nghị quyết 202/2025/QH15")
+    ]
+
+
+def test_a_divided_commune_has_several_successors_and_exactly_one_default():
+    divided = Succession.objects.filter(is_default=False).first()
+    assert divided is not None
+    links = selectors.successors(divided.predecessor)
+    assert len(links) >= 2
+    assert [link.is_default for link in links].count(True) == 1
+    assert links[0].is_default
+
+
+def test_the_report_prints_the_coverage(capsys):
+    call_command("succession_report")
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("communes mapped:"))
+    mapped, total = line.split(":")[1].split("(")[0].strip().split("/")
+    assert total == "10051"
+    assert int(mapped) / int(total) >= 0.99
+    assert "provinces mapped: 63/63 (100.00%)" in out
+
+
+def test_loading_again_changes_nothing():
+    from vitreem.units.loaders import load_succession
+
+    before = Succession.objects.count()
+    assert load_succession() == before
+    assert Succession.objects.count() == before
