@@ -48,3 +48,32 @@ def test_loading_again_changes_nothing():
     before = Succession.objects.count()
     assert load_succession() == before
     assert Succession.objects.count() == before
+
+
+def test_the_api_gives_predecessors_and_successors(api_client, personas):
+    api_client.login(personas.officer_b)  # units are reference data: any member reads them
+    body = api_client.get("/api/v1/units/01843/succession?as_of=2026-06-01").json()
+    assert body["successors"] == []
+    first = body["predecessors"][0]
+    assert set(first) == {"code", "name", "valid_from", "valid_to"}
+    assert first["valid_to"] == "2025-06-30"
+    old = api_client.get("/api/v1/units/06/succession?as_of=2021-06-01").json()
+    assert old["successors"] == [
+        {
+            "code": "19",
+            "name": "Tỉnh Thái Nguyên",
+            "valid_from": "2025-07-01",
+            "valid_to": None,
+            "is_default": True,
+        }
+    ]
+
+
+def test_the_api_refuses_an_unknown_code_a_bad_date_and_anonymous(api_client, client, personas):
+    api_client.login(personas.officer_a)
+    assert api_client.get("/api/v1/units/99999/succession?as_of=2026-06-01").status_code == 404
+    bad = api_client.get("/api/v1/units/01843/succession?as_of=1900-01-01")
+    assert bad.status_code == 422
+    assert "as_of" in bad.json()["detail"]
+    assert "1990" in bad.json()["detail"]
+    assert client.get("/api/v1/units/01843/succession").status_code == 401
