@@ -77,3 +77,16 @@ def test_the_api_refuses_an_unknown_code_a_bad_date_and_anonymous(api_client, cl
     assert "as_of" in bad.json()["detail"]
     assert "1990" in bad.json()["detail"]
     assert client.get("/api/v1/units/01843/succession").status_code == 401
+
+
+def test_the_unit_pages_link_both_ways(client, personas):
+    client.force_login(personas.officer_b)
+    page = client.get("/units/01843/?as_of=01/06/2026").content.decode()
+    assert "Hình thành từ" in page
+    assert "?as_of=30/06/2025" in page
+    divided = Succession.objects.filter(is_default=False).first()
+    assert divided is not None
+    old = divided.predecessor
+    page = client.get(f"/units/{old.code}/?as_of=01/06/2021").content.decode()
+    assert "Đã trở thành" in page
+    assert page.count("mặc định") == 1
