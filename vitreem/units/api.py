@@ -11,7 +11,7 @@ from vitreem.core.api import Pagination, paginate
 from vitreem.core.bounds import Day
 
 from . import selectors, services
-from .models import AdministrativeUnit, AgencyKind
+from .models import AdministrativeUnit, AgencyKind, Succession
 
 router = Router(tags=["Đơn vị hành chính"])
 
@@ -147,3 +147,50 @@ def create_agency(
         is_lead_for_children=payload.is_lead_for_children,
     )
     return Status(201, AgencyOut.from_orm(agency))
+
+
+class LinkedUnitOut(Schema):
+    code: str
+    name: str
+    valid_from: date
+    valid_to: date | None
+
+
+class SuccessorOut(LinkedUnitOut):
+    is_default: bool
+
+
+class SuccessionOut(Schema):
+    predecessors: list[LinkedUnitOut]
+    successors: list[SuccessorOut]
+
+
+def _successor(link: Succession) -> SuccessorOut:
+    unit = link.successor
+    return SuccessorOut(
+        code=unit.code,
+        name=unit.name,
+        valid_from=unit.valid_from,
+        valid_to=unit.valid_to,
+        is_default=link.is_default,
+    )
+
+
+def _predecessor(link: Succession) -> LinkedUnitOut:
+    unit = link.predecessor
+    return LinkedUnitOut(
+        code=unit.code, name=unit.name, valid_from=unit.valid_from, valid_to=unit.valid_to
+    )
+
+
+@router.get(
+    "/{code}/succession",
+    response=SuccessionOut,
+    summary="Đơn vị hình thành từ đâu và đã trở thành đơn vị nào (sắp xếp 01/7/2025)",
+)
+def get_succession(request: HttpRequest, code: str, as_of: Day | None = None) -> SuccessionOut:
+    unit = selectors.unit_or_404(code, _as_of(as_of))
+    return SuccessionOut(
+        predecessors=[_predecessor(link) for link in selectors.predecessors(unit)],
+        successors=[_successor(link) for link in selectors.successors(unit)],
+    )

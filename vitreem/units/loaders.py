@@ -11,10 +11,11 @@ from django.db.models import F
 
 from vitreem.core.text import fold, nfc
 
-from .models import KIND_LEVEL, AdministrativeUnit, Kind
+from .models import KIND_LEVEL, AdministrativeUnit, Kind, Succession
 
 DATA_DIR = Path(__file__).with_name("data")
 PRE_REFORM_FILE = DATA_DIR / "pre_reform_units.csv"
+SUCCESSION_FILE = DATA_DIR / "succession.csv"
 
 PRE_REFORM_FROM = date(2018, 1, 1)
 PRE_REFORM_TO = date(2025, 6, 30)
@@ -144,10 +145,54 @@ def load_era(rows: list[UnitRow], *, valid_from: date, valid_to: date | None, so
     return len(rows)
 
 
+LEVEL_OF = {"province": 1, "district": 2, "commune": 3}
+
+
+@transaction.atomic
+def load_succession() -> int:
+    """Link each old unit to the new ones it became (data/succession.csv), in place."""
+    old = {
+        (level, code): pk
+        for pk, level, code in AdministrativeUnit.objects.filter(
+            valid_from=PRE_REFORM_FROM
+        ).values_list("id", "level", "code")
+    }
+    new = {
+        (level, code): pk
+        for pk, level, code in AdministrativeUnit.objects.filter(
+            valid_from=REFORM_DATE
+        ).values_list("id", "level", "code")
+    }
+    links = []
+    with SUCCESSION_FILE.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            new_level = 1 if row["level"] == "province" else 3
+            links.append(
+                Succession(
+                    predecessor_id=old[(LEVEL_OF[row["level"]], row["predecessor"])],
+                    successor_id=new[(new_level, row["successor"])],
+                    date=date.fromisoformat(row["date"]),
+                    is_default=row["is_default"] == "1",
+                    act=row["act"],
+                )
+            )
+    # Defaults first cleared, so that a default moved between two parts never collides.
+    Succession.objects.filter(is_default=True).update(is_default=False)
+    Succession.objects.bulk_create(
+        links,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["predecessor", "successor"],
+        update_fields=["date", "is_default", "act", "updated_at"],
+    )
+    return len(links)
+
+
 def load_units() -> dict[str, int]:
-    """Load both eras; running it again updates in place and creates nothing twice."""
+    """Load both eras and their succession; running it again updates in place and creates
+    nothing twice."""
     current, current_source = current_rows()
-    return {
+    counts = {
         "pre_reform": load_era(
             pre_reform_rows(),
             valid_from=PRE_REFORM_FROM,
@@ -156,3 +201,5 @@ def load_units() -> dict[str, int]:
         ),
         "current": load_era(current, valid_from=REFORM_DATE, valid_to=None, source=current_source),
     }
+    counts["succession"] = load_succession()
+    return counts

@@ -176,3 +176,45 @@ class Agency(TimeStampedModel):
         self.name = nfc(self.name)
         self.abbreviation = nfc(self.abbreviation)
         self.name_folded = fold(self.name)
+
+
+class Succession(TimeStampedModel):
+    """A unit of one era that became (wholly or in part) a unit of the next, on a date.
+
+    A commune divided among several new ones has one link per part; exactly one of them is the
+    default successor (the one an address of the old commune goes to when nothing else tells).
+    """
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("Đơn vị cũ"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("Đơn vị mới"),
+        on_delete=models.CASCADE,
+        related_name="formations",
+    )
+    date = models.DateField(_("Ngày hiệu lực"))
+    is_default = models.BooleanField(_("Đơn vị kế thừa mặc định"), default=True)
+    act = models.CharField(_("Văn bản"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("Kế thừa đơn vị hành chính")
+        verbose_name_plural = _("Kế thừa đơn vị hành chính")
+        ordering = ["predecessor", "-is_default", "successor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="succession_pair_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(is_default=True),
+                name="succession_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

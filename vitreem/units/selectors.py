@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.core.text import fold, sort_key
 
-from .models import AdministrativeUnit, Agency, in_force_on
+from .models import AdministrativeUnit, Agency, Succession, in_force_on
 
 LEVELS = {"province": 1, "district": 2, "commune": 3}
 
@@ -100,3 +100,37 @@ def agencies_of(unit: AdministrativeUnit, as_of: date | None = None) -> QuerySet
     if as_of is not None:
         agencies = agencies.filter(in_force_on(as_of))
     return agencies.order_by("-is_lead_for_children", "kind", "name")
+
+
+def predecessors(unit: AdministrativeUnit) -> list[Succession]:
+    """The links to the units this one was formed from, in alphabetical order of their names."""
+    links = Succession.objects.filter(successor=unit).select_related("predecessor")
+    return sorted(links, key=lambda s: sort_key(s.predecessor.short_name))
+
+
+def successors(unit: AdministrativeUnit) -> list[Succession]:
+    """The links to the units this one became, the default successor first."""
+    links = Succession.objects.filter(predecessor=unit).select_related("successor")
+    return sorted(links, key=lambda s: (not s.is_default, sort_key(s.successor.short_name)))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    level: int
+    mapped: int
+    total: int
+    unmapped: list[AdministrativeUnit]
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.mapped / self.total if self.total else 100.0
+
+
+def succession_coverage(level: int, valid_to: date) -> Coverage:
+    """How many units of a level that ended on a date have a successor, and which have none."""
+    units = AdministrativeUnit.objects.filter(level=level, valid_to=valid_to)
+    unmapped = list(
+        units.exclude(successions__isnull=False).select_related("parent").order_by("code")
+    )
+    total = units.count()
+    return Coverage(level, total - len(unmapped), total, unmapped)

@@ -84,6 +84,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "ancestors": selectors.unit_ancestors(unit),
             "children": selectors.unit_children(unit, as_of),
             "agencies": selectors.agencies_of(unit, as_of),
+            "predecessors": selectors.predecessors(unit),
+            "successors": selectors.successors(unit),
             "can_read_data": can(user, Action.READ, unit),
             "can_manage": can(user, Action.MANAGE, unit),
         },

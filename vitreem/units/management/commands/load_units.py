@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = load_units()
         self.stdout.write(
-            f"units loaded: {counts['pre_reform']} pre-reform, {counts['current']} current"
+            f"units loaded: {counts['pre_reform']} pre-reform, {counts['current']} current, "
+            f"{counts['succession']} succession links"
         )
