@@ -1,7 +1,13 @@
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vitreem.plans.loaders import DATA_DIR, read_plan_file
 from vitreem.plans.outline import (
+    KINDS,
+    MARKERS,
     OutlineError,
     heading_numbers,
     outline_from_body,
@@ -72,3 +78,49 @@ def test_every_data_file_body_becomes_a_valid_outline(path):
         )
     )
     assert [n["kind"] for n in outline if n["role"] is None] == ["heading"] * len(data["sections"])
+
+
+_texts = st.text(alphabet="aăâbcđêơưạ *\\", min_size=1, max_size=12)
+_nodes = st.recursive(
+    st.fixed_dictionaries(
+        {"kind": st.sampled_from(KINDS), "text": _texts, "marker": st.sampled_from(MARKERS)}
+    ),
+    lambda children: st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(KINDS),
+            "text": _texts,
+            "marker": st.sampled_from(MARKERS),
+            "children": st.lists(children, max_size=4),
+        }
+    ),
+    max_leaves=30,
+)
+_NUMBER = re.compile(r"^([IVXL]+\.|\d+\.|\d+\.\d+\.|[a-z]\))$")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_nodes, max_size=5))
+def test_an_accepted_outline_numbers_every_heading_as_decree_30(raw):
+    for node in _walk(raw):
+        if node["kind"] != "item":
+            node.pop("marker")
+    try:
+        outline, refusal = validate_outline(raw), ""
+    except OutlineError as error:
+        outline, refusal = [], error.messages[0]
+    if refusal:
+        assert refusal.startswith("Nội dung kế hoạch, outline[")
+        return
+    numbered = list(heading_numbers(outline))
+    assert len(numbered) == sum(1 for _ in _walk(outline))
+    for node, number in numbered:
+        assert bool(number) == (node["kind"] == "heading")
+        if number:
+            assert _NUMBER.match(number), number
+        parse_runs(node["text"])
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("children", []))
