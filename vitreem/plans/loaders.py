@@ -22,6 +22,7 @@ from .models import (
     Target,
     Task,
 )
+from .outline import OutlineError, outline_from_body, validate_outline
 
 DATA_DIR = Path(__file__).with_name("data") / "plans"
 
@@ -88,6 +89,9 @@ def load_plan(data: dict[str, Any]) -> Plan:
         "signer_name": signer.get("name") or "",
         "source": data.get("source") or "",
     }
+    fields["outline"] = validate_outline(
+        outline_from_body(fields["opening"], fields["sections"], fields["closing"])
+    )
     plan, _ = Plan.objects.update_or_create(key=data["key"], defaults=fields)
     plan.full_clean(validate_unique=False)
     for model in (Target, BudgetLine, AwardRule, ReportingRequirement, Assignment):
@@ -171,8 +175,17 @@ def _jsonable(value: Any) -> Any:
 def load_plan_files(keys: list[str] | None = None) -> list[Plan]:
     paths = sorted(DATA_DIR.glob("*.yaml"))
     datas = [read_plan_file(p) for p in paths]
+    names = {d["key"]: p.name for d, p in zip(datas, paths, strict=True)}
     if keys is not None:
         datas = [d for d in datas if d["key"] in keys]
     # Parents first, so that a child finds the plan it implements.
     datas.sort(key=lambda d: bool((d.get("parent_plan") or {}).get("key")))
-    return [load_plan(d) for d in datas]
+    plans = []
+    for data in datas:
+        try:
+            plans.append(load_plan(data))
+        except OutlineError as error:
+            raise ImproperlyConfigured(
+                f"{names[data['key']]}: {' '.join(error.messages)}"
+            ) from error
+    return plans

@@ -13,6 +13,8 @@ from django.utils.translation import pgettext_lazy
 
 from vitreem.core.models import TimeStampedModel
 
+from .outline import outline_from_body, validate_outline
+
 
 class PlanKind(models.TextChoices):
     ACTION_MONTH = "action_month", _("Kế hoạch Tháng hành động vì trẻ em")
@@ -100,6 +102,11 @@ class Plan(TimeStampedModel):
     sections = models.JSONField(_("Nội dung"), default=list, blank=True)
     closing = models.JSONField(_("Kết thúc"), default=list, blank=True)
     appendices = models.JSONField(_("Phụ lục"), default=list, blank=True)
+    # The body as one outline (plans/outline.py); computed from opening, sections and closing
+    # while the editor and the printer still read those.
+    outline = models.JSONField(
+        _("Dàn ý nội dung"), default=list, blank=True, validators=[validate_outline]
+    )
     slogans = models.JSONField(_("Khẩu hiệu"), default=list, blank=True)
     launch = models.JSONField(_("Lễ phát động"), default=dict, blank=True)
     recipients = models.JSONField(_("Nơi nhận"), default=list, blank=True)
@@ -132,6 +139,12 @@ class Plan(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number_text} — {self.title}"
+
+    def refresh_outline(self) -> None:
+        """Set the outline from opening, sections and closing; OutlineError if it is not valid."""
+        self.outline = validate_outline(
+            outline_from_body(self.opening, self.sections, self.closing)
+        )
 
     @property
     def number_text(self) -> str:

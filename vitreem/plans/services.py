@@ -226,6 +226,7 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             recipients=[f"{_issuer_in_sentence(parent)} (b/c);", "Lưu: VT."],
             created_by=actor,
         )
+        plan.refresh_outline()
         plan.full_clean()
         plan.save()
         _copy_parts(parent, plan, with_tasks=False)
@@ -316,6 +317,7 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
         plan.period_start = _shift_year(source.period_start, years)  # type: ignore[assignment]
         plan.period_end = _shift_year(source.period_end, years)  # type: ignore[assignment]
         plan.created_by = actor
+        plan.refresh_outline()
         plan.full_clean()
         plan.save()
         _copy_parts(source, plan, years=years, shift=shift)
@@ -568,6 +570,7 @@ def plan_create(
             recipients=["Lưu: VT."],
             created_by=actor,
         )
+        plan.refresh_outline()
         plan.full_clean()
         plan.save()
         audit_record(actor=actor, action="plan.create", target=plan, unit=issuer_unit)
@@ -751,7 +754,8 @@ def plan_lists_update(
             changed.append("slogans")
         if opening is not None:
             plan.opening = [{"text": o["text"], "basis": bool(o.get("basis"))} for o in opening]
-            changed.append("opening")
+            plan.refresh_outline()
+            changed.extend(["opening", "outline"])
         if recipients is not None:
             plan.recipients = [r for r in recipients if r]
             changed.append("recipients")
@@ -870,7 +874,8 @@ def plan_section_update(
             else:
                 part.pop("activity_group", None)
         plan.sections = sections
-        plan.save(update_fields=["sections", "updated_at"])
+        plan.refresh_outline()
+        plan.save(update_fields=["sections", "outline", "updated_at"])
         audit_record(
             actor=actor,
             action="plan.section",

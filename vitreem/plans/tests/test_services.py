@@ -292,16 +292,38 @@ def test_of_two_drafts_for_the_parent_only_the_first_can_be_issued(seeds, ward):
 def test_copy_moves_the_year_written_in_every_text_and_lists_the_changes(seeds):
     source = seeds["tam-duong-2021-child-protection"]
     source.sections = [
-        {"heading": "Mục đích", "paragraphs": ["Từ 01/6/2021 đến 30/06/2021, theo Luật 2016."]},
-        {"items": [{"text": "Tổng kết trước ngày 15 tháng 12 năm 2021; số liệu năm 2020."}]},
+        {
+            "heading": "Mục đích",
+            "blocks": [{"type": "text", "text": "Từ 01/6/2021 đến 30/06/2021, theo Luật 2016."}],
+        },
+        {
+            "heading": "Tổng kết",
+            "blocks": [
+                {
+                    "type": "bullets",
+                    "items": ["Tổng kết trước ngày 15 tháng 12 năm 2021; số liệu năm 2020."],
+                }
+            ],
+        },
     ]
     source.save()
     officer = member("canbo.tamduong", source.issuer_unit)
     copied = plan_copy_previous(actor=officer, source=source, year=2022)
     plan = copied.plan
     assert plan.sections == [
-        {"heading": "Mục đích", "paragraphs": ["Từ 01/6/2022 đến 30/06/2022, theo Luật 2016."]},
-        {"items": [{"text": "Tổng kết trước ngày 15 tháng 12 năm 2022; số liệu năm 2020."}]},
+        {
+            "heading": "Mục đích",
+            "blocks": [{"type": "text", "text": "Từ 01/6/2022 đến 30/06/2022, theo Luật 2016."}],
+        },
+        {
+            "heading": "Tổng kết",
+            "blocks": [
+                {
+                    "type": "bullets",
+                    "items": ["Tổng kết trước ngày 15 tháng 12 năm 2022; số liệu năm 2020."],
+                }
+            ],
+        },
     ]
     afters = [after for _, _, after in copied.changes]
     assert "Từ 01/6/2022 đến 30/06/2022, theo Luật 2016." in afters

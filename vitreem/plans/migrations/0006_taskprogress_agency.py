@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_plan_status_amended'),
+        ('plans', '0005_plan_outline'),
         ('units', '0001_initial'),
     ]
 

@@ -1,0 +1,326 @@
+"""The body of a plan as an outline: a tree of headings, paragraphs and items.
+
+One function, ``validate_outline``, decides what an outline may hold; every write path (the
+loader, the services, the API) passes the body through it. A node is
+
+    {"kind": "heading" | "paragraph" | "item",
+     "role": "basis" | "theme" | … | None,    # what the node is, independent of how it prints
+     "text": "… **bold** … *italic* …",       # the only markup: bold and italic
+     "marker": "-" | "+" | "number" | None,   # items only: the plan's own marker
+     "children": [node, …]}
+
+Headings carry no numerals: ``heading_numbers`` computes them as Decree 30/2020/NĐ-CP numbers a
+plan (I., 1., 1.1., a)). A node whose role names a structured fact of the plan (targets, budget,
+tasks, …) and whose text is empty stands for that fact: the printer writes the fact's rows there,
+so a fact lives in exactly one place.
+"""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from vitreem.documents.decree30 import ROMAN
+
+Node = dict[str, Any]
+
+KINDS = ("heading", "paragraph", "item")
+MARKERS = ("-", "+", "number")
+ROLES = (
+    "basis",
+    "intro",
+    "purpose",
+    "theme",
+    "period",
+    "scope",
+    "targets",
+    "slogans",
+    "launch",
+    "activity",
+    "budget",
+    "awards",
+    "tasks",
+    "reporting",
+    "closing",
+)
+# Roles that, with an empty text, stand for the plan's rows of that fact.
+FACT_ROLES = ("theme", "targets", "slogans", "launch", "budget", "awards", "tasks", "reporting")
+KEYS = {"kind", "role", "text", "marker", "children"}
+
+MAX_DEPTH = 8  # levels of nesting, the top level being 1
+MAX_HEADING_DEPTH = 4  # I. → 1. → 1.1. → a)
+MAX_NODES = 5000
+MAX_TEXT = 5000
+
+LETTERS = "abcdefghiklmnopqrstuvxy"  # Vietnamese documents skip j, w and z in a), b), c) …
+
+_RUN = re.compile(r"\\([\\*])|(\*\*)|(\*)")
+
+
+class OutlineError(ValidationError):
+    pass
+
+
+def _fail(path: str, message: str) -> OutlineError:
+    return OutlineError(
+        _("Nội dung kế hoạch, %(path)s: %(message)s") % {"path": path, "message": message}
+    )
+
+
+def parse_runs(text: str) -> list[tuple[str, bool, bool]]:
+    """The text as runs (text, bold, italic); ``\\*`` writes a star. Raises ValueError."""
+    runs: list[tuple[str, bool, bool]] = []
+    bold = italic = False
+    buffer = ""
+    pos = 0
+    for match in _RUN.finditer(text):
+        buffer += text[pos : match.start()]
+        pos = match.end()
+        if match.group(1):
+            buffer += match.group(1)
+            continue
+        if buffer:
+            runs.append((buffer, bold, italic))
+            buffer = ""
+        if match.group(2):
+            bold = not bold
+        else:
+            italic = not italic
+    buffer += text[pos:]
+    if bold or italic:
+        raise ValueError(_("dấu ** hoặc * mở mà chưa đóng"))
+    if buffer:
+        runs.append((buffer, bold, italic))
+    return runs
+
+
+def plain(text: str) -> str:
+    """The text without its markup."""
+    return "".join(run for run, _bold, _italic in parse_runs(text))
+
+
+def validate_outline(value: Any) -> list[Node]:
+    """The outline as a clean list of nodes, or OutlineError naming the node and the reason."""
+    if not isinstance(value, list):
+        raise _fail("outline", _("phải là một danh sách các mục"))
+    count = [0]
+    return [_node(node, f"outline[{i}]", 1, 0, count) for i, node in enumerate(value)]
+
+
+def _node(node: Any, path: str, depth: int, heading_depth: int, count: list[int]) -> Node:
+    if depth > MAX_DEPTH:
+        raise _fail(path, _("lồng quá %(n)d cấp") % {"n": MAX_DEPTH})
+    count[0] += 1
+    if count[0] > MAX_NODES:
+        raise _fail(path, _("quá %(n)d mục") % {"n": MAX_NODES})
+    if not isinstance(node, dict):
+        raise _fail(path, _("mỗi mục phải là một đối tượng"))
+    unknown = sorted(set(node) - KEYS, key=str)
+    if unknown:
+        raise _fail(
+            path, _("trường không được phép: %(keys)s") % {"keys": ", ".join(map(str, unknown))}
+        )
+    kind = node.get("kind")
+    if kind not in KINDS:
+        raise _fail(path, _("kind phải là heading, paragraph hoặc item"))
+    role = node.get("role")
+    if role is not None and role not in ROLES:
+        raise _fail(path, _("role không hợp lệ: %(role)s") % {"role": str(role)[:40]})
+    text = node.get("text", "")
+    if not isinstance(text, str):
+        raise _fail(path, _("text phải là chuỗi"))
+    if len(text) > MAX_TEXT:
+        raise _fail(path, _("text dài quá %(n)d ký tự") % {"n": MAX_TEXT})
+    if any(ord(c) < 32 and c not in "\t" for c in text):
+        raise _fail(path, _("text chứa ký tự điều khiển"))
+    try:
+        parse_runs(text)
+    except ValueError as error:
+        raise _fail(path, str(error)) from None
+    if not text.strip() and not (role in FACT_ROLES and kind == "paragraph"):
+        raise _fail(path, _("text không được để trống"))
+    marker = node.get("marker")
+    if kind == "item":
+        if marker not in MARKERS:
+            raise _fail(path, _("marker của item phải là -, + hoặc number"))
+    elif marker is not None:
+        raise _fail(path, _("chỉ item mới có marker"))
+    children = node.get("children", [])
+    if not isinstance(children, list):
+        raise _fail(path, _("children phải là một danh sách"))
+    if kind == "heading":
+        heading_depth += 1
+        if heading_depth > MAX_HEADING_DEPTH:
+            raise _fail(path, _("đề mục lồng quá %(n)d cấp") % {"n": MAX_HEADING_DEPTH})
+    if not text.strip() and children:
+        raise _fail(path, _("mục thay cho dữ liệu của kế hoạch không có mục con"))
+    clean = [
+        _node(child, f"{path}.children[{i}]", depth + 1, heading_depth, count)
+        for i, child in enumerate(children)
+    ]
+    if kind != "heading" and any(c["kind"] != "item" for c in clean):
+        raise _fail(path, _("trong đoạn văn hoặc item chỉ có item con"))
+    return {"kind": kind, "role": role, "text": text, "marker": marker, "children": clean}
+
+
+def _max_heading_depth(node: Node) -> int:
+    below = [_max_heading_depth(c) for c in node["children"] if c["kind"] == "heading"]
+    return 1 + max(below, default=0)
+
+
+def heading_numbers(outline: list[Node]) -> Iterator[tuple[Node, str]]:
+    """Every node with its number as printed ("" for all but headings), in document order.
+
+    Headings number I., II. at the top; 1., 2. below; then a), b) — or, under a heading whose
+    headings go two levels deeper, 1.1., 1.2. and a) below those (Decree 30/2020/NĐ-CP).
+    """
+
+    def walk(nodes: list[Node], level: int, prefix: str, four: bool) -> Iterator[tuple[Node, str]]:
+        index = 0
+        for node in nodes:
+            if node["kind"] != "heading":
+                yield node, ""
+                yield from walk(node["children"], level, prefix, four)
+                continue
+            if level == 1:
+                number = f"{ROMAN[index]}."
+            elif level == 2:
+                number = f"{index + 1}."
+            elif level == 3 and four:
+                number = f"{prefix}.{index + 1}."
+            else:
+                number = f"{LETTERS[index % len(LETTERS)]})"
+            index += 1
+            yield node, number
+            sub_four = four if level != 2 else _max_heading_depth(node) >= 3
+            yield from walk(node["children"], level + 1, number.rstrip("."), sub_four)
+
+    return walk(outline, 1, "", False)
+
+
+def item_markers(outline: list[Node]) -> dict[int, str]:
+    """The printed marker of every item, by id(node): "-", "+" or its number "1.", "2." …"""
+    markers: dict[int, str] = {}
+
+    def walk(nodes: list[Node]) -> None:
+        number = 0
+        for node in nodes:
+            if node["kind"] == "item":
+                if node["marker"] == "number":
+                    number += 1
+                    markers[id(node)] = f"{number}."
+                else:
+                    markers[id(node)] = node["marker"]
+            walk(node["children"])
+
+    walk(outline)
+    return markers
+
+
+# -- the former body (opening, sections, closing) as an outline ------------------------------
+
+_BLOCK_ROLES = {
+    "theme": "theme",
+    "targets": "targets",
+    "slogans": "slogans",
+    "launch": "launch",
+    "budget": "budget",
+    "awards": "awards",
+    "assignments": "tasks",
+    "reporting": "reporting",
+}
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+def _fact(role: str) -> Node:
+    return {"kind": "paragraph", "role": role, "text": "", "marker": None, "children": []}
+
+
+def _items(items: list[Any], marker: str) -> list[Node]:
+    nodes = []
+    for item in items:
+        text, sub = (item["text"], item.get("items", [])) if isinstance(item, dict) else (item, [])
+        nodes.append(
+            {
+                "kind": "item",
+                "role": None,
+                "text": _escape(text),
+                "marker": marker,
+                "children": _items(sub, "+"),
+            }
+        )
+    return nodes
+
+
+def _heading(heading: str, inline: str | None, role: str | None, blocks: list[Any]) -> Node:
+    text = f"**{_escape(heading)}:** {_escape(inline)}" if inline else _escape(heading)
+    return {
+        "kind": "heading",
+        "role": role,
+        "text": text,
+        "marker": None,
+        "children": _blocks(blocks),
+    }
+
+
+def _blocks(blocks: list[Any]) -> list[Node]:
+    nodes: list[Node] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind == "text":
+            nodes.append(
+                {
+                    "kind": "paragraph",
+                    "role": None,
+                    "text": _escape(block["text"]),
+                    "marker": None,
+                    "children": [],
+                }
+            )
+        elif kind == "bullets":
+            nodes.extend(_items(block.get("items", []), "-"))
+        elif kind == "subsection":
+            role = "activity" if block.get("activity_group") else None
+            nodes.append(
+                _heading(block["heading"], block.get("inline"), role, block.get("blocks", []))
+            )
+        elif kind in _BLOCK_ROLES:
+            nodes.append(_fact(_BLOCK_ROLES[kind]))
+        # tables stay in the appendices
+    return nodes
+
+
+def outline_from_body(opening: list[Any], sections: list[Any], closing: list[Any]) -> list[Node]:
+    """The outline of a body kept as opening paragraphs, sections of blocks and closing lines."""
+    nodes: list[Node] = []
+    for para in opening:
+        text = _escape(para["text"])
+        nodes.append(
+            {
+                "kind": "paragraph",
+                "role": "basis" if para.get("basis") else "intro",
+                "text": f"*{text}*" if para.get("basis") else text,
+                "marker": None,
+                "children": [],
+            }
+        )
+    for section in sections:
+        nodes.append(
+            _heading(section["heading"], section.get("inline"), None, section.get("blocks", []))
+        )
+    for text in closing:
+        nodes.append(
+            {
+                "kind": "paragraph",
+                "role": "closing",
+                "text": _escape(text),
+                "marker": None,
+                "children": [],
+            }
+        )
+    return nodes
