@@ -14,7 +14,7 @@ from vitreem.units.selectors import unit_or_404
 
 from . import selectors
 from .documents import plan_docx_response
-from .models import TaskStatus
+from .models import Task, TaskStatus
 from .services import task_progress_post
 
 router = Router(tags=["Kế hoạch"])
@@ -217,23 +217,25 @@ def unit_tasks(
     unit = unit_or_404(code, as_of or timezone.localdate())
     require(request.user, Action.READ, unit)
     today = timezone.localdate()
-    return [
-        {
-            "id": t.pk,
-            "text": t.text,
-            "role": t.role,
-            "lead": t.lead_label,
-            "start_on": t.start_on,
-            "due_on": t.due_on,
-            "status": t.status,
-            "plan_id": t.assignment.plan_id,
-            "plan_number": t.assignment.plan.number_text,
-            "plan_title": t.assignment.plan.title,
-            "assignee": t.assignment.assignee_label,
-            "overdue": selectors.is_overdue(t, today),
-        }
-        for t in selectors.tasks_of_unit(unit)
-    ]
+    return [_task_row(t, today) for t in selectors.tasks_of_unit(unit)]
+
+
+def _task_row(t: Task, today: date) -> dict[str, object]:
+    """A task of an issued plan as the task lists of the API give it."""
+    return {
+        "id": t.pk,
+        "text": t.text,
+        "role": t.role,
+        "lead": t.lead_label,
+        "start_on": t.start_on,
+        "due_on": t.due_on,
+        "status": t.status,
+        "plan_id": t.assignment.plan_id,
+        "plan_number": t.assignment.plan.number_text,
+        "plan_title": t.assignment.plan.title,
+        "assignee": t.assignment.assignee_label,
+        "overdue": selectors.is_overdue(t, today),
+    }
 
 
 class MyTaskOut(UnitTaskOut):
@@ -258,18 +260,7 @@ def my_tasks(request: HttpRequest) -> list[dict[str, object]]:
         latest = next(iter(t.progress.all()), None)
         rows.append(
             {
-                "id": t.pk,
-                "text": t.text,
-                "role": t.role,
-                "lead": t.lead_label,
-                "start_on": t.start_on,
-                "due_on": t.due_on,
-                "status": t.status,
-                "plan_id": assignment.plan_id,
-                "plan_number": assignment.plan.number_text,
-                "plan_title": assignment.plan.title,
-                "assignee": assignment.assignee_label,
-                "overdue": selectors.is_overdue(t, today),
+                **_task_row(t, today),
                 "agency": agency.name if agency else None,
                 "unit_code": unit.code if unit else None,
                 "last_note": latest.note if latest else "",

@@ -242,3 +242,9 @@ def test_the_api_lists_the_agency_memberships_and_the_agencys_tasks(api_client, 
     assert first["agency"] == "Công an phường Bắc Kạn"
     assert first["assignee"] == "Công an phường Bắc Kạn"
     assert first["status"] == "not_started"
+
+
+def test_my_tasks_need_a_signed_in_user_and_show_nobody_elses(client, api_client, personas, ward):
+    assert client.get("/api/v1/tasks/mine").status_code == 401
+    api_client.login(personas.officer_b)  # an officer of another ward
+    assert api_client.get("/api/v1/tasks/mine").json() == []
