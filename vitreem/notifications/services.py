@@ -21,14 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, require
-from vitreem.accounts.models import Membership, Role, User
+from vitreem.accounts.models import AgencyMembership, Membership, Role, User
 from vitreem.core.audit import audit_record
 from vitreem.reporting.models import Round, Submission, SubmissionStatus
 
 from .models import Event, MailMode, Notification, Preference
 
 if TYPE_CHECKING:
-    from vitreem.plans.models import Plan
+    from vitreem.plans.models import Plan, Task
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,35 @@ def _staff(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     return {u: officers.get(u) or leaders.get(u, []) for u in ids}
 
 
+def _agency_staff(agency_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Per agency, its officers, or its leaders where it has no officer."""
+    officers: dict[int, list[int]] = defaultdict(list)
+    leaders: dict[int, list[int]] = defaultdict(list)
+    ids = list(set(agency_ids))
+    for start in range(0, len(ids), BATCH):
+        for agency_id, user_id, role in AgencyMembership.objects.filter(
+            agency_id__in=ids[start : start + BATCH],
+            role__in=(Role.OFFICER, Role.LEADER),
+            user__is_active=True,
+        ).values_list("agency_id", "user_id", "role"):
+            (officers if role == Role.OFFICER else leaders)[agency_id].append(user_id)
+    return {a: officers.get(a) or leaders.get(a, []) for a in ids}
+
+
+def _reporters_staff(
+    pairs: Sequence[tuple[int, int | None]],
+) -> dict[tuple[int, int | None], list[int]]:
+    """Per (unit, agency) reporter, the users who enter its report or act on its task: the
+    agency's own members when it has any, else the unit's staff."""
+    units = _staff(unit_id for unit_id, _agency in pairs)
+    agencies = _agency_staff(agency for _unit, agency in pairs if agency is not None)
+    return {
+        (unit_id, agency): (agencies.get(agency) if agency is not None else None)
+        or units.get(unit_id, [])
+        for unit_id, agency in pairs
+    }
+
+
 def _leaders(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
     ids = list(set(unit_ids))
@@ -192,7 +221,8 @@ def report_decided(submission: Submission, event: str) -> int:
         "reporter": _reporter(submission),
         "reason": submission.return_reason,
     }
-    staff = _staff([submission.unit_id])[submission.unit_id]
+    reporter = (submission.unit_id, submission.agency_id)
+    staff = _reporters_staff([reporter])[reporter]
     stamp = int(timezone.now().timestamp())
     return deliver(
         [
@@ -253,12 +283,12 @@ def round_remind(*, actor: User, round_: Round, today: date | None = None) -> Re
     today = today or timezone.localdate()
     with transaction.atomic():
         outstanding = round_outstanding(round_)
-        staff = _staff(s.unit_id for s in outstanding)
+        staff = _reporters_staff([(s.unit_id, s.agency_id) for s in outstanding])
         notices = []
         reached = 0
         without: list[str] = []
         for submission in outstanding:
-            people = staff.get(submission.unit_id, [])
+            people = staff[(submission.unit_id, submission.agency_id)]
             if not people:
                 without.append(_reporter(submission))
                 continue
@@ -354,7 +384,7 @@ def scan_reports(today: date) -> ScanResult:
 
 
 def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> None:
-    staff = _staff(s.unit_id for s in batch)
+    staff = _reporters_staff([(s.unit_id, s.agency_id) for s in batch])
     leaders = _leaders(
         [s.unit_id for s in batch] + [s.unit.parent_id for s in batch if s.unit.parent_id]
     )
@@ -385,7 +415,8 @@ def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> Non
             )
             key = f"{Event.REPORT_DUE}:{s.pk}:{offset}:{deadline.isoformat()}"
             due += [
-                Notice(u, Event.REPORT_DUE, key, text, link, s.round_id) for u in staff[s.unit_id]
+                Notice(u, Event.REPORT_DUE, key, text, link, s.round_id)
+                for u in staff[(s.unit_id, s.agency_id)]
             ]
         elif offset < 0:
             text = (
@@ -396,7 +427,7 @@ def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> Non
                 % values
             )
             key = f"{Event.REPORT_LATE}:{s.pk}:{deadline.isoformat()}"
-            people = {*staff[s.unit_id], *leaders.get(s.unit_id, [])}
+            people = {*staff[(s.unit_id, s.agency_id)], *leaders.get(s.unit_id, [])}
             late += [Notice(u, Event.REPORT_LATE, key, text, link, s.round_id) for u in people]
             if -offset > s.round.escalate_after and s.unit.parent_id:
                 text = (
@@ -414,6 +445,95 @@ def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> Non
     result.due += deliver(due)
     result.late += deliver(late)
     result.escalated += deliver(escalated)
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+TASK_REMIND_DAYS = (7, 3, 1)
+TASK_LATE_WINDOW = 30  # a scan missed for days still tells of a task that fell overdue
+
+
+def scan_tasks(today: date) -> ScanResult:
+    """The reminders of the day for the open tasks of issued plans given to a unit or an
+    agency: to those who act on the task 7, 3 and 1 days before it is due; once it is overdue,
+    to them and the leaders of the unit."""
+    from vitreem.plans.models import PlanStatus, Task, TaskStatus
+
+    result = ScanResult()
+    open_tasks = (
+        Task.objects.filter(
+            assignment__plan__status=PlanStatus.ISSUED,
+            due_on__gte=today - timedelta(days=TASK_LATE_WINDOW),
+            due_on__lte=today + timedelta(days=max(TASK_REMIND_DAYS)),
+        )
+        .exclude(status__in=(TaskStatus.DONE, TaskStatus.CANNOT_DO))
+        .filter(
+            Q(assignment__assignee_unit__isnull=False)
+            | Q(assignment__assignee_agency__isnull=False)
+        )
+        .select_related(
+            "assignment__plan", "assignment__assignee_agency", "assignment__assignee_unit"
+        )
+        .order_by("pk")
+    )
+    last = 0
+    while True:
+        batch = list(open_tasks.filter(pk__gt=last)[:BATCH])
+        if not batch:
+            return result
+        last = batch[-1].pk
+        with transaction.atomic():
+            _scan_task_batch(batch, today, result)
+
+
+def _task_actor(task: "Task") -> tuple[int, int | None]:
+    assignment = task.assignment
+    if assignment.assignee_agency_id:
+        return assignment.assignee_agency.unit_id, assignment.assignee_agency_id  # type: ignore[union-attr]
+    return assignment.assignee_unit_id, None  # type: ignore[return-value]
+
+
+def _scan_task_batch(batch: list["Task"], today: date, result: ScanResult) -> None:
+    actors = [_task_actor(t) for t in batch]
+    staff = _reporters_staff(actors)
+    leaders = _leaders(unit_id for unit_id, _agency in actors)
+    due: list[Notice] = []
+    late: list[Notice] = []
+    for task, actor in zip(batch, actors, strict=True):
+        assert task.due_on is not None
+        offset = (task.due_on - today).days
+        plan = task.assignment.plan
+        values = {
+            "task": task.text if len(task.text) <= 160 else task.text[:159] + "…",
+            "assignee": task.assignment.assignee_label,
+            "plan": plan.number_text,
+            "due": _d(task.due_on),
+            "days": abs(offset),
+        }
+        link = reverse("plans:progress", args=[task.pk])
+        if offset in TASK_REMIND_DAYS:
+            text = (
+                _(
+                    "Còn %(days)s ngày đến hạn nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s "
+                    "(hạn %(due)s): %(task)s"
+                )
+                % values
+            )
+            key = f"{Event.TASK_DUE}:{task.pk}:{offset}:{task.due_on.isoformat()}"
+            due += [Notice(u, Event.TASK_DUE, key, text, link) for u in staff[actor]]
+        elif offset < 0:
+            text = (
+                _(
+                    "Nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s đã quá hạn %(days)s ngày "
+                    "(hạn %(due)s): %(task)s"
+                )
+                % values
+            )
+            key = f"{Event.TASK_OVERDUE}:{task.pk}:{task.due_on.isoformat()}"
+            people = {*staff[actor], *leaders.get(actor[0], [])}
+            late += [Notice(u, Event.TASK_OVERDUE, key, text, link) for u in people]
+    result.due += deliver(due)
+    result.late += deliver(late)
 
 
 # --- the inbox -------------------------------------------------------------------------------

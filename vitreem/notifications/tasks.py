@@ -27,6 +27,8 @@ def daily_scan() -> dict[str, int]:
     """The day's reminders and digests; safe to run twice (each notice once per key)."""
     today = timezone.localdate()
     result = services.scan_reports(today).as_dict()
+    tasks = services.scan_tasks(today)
+    result["tasks_due"], result["tasks_overdue"] = tasks.due, tasks.late
     result["digests"] = services.send_digests(today)
     result["mails"] = services.send_pending_mails()
     Schedule.objects.update_or_create(
