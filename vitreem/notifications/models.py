@@ -51,7 +51,8 @@ class Notification(models.Model):
         verbose_name_plural = _("Thông báo")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key_uniq")
+            # Key first: a scan asks which of a batch's causes were already told, by key.
+            models.UniqueConstraint(fields=["key", "user"], name="notification_key_user_uniq")
         ]
         indexes = [
             models.Index(

@@ -6,7 +6,7 @@ restarted mid-run, or a second press of "Nhắc nộp" the same day tells nobody
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -76,16 +76,15 @@ def deliver(notices: Sequence[Notice]) -> int:
     for event in {n.event for n in notices}:
         muted |= {(u, event) for u in _muted({n.user_id for n in notices}, event)}
     wanted = [n for n in notices if (n.user_id, n.event) not in muted]
-    keys = {(n.user_id, n.key) for n in wanted}
     present: set[tuple[int, str]] = set()
     for start in range(0, len(wanted), BATCH):
         chunk = wanted[start : start + BATCH]
         present |= set(
-            Notification.objects.filter(
-                user_id__in={n.user_id for n in chunk}, key__in={n.key for n in chunk}
-            ).values_list("user_id", "key")
+            Notification.objects.filter(key__in={n.key[:120] for n in chunk}).values_list(
+                "user_id", "key"
+            )
         )
-    fresh = [n for n in wanted if (n.user_id, n.key) in keys - present]
+    fresh = [n for n in wanted if (n.user_id, n.key[:120]) not in present]
     seen: set[tuple[int, str]] = set()
     rows = []
     for n in fresh:
@@ -197,6 +196,13 @@ def _leaders(unit_ids: Iterable[int]) -> dict[int, list[int]]:
 
 def _reporter(submission: Submission) -> str:
     return submission.reporter_name
+
+
+def _links(viewname: str) -> Callable[[int], str]:
+    """The link to an object by its id, resolved once for a scan's many notices."""
+    sample = 987654321
+    template = reverse(viewname, args=[sample])
+    return lambda pk: template.replace(str(sample), str(pk))
 
 
 def _submission_link(submission: Submission) -> str:
@@ -391,6 +397,7 @@ def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> Non
     due: list[Notice] = []
     late: list[Notice] = []
     escalated: list[Notice] = []
+    link_to = _links("reporting:submission")
     for s in batch:
         deadline = s.deadline
         if deadline is None:
@@ -402,7 +409,7 @@ def _scan_batch(batch: list[Submission], today: date, result: ScanResult) -> Non
             "deadline": _d(deadline),
             "days": abs(offset),
         }
-        link = _submission_link(s)
+        link = link_to(s.pk)
         if offset >= 0 and offset in (s.round.remind_days or []):
             text = (
                 _("Hôm nay là hạn nộp báo cáo “%(round)s” của %(reporter)s.") % values
@@ -471,8 +478,15 @@ def scan_tasks(today: date) -> ScanResult:
             Q(assignment__assignee_unit__isnull=False)
             | Q(assignment__assignee_agency__isnull=False)
         )
-        .select_related(
-            "assignment__plan", "assignment__assignee_agency", "assignment__assignee_unit"
+        .select_related("assignment__plan", "assignment__assignee_agency")
+        .only(
+            "text",
+            "due_on",
+            "assignment__assignee_label",
+            "assignment__assignee_unit_id",
+            "assignment__assignee_agency__unit_id",
+            "assignment__plan__number",
+            "assignment__plan__symbol",
         )
         .order_by("pk")
     )
@@ -499,6 +513,15 @@ def _scan_task_batch(batch: list["Task"], today: date, result: ScanResult) -> No
     leaders = _leaders(unit_id for unit_id, _agency in actors)
     due: list[Notice] = []
     late: list[Notice] = []
+    link_to = _links("plans:progress")
+    due_text = _(
+        "Còn %(days)s ngày đến hạn nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s "
+        "(hạn %(due)s): %(task)s"
+    )
+    late_text = _(
+        "Nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s đã quá hạn %(days)s ngày "
+        "(hạn %(due)s): %(task)s"
+    )
     for task, actor in zip(batch, actors, strict=True):
         assert task.due_on is not None
         offset = (task.due_on - today).days
@@ -510,25 +533,13 @@ def _scan_task_batch(batch: list["Task"], today: date, result: ScanResult) -> No
             "due": _d(task.due_on),
             "days": abs(offset),
         }
-        link = reverse("plans:progress", args=[task.pk])
+        link = link_to(task.pk)
         if offset in TASK_REMIND_DAYS:
-            text = (
-                _(
-                    "Còn %(days)s ngày đến hạn nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s "
-                    "(hạn %(due)s): %(task)s"
-                )
-                % values
-            )
+            text = due_text % values
             key = f"{Event.TASK_DUE}:{task.pk}:{offset}:{task.due_on.isoformat()}"
             due += [Notice(u, Event.TASK_DUE, key, text, link) for u in staff[actor]]
         elif offset < 0:
-            text = (
-                _(
-                    "Nhiệm vụ của %(assignee)s theo Kế hoạch số %(plan)s đã quá hạn %(days)s ngày "
-                    "(hạn %(due)s): %(task)s"
-                )
-                % values
-            )
+            text = late_text % values
             key = f"{Event.TASK_OVERDUE}:{task.pk}:{task.due_on.isoformat()}"
             people = {*staff[actor], *leaders.get(actor[0], [])}
             late += [Notice(u, Event.TASK_OVERDUE, key, text, link) for u in people]
