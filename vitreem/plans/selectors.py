@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -233,29 +233,27 @@ class BoardRow:
 
 def plan_board(plan: Plan, today: date, user: AnyUser) -> list[BoardRow]:
     """Per assignee: its tasks with their status, the latest reports on each, and how many are
-    done or overdue. Three queries however many tasks and reports the plan has."""
-    progress = TaskProgress.objects.select_related("created_by", "agency").order_by(
-        "-created_at", "-id"
-    )
-    assignments = (
-        Assignment.objects.filter(plan=plan)
-        .select_related("plan", "assignee_unit", "assignee_agency__unit")
-        .prefetch_related(
-            Prefetch(
-                "tasks",
-                queryset=Task.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("progress", queryset=progress)
-                ),
-            )
-        )
-        .order_by("order", "pk")
+    done or overdue. A fixed number of queries however many tasks and reports the plan has (the
+    plan's assignments and tasks are those plan_with_parts fetched already)."""
+    assignments = list(plan.assignments.all())
+    tasks = [task for assignment in assignments for task in assignment.tasks.all()]
+    prefetch_related_objects(assignments, "assignee_unit", "assignee_agency__unit")
+    prefetch_related_objects(
+        tasks,
+        Prefetch(
+            "progress",
+            queryset=TaskProgress.objects.select_related("created_by", "agency").order_by(
+                "-created_at", "-id"
+            ),
+        ),
     )
     rows = []
     for assignment in assignments:
-        tasks = []
+        assignment.plan = plan  # the access rule asks which unit issued the task's plan
+        board_tasks = []
         for task in assignment.tasks.all():
             readable = can_task(user, Action.READ, task)
-            tasks.append(
+            board_tasks.append(
                 BoardTask(
                     task=task,
                     overdue=is_overdue(task, today),
@@ -263,7 +261,7 @@ def plan_board(plan: Plan, today: date, user: AnyUser) -> list[BoardRow]:
                     readable=readable,
                 )
             )
-        rows.append(_board_row(assignment, tasks))
+        rows.append(_board_row(assignment, board_tasks))
     return rows
 
 
