@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.access import Action, get_plan_for_user, get_task_for_user, require
 from vitreem.accounts.models import User
-from vitreem.core.api import Pagination, paginate
+from vitreem.core.api import ErrorOut, Pagination, paginate
 from vitreem.core.bounds import Day, RecordId
 from vitreem.core.text import nfc
 from vitreem.units.selectors import unit_or_404
@@ -191,21 +191,11 @@ class IssueIn(Schema):
     )
 
 
-class UnassignedTaskOut(Schema):
-    id: int
-    text: str
-
-
-class UnassignedOut(Schema):
-    detail: str
-    tasks: list[UnassignedTaskOut]
-
-
 @router.post(
     "/{plan_id}/issue",
-    response={200: PlanItem, 409: UnassignedOut},
+    response={200: PlanItem, 409: ErrorOut},
     summary="Ban hành một dự thảo (lãnh đạo đơn vị ban hành); 409 liệt kê nhiệm vụ chưa giao "
-    "khi chưa xác nhận confirm_unassigned",
+    "(errors: tasks.<id>, nội dung) khi chưa xác nhận confirm_unassigned",
 )
 def issue_plan(
     request: HttpRequest, plan_id: int, payload: IssueIn
@@ -226,7 +216,7 @@ def issue_plan(
             409,
             {
                 "detail": error.messages[0],
-                "tasks": [{"id": t.pk, "text": t.text} for t in error.tasks],
+                "errors": [{"field": f"tasks.{t.pk}", "message": t.text} for t in error.tasks],
             },
         )
     return _item(issued)

@@ -311,7 +311,8 @@ def test_the_api_answers_409_with_the_unassigned_tasks_until_confirmed(api_clien
     response = api_client.post(f"/api/v1/plans/{plan.pk}/issue", {"issued_on": "2026-01-02"})
     assert response.status_code == 409
     body = response.json()
-    assert [t["text"] for t in body["tasks"]] == ["Tập huấn kỹ năng sống"]
+    nobody = Task.objects.get(assignment__plan=plan, text="Tập huấn kỹ năng sống")
+    assert body["errors"] == [{"field": f"tasks.{nobody.pk}", "message": "Tập huấn kỹ năng sống"}]
     assert "chưa giao" in body["detail"]
     plan.refresh_from_db()
     assert plan.status == "draft"
