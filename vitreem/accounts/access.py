@@ -242,6 +242,38 @@ def can_task(user: AnyUser, action: Action, task: "Task") -> bool:
     return task_agency(user, task, action) is not None
 
 
+def _leads(task: "Task", agency: "Agency") -> bool:
+    """Whether the agency is the task's lead: the task is given to it as lead, or to the
+    agencies of its unit as a group and it is the unit's lead agency for children's work."""
+    assignment = task.assignment
+    if assignment.assignee_agency_id:
+        return assignment.assignee_agency_id == agency.pk and task.role == "lead"
+    return (
+        assignment.assignee_group == "agencies"
+        and agency.is_lead_for_children
+        and assignment.plan.issuer_unit_id == agency.unit_id
+    )
+
+
+def can_close_task(user: AnyUser, task: "Task") -> bool:
+    """Whether the user speaks for the task's lead, who alone closes the task as done: the
+    officers and leaders of the unit the task is given to (they act for its agencies), and of
+    the agency that leads it. A cooperating agency reports its own part only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    unit = task_unit(task)
+    if unit is not None and can(user, Action.ENTER, unit):
+        return True
+    return any(
+        Action.ENTER in ROLE_ACTIONS[am.role]
+        and _task_reaches(task, am.agency)
+        and _leads(task, am.agency)
+        for am in agency_memberships(user)
+    )
+
+
 def agency_tasks_q(user: AnyUser, prefix: str = "") -> Q:
     """A filter on tasks (``prefix`` e.g. "task__") to those of the user's agencies."""
     q = Q(pk__in=[])

@@ -28,7 +28,7 @@ from vitreem.reporting.models import Round, Submission, SubmissionStatus
 from .models import Event, MailMode, Notification, Preference
 
 if TYPE_CHECKING:
-    from vitreem.plans.models import Plan, Task
+    from vitreem.plans.models import Plan, Task, TaskProgress
 
 log = logging.getLogger(__name__)
 
@@ -138,35 +138,40 @@ def tell(
 # --- who is told -----------------------------------------------------------------------------
 
 
+def _members(
+    agencies: bool, ids: Iterable[int], roles: Sequence[str]
+) -> dict[str, dict[int, list[int]]]:
+    """Per role, per unit (or agency), the user ids of its active members, read in batches."""
+    found: dict[str, dict[int, list[int]]] = {role: defaultdict(list) for role in roles}
+    model: type[Membership] | type[AgencyMembership] = AgencyMembership if agencies else Membership
+    field = "agency_id" if agencies else "unit_id"
+    wanted = list(set(ids))
+    for start in range(0, len(wanted), BATCH):
+        for owner_id, user_id, role in model.objects.filter(
+            **{f"{field}__in": wanted[start : start + BATCH]},
+            role__in=roles,
+            user__is_active=True,
+        ).values_list(field, "user_id", "role"):
+            found[role][owner_id].append(user_id)
+    return found
+
+
+def _officers_else_leaders(agencies: bool, ids: Iterable[int]) -> dict[int, list[int]]:
+    wanted = set(ids)
+    found = _members(agencies, wanted, (Role.OFFICER, Role.LEADER))
+    officers, leaders = found[Role.OFFICER], found[Role.LEADER]
+    return {i: officers.get(i) or leaders.get(i, []) for i in wanted}
+
+
 def _staff(unit_ids: Iterable[int]) -> dict[int, list[int]]:
     """Per unit, the users who enter its reports: its officers, or its leaders where it has no
     officer."""
-    officers: dict[int, list[int]] = defaultdict(list)
-    leaders: dict[int, list[int]] = defaultdict(list)
-    ids = list(set(unit_ids))
-    for start in range(0, len(ids), BATCH):
-        for unit_id, user_id, role in Membership.objects.filter(
-            unit_id__in=ids[start : start + BATCH],
-            role__in=(Role.OFFICER, Role.LEADER),
-            user__is_active=True,
-        ).values_list("unit_id", "user_id", "role"):
-            (officers if role == Role.OFFICER else leaders)[unit_id].append(user_id)
-    return {u: officers.get(u) or leaders.get(u, []) for u in ids}
+    return _officers_else_leaders(False, unit_ids)
 
 
 def _agency_staff(agency_ids: Iterable[int]) -> dict[int, list[int]]:
     """Per agency, its officers, or its leaders where it has no officer."""
-    officers: dict[int, list[int]] = defaultdict(list)
-    leaders: dict[int, list[int]] = defaultdict(list)
-    ids = list(set(agency_ids))
-    for start in range(0, len(ids), BATCH):
-        for agency_id, user_id, role in AgencyMembership.objects.filter(
-            agency_id__in=ids[start : start + BATCH],
-            role__in=(Role.OFFICER, Role.LEADER),
-            user__is_active=True,
-        ).values_list("agency_id", "user_id", "role"):
-            (officers if role == Role.OFFICER else leaders)[agency_id].append(user_id)
-    return {a: officers.get(a) or leaders.get(a, []) for a in ids}
+    return _officers_else_leaders(True, agency_ids)
 
 
 def _reporters_staff(
@@ -184,14 +189,7 @@ def _reporters_staff(
 
 
 def _leaders(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = defaultdict(list)
-    ids = list(set(unit_ids))
-    for start in range(0, len(ids), BATCH):
-        for unit_id, user_id in Membership.objects.filter(
-            unit_id__in=ids[start : start + BATCH], role=Role.LEADER, user__is_active=True
-        ).values_list("unit_id", "user_id"):
-            found[unit_id].append(user_id)
-    return found
+    return _members(False, unit_ids, (Role.LEADER,))[Role.LEADER]
 
 
 def _reporter(submission: Submission) -> str:
@@ -708,3 +706,120 @@ def plan_issued(plan: "Plan") -> int:
             for user_id in staff.get(unit_id, [])
         ]
     )
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def _agency_people(agency_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Per agency, its officers and leaders (agency memberships)."""
+    found = _members(True, agency_ids, (Role.OFFICER, Role.LEADER))
+    people: dict[int, list[int]] = defaultdict(list)
+    for by_agency in found.values():
+        for agency_id, users in by_agency.items():
+            people[agency_id] += users
+    return people
+
+
+def _unit_officers(unit_ids: Iterable[int]) -> dict[int, list[int]]:
+    return _members(False, unit_ids, (Role.OFFICER,))[Role.OFFICER]
+
+
+def _due_text(due: date | None) -> str:
+    return _("hạn %(day)s") % {"day": _d(due)} if due else _("chưa định hạn")
+
+
+def tasks_given(plan: "Plan") -> int:
+    """An issued plan gives its tasks: each to the people who act on it are told — for a task
+    given to an agency its officers and leaders and the officers of its unit, for one given to
+    a unit that unit's staff, for one given to the agencies of the issuer as a group the
+    officers and leaders of each of them. Called inside the issuing transaction."""
+    from vitreem.plans.models import AssigneeGroup, PlanStatus, Task
+    from vitreem.units.models import Agency
+    from vitreem.units.names import agency_full_name, committee
+
+    if plan.status != PlanStatus.ISSUED or plan.issued_on is None:
+        return 0
+    tasks = list(
+        Task.objects.filter(assignment__plan=plan)
+        .select_related("assignment__assignee_agency")
+        .order_by("assignment__order", "order")
+    )
+    group_agencies = list(
+        Agency.objects.filter(unit_id=plan.issuer_unit_id).values_list("pk", flat=True)
+    )
+    agency_ids = {
+        t.assignment.assignee_agency_id for t in tasks if t.assignment.assignee_agency_id
+    } | set(group_agencies)
+    agency_people = _agency_people(agency_ids)
+    agency_units = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "unit_id"))
+    officers = _unit_officers(agency_units.values())
+    staff = _staff(t.assignment.assignee_unit_id for t in tasks if t.assignment.assignee_unit_id)
+    issuer = (
+        agency_full_name(plan.issuer_agency) if plan.issuer_agency else committee(plan.issuer_unit)
+    )
+    notices = []
+    for task in tasks:
+        assignment = task.assignment
+        if assignment.assignee_agency_id:
+            agency_id = assignment.assignee_agency_id
+            people = [*agency_people[agency_id], *officers[agency_units[agency_id]]]
+        elif assignment.assignee_unit_id:
+            people = staff.get(assignment.assignee_unit_id, [])
+        elif assignment.assignee_group == AssigneeGroup.AGENCIES:
+            people = [u for a in group_agencies for u in agency_people[a]]
+        else:
+            continue  # given to nobody (the issuer confirmed it): nobody to tell
+        text = _(
+            "%(issuer)s giao nhiệm vụ “%(task)s” cho %(assignee)s theo Kế hoạch số %(number)s "
+            "ngày %(day)s (%(due)s)."
+        ) % {
+            "issuer": issuer,
+            "task": task.text[:200],
+            "assignee": assignment.assignee_label,
+            "number": plan.number_text,
+            "day": _d(plan.issued_on),
+            "due": _due_text(task.due_on),
+        }
+        link = reverse("plans:progress", args=[task.pk])
+        key = f"{Event.TASK_ASSIGNED}:{task.pk}"
+        notices += [Notice(u, Event.TASK_ASSIGNED, key, text, link) for u in set(people)]
+    return deliver(notices)
+
+
+def task_part_reported(progress: "TaskProgress") -> int:
+    """A cooperating agency reported its part of a task: the lead is told — the officers of the
+    unit the task is given to, or, for a task given to the agencies of a unit as a group, the
+    officers and leaders of its lead agency for children's work. Called inside the report's
+    transaction."""
+    from vitreem.accounts.access import task_unit
+    from vitreem.units.models import Agency
+
+    task = progress.task
+    assignment = task.assignment
+    unit = task_unit(task)
+    if unit is not None:
+        people = _staff([unit.pk])[unit.pk]
+    else:
+        leads = Agency.objects.filter(
+            unit_id=assignment.plan.issuer_unit_id, is_lead_for_children=True
+        ).values_list("pk", flat=True)
+        found = _agency_people(leads)
+        people = [u for a in leads for u in found[a]]
+    people = [u for u in set(people) if u != progress.created_by_id]
+    if not people:
+        return 0
+    text = _(
+        "%(reporter)s báo cáo phần phối hợp nhiệm vụ “%(task)s” (Kế hoạch số %(number)s) ngày "
+        "%(day)s: %(status)s.%(note)s"
+    ) % {
+        "reporter": progress.agency.name if progress.agency else str(progress.created_by),
+        "task": task.text[:200],
+        "number": assignment.plan.number_text,
+        "day": _d(timezone.localdate(progress.created_at)),
+        "status": progress.get_status_display(),
+        "note": f" {progress.note[:300]}" if progress.note else "",
+    }
+    link = reverse("plans:progress", args=[task.pk])
+    key = f"{Event.TASK_COMMENT}:{progress.pk}"
+    return deliver([Notice(u, Event.TASK_COMMENT, key, text, link) for u in people])

@@ -7,15 +7,15 @@ from ninja import Field, Query, Router, Schema, Status
 
 from vitreem.accounts.access import Action, get_plan_for_user, get_task_for_user, require
 from vitreem.accounts.models import User
-from vitreem.core.api import Pagination, paginate
-from vitreem.core.bounds import Day
+from vitreem.core.api import ErrorOut, Pagination, paginate
+from vitreem.core.bounds import Day, RecordId
 from vitreem.core.text import nfc
 from vitreem.units.selectors import unit_or_404
 
 from . import selectors
 from .documents import plan_docx_response
 from .models import Task, TaskStatus
-from .services import task_progress_post
+from .services import UnassignedTasksError, plan_issue, task_progress_post
 
 router = Router(tags=["Kế hoạch"])
 
@@ -180,6 +180,46 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
 )
 def get_plan_document(request: HttpRequest, plan_id: int) -> HttpResponse:
     return plan_docx_response(get_plan_for_user(request.user, plan_id))
+
+
+class IssueIn(Schema):
+    issued_on: Day
+    number: RecordId | None = Field(None, description="Để trống: số tiếp theo của năm")
+    signer_name: str = Field("", max_length=100)
+    confirm_unassigned: bool = Field(
+        False, description="Vẫn ban hành khi còn nhiệm vụ chưa giao cho cơ quan, đơn vị nào"
+    )
+
+
+@router.post(
+    "/{plan_id}/issue",
+    response={200: PlanItem, 409: ErrorOut},
+    summary="Ban hành một dự thảo (lãnh đạo đơn vị ban hành); 409 liệt kê nhiệm vụ chưa giao "
+    "(errors: tasks.<id>, nội dung) khi chưa xác nhận confirm_unassigned",
+)
+def issue_plan(
+    request: HttpRequest, plan_id: int, payload: IssueIn
+) -> dict[str, object] | Status[dict[str, object]]:
+    assert isinstance(request.user, User)
+    plan = get_plan_for_user(request.user, plan_id, Action.APPROVE)
+    try:
+        issued = plan_issue(
+            actor=request.user,
+            plan=plan,
+            issued_on=payload.issued_on,
+            number=payload.number,
+            signer_name=nfc(payload.signer_name),
+            confirm_unassigned=payload.confirm_unassigned,
+        )
+    except UnassignedTasksError as error:
+        return Status(
+            409,
+            {
+                "detail": error.messages[0],
+                "errors": [{"field": f"tasks.{t.pk}", "message": t.text} for t in error.tasks],
+            },
+        )
+    return _item(issued)
 
 
 tasks_router = Router(tags=["Nhiệm vụ"])

@@ -41,13 +41,23 @@ class IssueForm(forms.Form):
     issued_on = date_field(_("Ngày ban hành"))
     number = count_field(_("Số (để trống: số tiếp theo của năm)"), required=False, min_value=1)
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
+    confirm_unassigned = forms.BooleanField(
+        label=_("Vẫn ban hành dù còn nhiệm vụ chưa giao"), required=False
+    )
 
     def clean_signer_name(self) -> str:
         return nfc(self.cleaned_data["signer_name"])
 
 
 class ProgressForm(forms.Form):
-    status = forms.ChoiceField(label=_("Tiến độ"), choices=TaskStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Tiến độ"),
+        choices=TaskStatus.choices,
+        help_text=_(
+            "Cơ quan phối hợp báo cáo phần việc của mình; chỉ đơn vị chủ trì đánh dấu nhiệm vụ "
+            "hoàn thành."
+        ),
+    )
     note = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -55,6 +65,30 @@ class ProgressForm(forms.Form):
 
     def clean_note(self) -> str:
         return nfc_lines(self.cleaned_data["note"])
+
+
+_IGNORED = _("Giá trị lọc “%(value)s” không hợp lệ; bộ lọc này được bỏ qua.")
+
+
+class BoardFilterForm(forms.Form):
+    """The task board's filters, from the query string: what is not valid is left out."""
+
+    agency = forms.ChoiceField(
+        label=_("Cơ quan, đơn vị"), required=False, error_messages={"invalid_choice": _IGNORED}
+    )
+    status = forms.ChoiceField(
+        label=_("Tiến độ"),
+        required=False,
+        choices=[("", _("Tất cả")), *TaskStatus.choices],
+        error_messages={"invalid_choice": _IGNORED},
+    )
+    overdue = forms.BooleanField(label=_("Chỉ nhiệm vụ quá hạn"), required=False)
+
+    def __init__(self, *args: object, assignees: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Tất cả")), *assignees]
 
 
 class CopyForm(forms.Form):

@@ -272,6 +272,7 @@ class TaskRole(models.TextChoices):
 
 class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa thực hiện")
+    ACCEPTED = "accepted", _("Đã nhận nhiệm vụ")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
     DONE = "done", _("Hoàn thành")
     CANNOT_DO = "cannot_do", _("Không thực hiện được")
@@ -343,3 +344,9 @@ class TaskProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.status}"
+
+    @property
+    def attachment_filename(self) -> str:
+        """The file's own name, without where it is stored."""
+        name = self.attachment.name or ""
+        return name.replace("\\", "/").rsplit("/", 1)[-1]

@@ -2,14 +2,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from vitreem.accounts.access import AnyUser, agency_tasks_q, memberships, readable_plans_q
+from vitreem.accounts.access import (
+    Action,
+    AnyUser,
+    agency_tasks_q,
+    can_task,
+    memberships,
+    readable_plans_q,
+)
 from vitreem.units.models import AdministrativeUnit
 
-from .models import ActivityGroup, Assignment, Plan, Task
+from .models import ActivityGroup, Assignment, Plan, Task, TaskProgress
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
@@ -183,28 +190,133 @@ def task_of_plan(plan: Plan, task_id: int) -> Task:
     return task
 
 
+def unassigned_tasks(plan: Plan) -> QuerySet[Task]:
+    """The plan's tasks given to nobody: no unit, no agency, no group of them."""
+    return (
+        Task.objects.filter(
+            assignment__plan=plan,
+            assignment__assignee_unit__isnull=True,
+            assignment__assignee_agency__isnull=True,
+            assignment__assignee_group="",
+        )
+        .select_related("assignment")
+        .order_by("assignment__order", "order")
+    )
+
+
+def is_unassigned(assignment: Assignment) -> bool:
+    return not (
+        assignment.assignee_unit_id or assignment.assignee_agency_id or assignment.assignee_group
+    )
+
+
+BOARD_LATEST = 3  # the reports shown per task on the board, newest first
+
+
+@dataclass(frozen=True)
+class BoardTask:
+    task: Task
+    overdue: bool
+    # The latest reports (who, when, note, file), only where the user may read the task itself.
+    latest: list[TaskProgress]
+    readable: bool
+
+
 @dataclass(frozen=True)
 class BoardRow:
     assignment: Assignment
-    tasks: list[Task]
+    unassigned: bool
+    tasks: list[BoardTask]
     done: int
     overdue: int
 
 
-def plan_board(plan: Plan, today: date) -> list[BoardRow]:
-    """Per assignee: its tasks with their latest status, and how many are done or overdue."""
+def plan_board(plan: Plan, today: date, user: AnyUser) -> list[BoardRow]:
+    """Per assignee: its tasks with their status, the latest reports on each, and how many are
+    done or overdue. A fixed number of queries however many tasks and reports the plan has (the
+    plan's assignments and tasks are those plan_with_parts fetched already)."""
+    assignments = list(plan.assignments.all())
+    tasks = [task for assignment in assignments for task in assignment.tasks.all()]
+    prefetch_related_objects(assignments, "assignee_unit", "assignee_agency__unit")
+    prefetch_related_objects(
+        tasks,
+        Prefetch(
+            "progress",
+            queryset=TaskProgress.objects.select_related("created_by", "agency").order_by(
+                "-created_at", "-id"
+            ),
+        ),
+    )
     rows = []
-    for assignment in plan.assignments.all():
-        tasks = list(assignment.tasks.all())
-        rows.append(
-            BoardRow(
-                assignment=assignment,
-                tasks=tasks,
-                done=sum(t.status == "done" for t in tasks),
-                overdue=sum(is_overdue(t, today) for t in tasks),
+    for assignment in assignments:
+        assignment.plan = plan  # the access rule asks which unit issued the task's plan
+        board_tasks = []
+        for task in assignment.tasks.all():
+            readable = can_task(user, Action.READ, task)
+            board_tasks.append(
+                BoardTask(
+                    task=task,
+                    overdue=is_overdue(task, today),
+                    latest=list(task.progress.all())[:BOARD_LATEST] if readable else [],
+                    readable=readable,
+                )
             )
-        )
+        rows.append(_board_row(assignment, board_tasks))
     return rows
+
+
+def _board_row(assignment: Assignment, tasks: list[BoardTask]) -> BoardRow:
+    return BoardRow(
+        assignment=assignment,
+        unassigned=is_unassigned(assignment),
+        tasks=tasks,
+        done=sum(t.task.status == "done" for t in tasks),
+        overdue=sum(t.overdue for t in tasks),
+    )
+
+
+UNASSIGNED = "none"  # the agency filter's value for the tasks given to nobody
+
+
+def board_assignees(rows: list[BoardRow]) -> list[tuple[str, str]]:
+    """The board's agency filter: each agency the plan gives tasks to, and "Chưa giao"."""
+    choices: dict[str, str] = {}
+    for row in rows:
+        agency = row.assignment.assignee_agency
+        if agency is not None:
+            choices.setdefault(str(agency.pk), agency.name)
+        elif row.unassigned:
+            choices.setdefault(UNASSIGNED, _("Chưa giao"))
+    return sorted(choices.items(), key=lambda item: (item[0] == UNASSIGNED, item[1]))
+
+
+def filter_board(
+    rows: list[BoardRow], *, agency: str = "", status: str = "", overdue: bool = False
+) -> list[BoardRow]:
+    """The rows of the board narrowed to one agency (or the tasks given to nobody), one status,
+    the overdue tasks; rows left without a task are dropped."""
+    kept = []
+    for row in rows:
+        if agency == UNASSIGNED and not row.unassigned:
+            continue
+        if agency and agency != UNASSIGNED and str(row.assignment.assignee_agency_id) != agency:
+            continue
+        tasks = [
+            t
+            for t in row.tasks
+            if (not status or t.task.status == status) and (not overdue or t.overdue)
+        ]
+        if tasks:
+            kept.append(_board_row(row.assignment, tasks))
+    return kept
+
+
+def progress_with_file(task: Task, progress_id: int) -> TaskProgress:
+    """A report on the task that carries a file, or 404."""
+    progress = TaskProgress.objects.filter(task=task, pk=progress_id).exclude(attachment="").first()
+    if progress is None:
+        raise Http404(_("Không tìm thấy tệp đính kèm."))
+    return progress
 
 
 def is_overdue(task: Task, today: date) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from vitreem.accounts.access import (
     Action,
+    can_close_task,
     can_read_plan,
     require,
     require_agency,
@@ -27,6 +28,7 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
+from vitreem.documents import attachments
 from vitreem.notifications import services as notifications
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_full_name, committee_header, unit_phrase
@@ -46,11 +48,12 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
+from .selectors import unassigned_tasks
 from .yearshift import YearShift
 
 THEMES_FILE = Path(__file__).with_name("data") / "themes.yaml"
 ATTACHMENT_MAX_BYTES = getattr(settings, "TASK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-ATTACHMENT_TYPES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".odt"}
+ATTACHMENT_TYPES = frozenset(attachments.KINDS)
 
 
 def theme_of_year(year: int) -> dict[str, Any]:
@@ -357,10 +360,35 @@ def plan_check(plan: Plan) -> list[str]:
     return problems
 
 
+class UnassignedTasksError(ValidationError):
+    """The draft has tasks given to nobody: issued only once the issuer confirms it."""
+
+    def __init__(self, tasks: list[Task]) -> None:
+        self.tasks = tasks
+        super().__init__(
+            _(
+                "%(n)s nhiệm vụ chưa giao cho cơ quan, đơn vị nào. Hãy giao nhiệm vụ, hoặc xác "
+                "nhận vẫn ban hành kế hoạch."
+            )
+            % {"n": len(tasks)},
+            code="unassigned",
+        )
+
+
 def plan_issue(
-    *, actor: User, plan: Plan, issued_on: date, number: int | None = None, signer_name: str = ""
+    *,
+    actor: User,
+    plan: Plan,
+    issued_on: date,
+    number: int | None = None,
+    signer_name: str = "",
+    confirm_unassigned: bool = False,
 ) -> Plan:
-    """Issue a draft: a number of the issuer for the year (the next free one unless given)."""
+    """Issue a draft: a number of the issuer for the year (the next free one unless given).
+
+    Tasks given to nobody stop it unless the issuer confirms (UnassignedTasksError lists them).
+    Those given to a unit or an agency are told of to its people.
+    """
     require_plan(actor, Action.APPROVE, plan)
     with transaction.atomic():
         # The issuer's row is the lock under which numbers of the year are handed out.
@@ -373,6 +401,9 @@ def plan_issue(
         problems = plan_check(plan)
         if problems:
             raise ValidationError(problems)
+        unassigned = list(unassigned_tasks(plan))
+        if unassigned and not confirm_unassigned:
+            raise UnassignedTasksError(unassigned)
         numbered = Plan.objects.filter(
             issuer_unit_id=plan.issuer_unit_id, year=plan.year, symbol=plan.symbol
         )
@@ -402,21 +433,16 @@ def plan_issue(
             action="plan.issue",
             target=plan,
             unit=plan.issuer_unit,
-            data={"number": plan.number_text},
+            data={"number": plan.number_text, "unassigned": len(unassigned)},
         )
         notifications.plan_issued(plan)
+        notifications.tasks_given(plan)
     return plan
 
 
 def _check_attachment(upload: UploadedFile) -> None:
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in ATTACHMENT_TYPES:
-        raise ValidationError(
-            {
-                "attachment": _("Chỉ nhận tệp %(types)s.")
-                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}
-            }
-        )
+    """A task's evidence: PDF, Word, Excel or an image (its content, not only its name, says
+    so), 10 MB at most."""
     if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             {
@@ -424,6 +450,37 @@ def _check_attachment(upload: UploadedFile) -> None:
                 % {"mb": ATTACHMENT_MAX_BYTES // 2**20}
             }
         )
+    name = upload.name or ""
+    if attachments.suffix_of(name) not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            {
+                "attachment": _("Chỉ nhận tệp %(types)s.")
+                % {"types": ", ".join(sorted(ATTACHMENT_TYPES))}
+            }
+        )
+    if attachments.attachment_kind(name, upload.file) is None:  # type: ignore[arg-type]
+        raise ValidationError(
+            {
+                "attachment": _(
+                    "Nội dung tệp “%(name)s” không phải là tệp PDF, Word, Excel hoặc ảnh như "
+                    "tên tệp ghi; không có gì được lưu."
+                )
+                % {"name": Path(name).name[:80]}
+            }
+        )
+
+
+# What a cooperating agency's report does to the task: it shows the work under way, never
+# closes or reopens it; the lead alone sets the task's status.
+_UNDER_WAY = {TaskStatus.NOT_STARTED, TaskStatus.ACCEPTED}
+
+
+def _status_after(task: Task, reported: str, *, lead: bool) -> str:
+    if lead:
+        return reported
+    if task.status in _UNDER_WAY and reported in {TaskStatus.IN_PROGRESS, TaskStatus.DONE}:
+        return TaskStatus.IN_PROGRESS
+    return task.status
 
 
 def task_progress_post(
@@ -434,30 +491,51 @@ def task_progress_post(
     note: str = "",
     attachment: UploadedFile | None = None,
 ) -> TaskProgress:
+    """Report on a task: accepted, under way with a note and a file, done, or not possible.
+
+    The lead (the unit the task is given to, or the agency leading it) sets the task's status
+    and alone closes it as done; a cooperating agency reports its own part, which the lead is
+    told of, and the task stays open for the lead to close.
+    """
     require_task(actor, Action.ENTER, task)
     # An agency's member reports for the agency; a unit's member for the unit.
     agency = task_agency(actor, task, Action.ENTER)
+    lead = can_close_task(actor, task)
     plan = task.assignment.plan
     unit = task_unit(task) or (agency.unit if agency else plan.issuer_unit)
     if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Kế hoạch chưa ban hành."))
+    if status not in TaskStatus.values:
+        raise ValidationError({"status": _("Tiến độ không hợp lệ.")})
     if attachment is not None:
         _check_attachment(attachment)
     progress = TaskProgress(task=task, agency=agency, status=status, note=note, created_by=actor)
     progress.full_clean(exclude=["attachment"])
     try:
         with transaction.atomic():
+            locked = Task.objects.select_for_update().get(pk=task.pk)
             if attachment is not None:
                 progress.attachment.save(attachment.name or "tep", attachment, save=False)
             progress.save()
-            Task.objects.filter(pk=task.pk).update(status=status)
+            after = _status_after(locked, status, lead=lead)
+            if after != locked.status:
+                locked.status = after
+                locked.save(update_fields=["status"])
+            task.status = after
             audit_record(
                 actor=actor,
                 action="task.progress",
                 target=task,
                 unit=unit,
-                data={"status": status, "agency": agency.name if agency else ""},
+                data={
+                    "status": status,
+                    "task_status": after,
+                    "agency": agency.name if agency else "",
+                    "lead": lead,
+                },
             )
+            if not lead:
+                notifications.task_part_reported(progress)
     except Exception:
         # The database kept nothing: neither may the disk.
         if progress.attachment:

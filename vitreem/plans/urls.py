@@ -18,4 +18,9 @@ urlpatterns = [
     path("<int:plan_id>/tasks/<int:task_id>/assign/", views.task_assign_view, name="assign"),
     path("tasks/", views.my_tasks, name="my_tasks"),
     path("tasks/<int:task_id>/", views.task_progress_view, name="progress"),
+    path(
+        "tasks/<int:task_id>/progress/<int:progress_id>/file",
+        views.task_progress_file,
+        name="progress_file",
+    ),
 ]

@@ -1,3 +1,4 @@
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -6,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,11 +16,14 @@ from django.views.decorators.http import require_POST
 from vitreem.accounts.access import (
     Action,
     can,
+    can_close_task,
+    can_task,
     get_plan_for_user,
     get_task_for_user,
     units_with_action,
 )
 from vitreem.accounts.models import User
+from vitreem.documents import attachments
 from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
 from vitreem.units.models import AdministrativeUnit
@@ -28,6 +32,7 @@ from . import selectors, services
 from .documents import plan_docx_response, plan_pdf_response
 from .forms import (
     AwardFormSet,
+    BoardFilterForm,
     BudgetFormSet,
     CopyForm,
     DeriveForm,
@@ -222,6 +227,13 @@ def plan_issue_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.plan_issue(actor=user, plan=plan, **form.cleaned_data)
+        except services.UnassignedTasksError as error:
+            # Asked first: the tasks given to nobody, and the same form with the confirmation.
+            return render(
+                request,
+                "plans/issue_confirm.html",
+                {"plan": plan, "form": form, "unassigned": error.tasks},
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -236,19 +248,26 @@ def plan_issue_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def plan_board_view(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = get_plan_for_user(_user(request), plan_id)
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id)
     today = timezone.localdate()
-    rows = selectors.plan_board(plan, today)
+    rows = selectors.plan_board(plan, today, user)
+    form = BoardFilterForm(request.GET, assignees=selectors.board_assignees(rows))
+    form.is_valid()  # what is not valid is left out, and said so
+    chosen = {name: value for name, value in form.cleaned_data.items() if value}
+    shown = selectors.filter_board(rows, **chosen)
     return render(
         request,
         "plans/board.html",
         {
             "plan": plan,
-            "rows": rows,
+            "rows": shown,
+            "form": form,
+            "filtered": bool(chosen),
             "today": today,
-            "overdue": sum(r.overdue for r in rows),
-            "done": sum(r.done for r in rows),
-            "total": sum(len(r.tasks) for r in rows),
+            "overdue": sum(r.overdue for r in shown),
+            "done": sum(r.done for r in shown),
+            "total": sum(len(r.tasks) for r in shown),
         },
     )
 
@@ -284,7 +303,37 @@ def task_progress_view(request: HttpRequest, task_id: int) -> HttpResponse:
     return render(
         request,
         "plans/progress.html",
-        {"task": task, "form": form, "history": task.progress.select_related("created_by")},
+        {
+            "task": task,
+            "form": form,
+            "history": task.progress.select_related("created_by", "agency"),
+            "is_lead": can_close_task(user, task),
+            "can_report": can_task(user, Action.ENTER, task),
+        },
+    )
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+")
+
+
+@login_required
+def task_progress_file(request: HttpRequest, task_id: int, progress_id: int) -> FileResponse:
+    """A report's file, to the readers of its task only, always as a download."""
+    task = get_task_for_user(_user(request), task_id)
+    progress = selectors.progress_with_file(task, progress_id)
+    suffix = attachments.suffix_of(progress.attachment_filename)
+    name = _UNSAFE_NAME.sub("_", progress.attachment_filename).strip("._")
+    if not name.lower().endswith(suffix) or len(name) > 120:
+        name = f"nhiem-vu-{task.pk}-{progress.pk}{suffix}"
+    try:
+        stream = progress.attachment.open("rb")
+    except (FileNotFoundError, OSError) as missing:
+        raise Http404(_("Không tìm thấy tệp đính kèm.")) from missing
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=name,
+        content_type=attachments.CONTENT_TYPES.get(suffix, "application/octet-stream"),
     )
 
 

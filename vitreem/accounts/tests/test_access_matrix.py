@@ -74,7 +74,15 @@ ENDPOINTS = [
         "/plans/{plan}/issue/",
         "approve",
         False,
-        {"issued_on": "01/06/2026"},
+        {"issued_on": "01/06/2026", "confirm_unassigned": "on"},
+    ),
+    Endpoint(
+        "api issue plan",
+        "POST",
+        "/api/v1/plans/{plan}/issue",
+        "approve",
+        True,
+        {"issued_on": "2026-06-01", "confirm_unassigned": True},
     ),
     Endpoint("api unit tasks", "GET", "/api/v1/units/{code}/tasks?as_of=2026-06-01", "read", True),
     Endpoint(
@@ -92,6 +100,13 @@ ENDPOINTS = [
         "enter",
         False,
         {"status": "done"},
+    ),
+    Endpoint(
+        "page task progress file",
+        "GET",
+        "/plans/tasks/{issued_task}/progress/{task_file}/file",
+        "read",
+        False,
     ),
     Endpoint("api report of A", "GET", "/api/v1/submissions/{draft_report}", "read", True),
     Endpoint(
@@ -655,6 +670,24 @@ def issued_task_of(unit):
     return Task.objects.get(assignment__plan=plan)
 
 
+def task_file_of(unit):
+    """A report with a PDF on A's issued task."""
+    from django.core.files.base import ContentFile
+
+    from vitreem.plans.models import TaskProgress
+
+    task = issued_task_of(unit)
+    progress = TaskProgress(task=task, status="in_progress", created_by=task_reporter())
+    progress.attachment.save("bao-cao.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return progress
+
+
+def task_reporter():
+    from vitreem.accounts.tests.factories import UserFactory
+
+    return UserFactory(username="matrix.reporter")
+
+
 def report_of(personas, *, filed: bool):
     """A's report in a round received by its province (draft, or filed for the province)."""
     from vitreem.reporting.models import ReportForm, Round, Submission
@@ -699,6 +732,7 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         ),
         "issued_task": lambda: issued_task_of(personas.unit_a).pk,
         "issued_plan": lambda: issued_task_of(personas.unit_a).assignment.plan_id,
+        "task_file": lambda: task_file_of(personas.unit_a).pk,
         "draft_report": lambda: report_of(personas, filed=False).pk,
         "draft_round": lambda: report_of(personas, filed=False).round_id,
         "filed_report": lambda: report_of(personas, filed=True).pk,
