@@ -242,3 +242,59 @@ def test_the_word_file_prints_bold_and_italic_as_runs(personas):
         ("Trẻ em", False, True),
         (" *", False, False),
     ]
+
+
+def _heading(text: str, *children: dict) -> dict:
+    return {"kind": "heading", "role": None, "text": text, "marker": None, "children": [*children]}
+
+
+def _item(text: str, marker: str, *children: dict) -> dict:
+    return {"kind": "item", "role": None, "text": text, "marker": marker, "children": [*children]}
+
+
+def test_four_levels_of_headings_number_one_point_one_in_the_api_and_the_word_file(
+    client, personas
+):
+    outline = [
+        _heading("NỘI DUNG", _heading("Hoạt động", _heading("Truyền thông", _heading("Ở xã")))),
+        _heading(
+            "TỔ CHỨC THỰC HIỆN",
+            _heading(
+                "Phòng Văn hóa - Xã hội", _item("Chủ trì", "number"), _item("Báo cáo", "number")
+            ),
+            _heading("Trạm Y tế", _item("Khám", "-", _item("cho trẻ em dưới 6 tuổi", "+"))),
+        ),
+    ]
+    plan = Plan.objects.create(
+        issuer_unit=personas.unit_a,
+        header_name="Ủy ban nhân dân phường Bắc Kạn",
+        kind="action_month",
+        year=2026,
+        place="Bắc Kạn",
+        title="Kế hoạch thử",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+        outline=outline,
+    )
+    client.force_login(personas.officer_a)
+    body = client.get(f"/api/v1/plans/{plan.pk}").json()["outline"]
+    expected = [
+        ("I.", "NỘI DUNG"),
+        ("1.", "Hoạt động"),
+        ("1.1.", "Truyền thông"),
+        ("a)", "Ở xã"),
+        ("II.", "TỔ CHỨC THỰC HIỆN"),
+        ("1.", "Phòng Văn hóa - Xã hội"),
+        ("1.", "Chủ trì"),
+        ("2.", "Báo cáo"),
+        ("2.", "Trạm Y tế"),
+        ("-", "Khám"),
+        ("+", "cho trẻ em dưới 6 tuổi"),
+    ]
+    assert _flatten(body) == expected
+    document = Document(io.BytesIO(render_plan_docx(plan_document(plan_with_parts(plan.pk)))))
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("I. NỘI DUNG")
+    assert texts[start : start + len(expected)] == _printed(expected)
+    slanted = document.paragraphs[start + 3]
+    assert all(run.bold and run.italic for run in slanted.runs)
