@@ -5,6 +5,7 @@ outside its list, with a message that names the file and the field's path
 (``sections[2].blocks[0].activity_group``), before anything is written.
 """
 
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -76,6 +77,20 @@ BLOCKS: dict[str, set[str]] = {
     "table": {"caption", "unit_line", "header_rows", "rows"},
     **{kind: {"marker"} for kind in FACT_BLOCKS},
 }
+
+
+# A target's report_row names a row of table 2 of the child-protection report.
+REPORT_FORM, REPORT_TABLE = "special-circumstances.yaml", "2"
+
+
+@cache
+def report_rows() -> tuple[str, ...]:
+    """The row codes of the report table that measures plans' targets."""
+    from vitreem.reporting.loaders import FORMS_DIR, read_form_file
+
+    form = read_form_file(FORMS_DIR / REPORT_FORM)
+    table = next(t for t in form["tables"] if str(t["code"]) == REPORT_TABLE)
+    return tuple(str(row["code"]) for row in table["rows"])
 
 
 class _Checker:
@@ -170,6 +185,7 @@ def check_plan_data(data: Any, name: str) -> None:
         check.blocks(appendix.get("blocks"), f"appendices[{i}].blocks")
     for i, target in enumerate(check.mappings(data.get("targets"), "targets", TARGET)):
         check.code(target.get("unit"), f"targets[{i}].unit", Target.Unit, optional=False)
+        check.code(target.get("report_row"), f"targets[{i}].report_row", report_rows())
     for i, line in enumerate(check.mappings(data.get("budget"), "budget", BUDGET)):
         check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=False)
     check.mappings(data.get("awards"), "awards", AWARD)

@@ -75,7 +75,7 @@ def test_a_field_the_schema_does_not_know_is_refused_by_name(key, where, junk, v
 
 def _code_places(data: dict) -> list[tuple[str, dict, str]]:
     places = [("kind", data, "kind")]
-    for key, field in (("targets", "unit"), ("budget", "source")):
+    for key, field in (("targets", "unit"), ("targets", "report_row"), ("budget", "source")):
         if data.get(key):
             places.append((f"{key}[0].{field}", data[key][0], field))
     if data.get("assignments"):
@@ -94,6 +94,7 @@ def _code_places(data: dict) -> list[tuple[str, dict, str]]:
 
 
 VALID = {
+    *datafile.report_rows(),
     "action_month",
     "child_protection",
     "sector",
