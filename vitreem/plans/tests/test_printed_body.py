@@ -175,8 +175,17 @@ def test_the_word_file_prints_key_lines_as_the_source_does(seeds, key):
     assert not any(t.startswith("1. Chung tay bảo đảm") for t in texts)
 
 
-def test_the_plan_page_shows_bold_and_italic_and_escapes_the_rest(client, personas):
-    plan = Plan.objects.create(
+def _heading(text: str, *children: dict) -> dict:
+    return {"kind": "heading", "role": None, "text": text, "marker": None, "children": [*children]}
+
+
+def _item(text: str, marker: str, *children: dict) -> dict:
+    return {"kind": "item", "role": None, "text": text, "marker": marker, "children": [*children]}
+
+
+def _draft(personas, outline: list[dict]) -> Plan:
+    """A draft of phường Bắc Kạn whose body is the outline."""
+    return Plan.objects.create(
         issuer_unit=personas.unit_a,
         header_name="Ủy ban nhân dân phường Bắc Kạn",
         kind="action_month",
@@ -185,24 +194,13 @@ def test_the_plan_page_shows_bold_and_italic_and_escapes_the_rest(client, person
         title="Kế hoạch thử",
         period_start=date(2026, 6, 1),
         period_end=date(2026, 6, 30),
-        outline=[
-            {
-                "kind": "heading",
-                "role": None,
-                "text": "Mục đích",
-                "marker": None,
-                "children": [
-                    {
-                        "kind": "item",
-                        "role": None,
-                        "text": "**Đậm** và *nghiêng* <script>alert(1)</script>",
-                        "marker": "+",
-                        "children": [],
-                    }
-                ],
-            }
-        ],
+        outline=outline,
     )
+
+
+def test_the_plan_page_shows_bold_and_italic_and_escapes_the_rest(client, personas):
+    outline = [_heading("Mục đích", _item("**Đậm** và *nghiêng* <script>alert(1)</script>", "+"))]
+    plan = _draft(personas, outline)
     client.force_login(personas.officer_a)
     page = client.get(f"/plans/{plan.pk}/").content.decode()
     assert '<p class="h1"><strong>I. Mục đích</strong></p>' in page
@@ -214,25 +212,8 @@ def test_the_plan_page_shows_bold_and_italic_and_escapes_the_rest(client, person
 
 
 def test_the_word_file_prints_bold_and_italic_as_runs(personas):
-    plan = Plan.objects.create(
-        issuer_unit=personas.unit_a,
-        header_name="Ủy ban nhân dân phường Bắc Kạn",
-        kind="action_month",
-        year=2026,
-        place="Bắc Kạn",
-        title="Kế hoạch thử",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-        outline=[
-            {
-                "kind": "paragraph",
-                "role": None,
-                "text": "Căn cứ **Luật** *Trẻ em* \\*",
-                "marker": None,
-                "children": [],
-            }
-        ],
-    )
+    basis = {"kind": "paragraph", "role": "basis", "text": "Căn cứ **Luật** *Trẻ em* \\*"}
+    plan = _draft(personas, [{**basis, "marker": None, "children": []}])
     document = Document(io.BytesIO(render_plan_docx(plan_document(plan_with_parts(plan.pk)))))
     line = next(p for p in document.paragraphs if p.text.startswith("Căn cứ"))
     assert [(r.text, bool(r.bold), bool(r.italic)) for r in line.runs] == [
@@ -242,14 +223,6 @@ def test_the_word_file_prints_bold_and_italic_as_runs(personas):
         ("Trẻ em", False, True),
         (" *", False, False),
     ]
-
-
-def _heading(text: str, *children: dict) -> dict:
-    return {"kind": "heading", "role": None, "text": text, "marker": None, "children": [*children]}
-
-
-def _item(text: str, marker: str, *children: dict) -> dict:
-    return {"kind": "item", "role": None, "text": text, "marker": marker, "children": [*children]}
 
 
 def test_four_levels_of_headings_number_one_point_one_in_the_api_and_the_word_file(
@@ -265,17 +238,7 @@ def test_four_levels_of_headings_number_one_point_one_in_the_api_and_the_word_fi
             _heading("Trạm Y tế", _item("Khám", "-", _item("cho trẻ em dưới 6 tuổi", "+"))),
         ),
     ]
-    plan = Plan.objects.create(
-        issuer_unit=personas.unit_a,
-        header_name="Ủy ban nhân dân phường Bắc Kạn",
-        kind="action_month",
-        year=2026,
-        place="Bắc Kạn",
-        title="Kế hoạch thử",
-        period_start=date(2026, 6, 1),
-        period_end=date(2026, 6, 30),
-        outline=outline,
-    )
+    plan = _draft(personas, outline)
     client.force_login(personas.officer_a)
     body = client.get(f"/api/v1/plans/{plan.pk}").json()["outline"]
     expected = [
