@@ -34,6 +34,7 @@ MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DOCUMENT_TYPE = {"plan": "KẾ HOẠCH", "report": "BÁO CÁO"}
 
 Data = dict[str, Any]
+Run = tuple[str, bool, bool]  # text, bold, italic
 
 
 def place_and_date(place: str, day: date | None, year: int) -> str:
@@ -205,6 +206,20 @@ class Decree30Document:
         head.italic = level >= 3
         if inline:
             paragraph.add_run(" " + inline)
+        _fonts(paragraph, BODY_PT)
+
+    def line(self, runs: Sequence[Run], *, heading: int = 0) -> None:
+        """A body line as runs of text; a heading (its level) keeps with the next line when it is
+        all heading, without text after it."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph.paragraph_format.first_line_indent = Cm(1.27)
+        if heading:
+            paragraph.paragraph_format.keep_with_next = all(bold for _t, bold, _i in runs)
+        for text, bold, italic in runs:
+            run = paragraph.add_run(text)
+            run.bold = bold or None
+            run.italic = italic or None
         _fonts(paragraph, BODY_PT)
 
     def table(

@@ -1,12 +1,24 @@
 """A plan (the data of vitreem/plans/data/SCHEMA.md) as a Decree-30 Word document or its preview.
 
 One walker reads the plan; the output (Word, or the HTML preview) decides how each part looks, so
-the preview shows exactly what the document prints.
+the preview shows exactly what the document prints. The body is the plan's outline
+(vitreem/plans/outline.py) with its facts in their places, walked once: headings with their
+Decree-30 numbers, items with their markers, text as its bold and italic runs.
 """
 
 from typing import Any, Protocol
 
-from .decree30 import DOCUMENT_TYPE, ROMAN, Data, Decree30Document, number_line, place_and_date
+from vitreem.plans.outline import Node, outline_from_body, parse_runs, printed, with_facts
+
+from .decree30 import (
+    DOCUMENT_TYPE,
+    ROMAN,
+    Data,
+    Decree30Document,
+    Run,
+    number_line,
+    place_and_date,
+)
 from .preview import Preview
 
 
@@ -26,6 +38,7 @@ class Output(Protocol):
         self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True
     ) -> Any: ...
     def heading(self, label: str, text: str, level: int, inline: str | None = None) -> None: ...
+    def line(self, runs: list[Run], *, heading: int = 0) -> None: ...
     def table(
         self, caption: str | None, unit_line: str | None, header_rows: list, rows: list
     ) -> None: ...
@@ -62,13 +75,7 @@ class _PlanWriter:
             title=plan["title"],
             subtitle=plan.get("subtitle"),
         )
-        for para in plan.get("opening", []):
-            out.paragraph(para["text"], italic=bool(para.get("basis")))
-        for index, section in enumerate(plan.get("sections", [])):
-            out.heading(label(1, index), section["heading"], 1, section.get("inline"))
-            self.blocks(section.get("blocks", []), level=2)
-        for text in plan.get("closing", []):
-            out.paragraph(text)
+        self.body(body_outline(plan))
         out.recipients_and_signature(plan.get("recipients", []), plan.get("signer", {}))
         for appendix in plan.get("appendices", []):
             out.page_break()
@@ -78,6 +85,19 @@ class _PlanWriter:
                 out.centred(appendix["reference"], 14, italic=True)
             out.paragraph("", indent=False)
             self.blocks(appendix.get("blocks", []), level=2)
+
+    def body(self, nodes: list[Node], depth: int = 0) -> None:
+        """The printed outline: a heading at each depth, items with their markers."""
+        for node in nodes:
+            runs = parse_runs(node["text"])
+            if node["kind"] == "heading":
+                self.out.line(heading_runs(node["number"], runs, depth + 1), heading=depth + 1)
+                self.body(node["children"], depth + 1)
+                continue
+            if node["kind"] == "item":
+                runs = [(f"{node['number']} ", False, False), *runs]
+            self.out.line(_merged(runs))
+            self.body(node["children"], depth)
 
     def blocks(self, blocks: list[Data], level: int) -> None:
         counter = 0
@@ -166,6 +186,41 @@ class _PlanWriter:
             self.out.paragraph(f"- Địa điểm: {launch['place']}")
         for item in launch.get("agenda", []):
             self.out.paragraph(f"+ {item}")
+
+
+def body_outline(plan: Data) -> list[Node]:
+    """The body as printed: the plan's outline (or, for data without one, the outline of its
+    opening, sections and closing) with its facts in their places and its numbers."""
+    if "outline" in plan:
+        outline = plan["outline"]
+    else:
+        outline = outline_from_body(
+            plan.get("opening", []), plan.get("sections", []), plan.get("closing", [])
+        )
+    return printed(with_facts(outline, plan))
+
+
+def heading_runs(number: str, runs: list[Run], level: int) -> list[Run]:
+    """A heading's number and text: bold, and italic from the third level (Decree 30). When the
+    text marks bold itself ("**Thời gian:** Từ ngày …"), only those runs are the heading."""
+    marked = any(bold for _text, bold, _italic in runs)
+    slanted = level >= 3
+    out: list[Run] = [(f"{number} ", True, slanted)]
+    for text, bold, italic in runs:
+        bold = bold or not marked
+        out.append((text, bold, italic or (slanted and bold)))
+    return _merged(out)
+
+
+def _merged(runs: list[Run]) -> list[Run]:
+    """Neighbouring runs of the same style as one."""
+    out: list[Run] = []
+    for text, bold, italic in runs:
+        if out and out[-1][1:] == (bold, italic):
+            out[-1] = (out[-1][0] + text, bold, italic)
+        elif text:
+            out.append((text, bold, italic))
+    return out
 
 
 def render_plan_docx(plan: Data) -> bytes:

@@ -23,6 +23,15 @@ class Preview:
             {"kind": "h", "label": label, "text": text, "level": level, "inline": inline}
         )
 
+    def line(self, runs: list[tuple[str, bool, bool]], *, heading: int = 0) -> None:
+        self.parts.append(
+            {
+                "kind": "runs",
+                "level": heading,
+                "runs": [{"text": t, "bold": b, "italic": i} for t, b, i in runs],
+            }
+        )
+
     def table(
         self, caption: str | None, unit_line: str | None, header_rows: list, rows: list
     ) -> None:

@@ -1,5 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -84,6 +85,17 @@ class ActivityOut(Schema):
     heading: str
 
 
+class OutlineNodeOut(Schema):
+    kind: Literal["heading", "paragraph", "item"]
+    role: str | None = Field(description="Nút là gì: basis, theme, targets, tasks, closing, …")
+    text: str = Field(description="Văn bản; chỉ có **đậm**, *nghiêng*, \\* là dấu sao")
+    marker: Literal["-", "+", "number"] | None = Field(description="Dấu của item, do kế hoạch chọn")
+    number: str = Field(
+        description="Số như khi in: I., 1., 1.1., a) của đề mục; -, +, 1. của item; rỗng với đoạn"
+    )
+    children: list["OutlineNodeOut"]
+
+
 class PlanDetail(PlanItem):
     theme: str
     period_start: date
@@ -98,6 +110,9 @@ class PlanDetail(PlanItem):
     reporting: list[ReportingOut]
     recipients: list[str]
     signer: str
+    outline: list[OutlineNodeOut] = Field(
+        description="Nội dung kế hoạch như khi in, các chỉ tiêu, nhiệm vụ… ở đúng chỗ của chúng"
+    )
 
 
 def _item(plan: selectors.Plan) -> dict[str, object]:
@@ -160,6 +175,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
         ],
         "reporting": list(plan.reporting.all()),
         "recipients": plan.recipients,
+        "outline": selectors.plan_outline(plan),
         "signer": " / ".join(
             x
             for x in (

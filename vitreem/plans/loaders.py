@@ -12,6 +12,7 @@ from vitreem.core.text import fold, nfc
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
 
+from .datafile import check_plan_data
 from .models import (
     Assignment,
     AwardRule,
@@ -32,11 +33,41 @@ def read_plan_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _unit(code: str, as_of: Any) -> AdministrativeUnit:
-    unit = unit_by_code(code, as_of)
+def _unit(code: Any, as_of: Any, name: str, field: str) -> AdministrativeUnit:
+    unit = unit_by_code(str(code), as_of) if code and as_of else None
     if unit is None:
-        raise ImproperlyConfigured(f"plan data names unit {code} absent on {as_of}")
+        raise ImproperlyConfigured(f"{name}: {field}: no unit has code {code!r} on {as_of}")
     return unit
+
+
+def _same_plan(plan: Plan, unit: AdministrativeUnit, data: dict[str, Any]) -> bool:
+    """Whether the stored plan is the plan the data describes: same issuer, year and kind."""
+    return (plan.issuer_unit_id, plan.year, plan.kind) == (unit.pk, data["year"], data["kind"])
+
+
+def _check_place(data: dict[str, Any], unit: AdministrativeUnit, name: str) -> None:
+    """Refuse a file whose key is another plan's, or whose number another plan carries."""
+    existing = Plan.objects.filter(key=data["key"]).select_related("issuer_unit").first()
+    if existing is not None and not _same_plan(existing, unit, data):
+        raise ImproperlyConfigured(
+            f"{name}: key: {data['key']!r} is the key of another plan "
+            f"({existing.number_text} of {existing.issuer_unit.code}, {existing.year}, "
+            f"{existing.kind}); the file describes a plan of {unit.code}, {data['year']}, "
+            f"{data['kind']}: give it a key of its own"
+        )
+    if data.get("number"):
+        clash = (
+            Plan.objects.filter(
+                issuer_unit=unit, year=data["year"], symbol=data["symbol"], number=data["number"]
+            )
+            .exclude(key=data["key"])
+            .first()
+        )
+        if clash is not None:
+            raise ImproperlyConfigured(
+                f"{name}: number: {clash.number_text} of {unit.code} in {data['year']} is "
+                f"already another plan's (id {clash.pk})"
+            )
 
 
 def _agency(unit: AdministrativeUnit, label: str) -> Agency | None:
@@ -48,10 +79,23 @@ def _agency(unit: AdministrativeUnit, label: str) -> Agency | None:
     return None
 
 
+def load_plan(data: dict[str, Any], name: str | None = None) -> Plan:
+    """Load one plan's data; ImproperlyConfigured, naming the file (``name``) and the field, for
+    a field or a code the schema does not know, an absent unit, or a key of another plan."""
+    if name is None:
+        name = f"{data.get('key')}.yaml" if isinstance(data, dict) else "plan data"
+    check_plan_data(data, name)
+    try:
+        return _load_plan(data, name)
+    except OutlineError as error:
+        raise ImproperlyConfigured(f"{name}: {' '.join(error.messages)}") from error
+
+
 @transaction.atomic
-def load_plan(data: dict[str, Any]) -> Plan:
+def _load_plan(data: dict[str, Any], name: str) -> Plan:
     issuer = data["issuer"]
-    unit = _unit(issuer["unit_code"], issuer["as_of"])
+    unit = _unit(issuer.get("unit_code"), issuer.get("as_of"), name, "issuer.unit_code")
+    _check_place(data, unit, name)
     parent = None
     if data.get("parent_plan") and data["parent_plan"].get("key"):
         parent = Plan.objects.filter(key=data["parent_plan"]["key"]).first()
@@ -132,9 +176,9 @@ def load_plan(data: dict[str, Any]) -> Plan:
         for i, r in enumerate(data.get("reporting") or [])
     )
     for i, a in enumerate(data.get("assignments") or []):
-        assignee_unit = (
-            _unit(a["assignee_unit_code"], issuer["as_of"]) if a.get("assignee_unit_code") else None
-        )
+        code = a.get("assignee_unit_code")
+        field = f"assignments[{i}].assignee_unit_code"
+        assignee_unit = _unit(code, issuer["as_of"], name, field) if code else None
         assignment = Assignment.objects.create(
             plan=plan,
             order=i,
@@ -172,20 +216,19 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def load_plan_files(keys: list[str] | None = None) -> list[Plan]:
-    paths = sorted(DATA_DIR.glob("*.yaml"))
+def load_plan_files(keys: list[str] | None = None, directory: Path = DATA_DIR) -> list[Plan]:
+    paths = sorted(directory.glob("*.yaml"))
     datas = [read_plan_file(p) for p in paths]
-    names = {d["key"]: p.name for d, p in zip(datas, paths, strict=True)}
+    names = {}
+    for data, path in zip(datas, paths, strict=True):
+        check_plan_data(data, path.name)
+        if data["key"] != path.stem:
+            raise ImproperlyConfigured(
+                f"{path.name}: key: {data['key']!r} is not the file's name ({path.stem!r})"
+            )
+        names[data["key"]] = path.name
     if keys is not None:
         datas = [d for d in datas if d["key"] in keys]
     # Parents first, so that a child finds the plan it implements.
     datas.sort(key=lambda d: bool((d.get("parent_plan") or {}).get("key")))
-    plans = []
-    for data in datas:
-        try:
-            plans.append(load_plan(data))
-        except OutlineError as error:
-            raise ImproperlyConfigured(
-                f"{names[data['key']]}: {' '.join(error.messages)}"
-            ) from error
-    return plans
+    return [load_plan(data, names[data["key"]]) for data in datas]

@@ -102,8 +102,8 @@ class Plan(TimeStampedModel):
     sections = models.JSONField(_("Nội dung"), default=list, blank=True)
     closing = models.JSONField(_("Kết thúc"), default=list, blank=True)
     appendices = models.JSONField(_("Phụ lục"), default=list, blank=True)
-    # The body as one outline (plans/outline.py); computed from opening, sections and closing
-    # while the editor and the printer still read those.
+    # The body as one outline (plans/outline.py), what the printer, the plan page and the API
+    # read; computed from opening, sections and closing while the editor still writes those.
     outline = models.JSONField(
         _("Dàn ý nội dung"), default=list, blank=True, validators=[validate_outline]
     )

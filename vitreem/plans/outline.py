@@ -11,12 +11,14 @@ loader, the services, the API) passes the body through it. A node is
 
 Headings carry no numerals: ``heading_numbers`` computes them as Decree 30/2020/NĐ-CP numbers a
 plan (I., 1., 1.1., a)). A node whose role names a structured fact of the plan (targets, budget,
-tasks, …) and whose text is empty stands for that fact: the printer writes the fact's rows there,
-so a fact lives in exactly one place.
+tasks, …) and whose text is empty stands for that fact: ``with_facts`` puts the fact's rows there,
+so a fact lives in exactly one place. Such a node is a paragraph (the rows print as the fact
+usually does) or an item, whose marker the rows then take ("+" slogans, say).
 """
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -139,7 +141,7 @@ def _node(node: Any, path: str, depth: int, heading_depth: int, count: list[int]
         parse_runs(text)
     except ValueError as error:
         raise _fail(path, str(error)) from None
-    if not text.strip() and not (role in FACT_ROLES and kind == "paragraph"):
+    if not text.strip() and not (role in FACT_ROLES and kind != "heading"):
         raise _fail(path, _("text không được để trống"))
     marker = node.get("marker")
     if kind == "item":
@@ -237,8 +239,11 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*")
 
 
-def _fact(role: str) -> Node:
-    return {"kind": "paragraph", "role": role, "text": "", "marker": None, "children": []}
+def _fact(role: str, marker: Any = None) -> Node:
+    """The node standing for a fact: a paragraph, or an item when the body gives the rows a
+    marker of their own."""
+    kind = "paragraph" if marker is None else "item"
+    return {"kind": kind, "role": role, "text": "", "marker": marker, "children": []}
 
 
 def _items(items: list[Any], marker: str) -> list[Node]:
@@ -290,7 +295,7 @@ def _blocks(blocks: list[Any]) -> list[Node]:
                 _heading(block["heading"], block.get("inline"), role, block.get("blocks", []))
             )
         elif kind in _BLOCK_ROLES:
-            nodes.append(_fact(_BLOCK_ROLES[kind]))
+            nodes.append(_fact(_BLOCK_ROLES[kind], block.get("marker")))
         # tables stay in the appendices
     return nodes
 
@@ -324,3 +329,103 @@ def outline_from_body(opening: list[Any], sections: list[Any], closing: list[Any
             }
         )
     return nodes
+
+
+# -- the facts in their places, and the outline as printed -----------------------------------
+
+
+def _leaf(kind: str, role: str | None, text: str, marker: str | None = None) -> Node:
+    return {"kind": kind, "role": role, "text": text, "marker": marker, "children": []}
+
+
+def _day(value: Any) -> str:
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day:%d/%m/%Y}"
+
+
+def _fact_nodes(node: Node, facts: dict[str, Any]) -> list[Node]:
+    """The nodes a fact node stands for, its rows' text escaped so that it prints as written."""
+    role, marker = node["role"], node["marker"]
+
+    def rows(texts: list[str], usual: str | None) -> list[Node]:
+        chosen = marker or usual
+        kind = "item" if chosen else "paragraph"
+        return [_leaf(kind, role, _escape(text), chosen) for text in texts]
+
+    if role == "slogans":
+        return rows(list(facts.get("slogans") or []), "number")
+    if role in ("targets", "budget", "awards"):
+        return rows([row["text"] for row in facts.get(role) or []], "-")
+    if role == "reporting":
+        return rows([row["text"] for row in facts.get("reporting") or []], None)
+    if role == "launch":
+        launch = facts.get("launch") or {}
+        lines = [launch["note"]] if launch.get("note") else []
+        if launch.get("date"):
+            lines.append(f"Thời gian: {_day(launch['date'])}")
+        if launch.get("place"):
+            lines.append(f"Địa điểm: {launch['place']}")
+        agenda = [_leaf("item", role, _escape(a), "+") for a in launch.get("agenda") or []]
+        return rows(lines, "-") + agenda
+    if role == "tasks":
+        return [
+            {
+                "kind": "heading",
+                "role": role,
+                "text": _escape(assignment["assignee"]),
+                "marker": None,
+                "children": [
+                    _leaf("item", role, _escape(task["text"]), marker or "-")
+                    for task in assignment.get("tasks") or []
+                ],
+            }
+            for assignment in facts.get("assignments") or []
+        ]
+    if role == "theme":
+        lines = []
+        if facts.get("theme"):
+            lines.append(("Chủ đề", f"“{facts['theme']}”"))
+        period = facts.get("period") or {}
+        if period.get("start") and period.get("end"):
+            span = f"Từ ngày {_day(period['start'])} đến ngày {_day(period['end'])}"
+            lines.append(("Thời gian", span))
+        if facts.get("scope"):
+            lines.append(("Phạm vi", facts["scope"]))
+        return [
+            _leaf("heading", role, f"**{_escape(name)}:** {_escape(text)}") for name, text in lines
+        ]
+    return []
+
+
+def with_facts(outline: list[Node], facts: dict[str, Any]) -> list[Node]:
+    """The outline with every fact node replaced by the plan's rows of that fact.
+
+    ``facts`` is the plan as plain data (plans/data/SCHEMA.md): slogans, targets, launch, budget,
+    awards, reporting, assignments with their tasks, theme, period and scope.
+    """
+    nodes: list[Node] = []
+    for node in outline:
+        if node["role"] in FACT_ROLES and not node["text"]:
+            nodes.extend(_fact_nodes(node, facts))
+        else:
+            nodes.append({**node, "children": with_facts(node["children"], facts)})
+    return nodes
+
+
+def printed(outline: list[Node]) -> list[Node]:
+    """The outline with each node's number as printed: a heading's Decree-30 number, an item's
+    marker ("-", "+", "1." …), "" for a paragraph."""
+    numbers = {id(node): number for node, number in heading_numbers(outline)}
+    markers = item_markers(outline)
+
+    def walk(nodes: list[Node]) -> list[Node]:
+        return [
+            {
+                **node,
+                "number": markers.get(id(node), numbers.get(id(node), "")),
+                "children": walk(node["children"]),
+            }
+            for node in nodes
+        ]
+
+    return walk(outline)

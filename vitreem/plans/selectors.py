@@ -17,6 +17,7 @@ from vitreem.accounts.access import (
 from vitreem.units.models import AdministrativeUnit
 
 from .models import ActivityGroup, Assignment, Plan, Task, TaskProgress
+from .outline import printed, with_facts
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
@@ -85,6 +86,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "scope": plan.scope,
         "opening": plan.opening,
         "sections": plan.sections,
+        "outline": plan.outline,
         "closing": plan.closing,
         "appendices": plan.appendices,
         "slogans": plan.slogans,
@@ -134,6 +136,12 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for a in plan.assignments.all()
         ],
     }
+
+
+def plan_outline(plan: Plan) -> list[dict[str, Any]]:
+    """The body as printed: the outline with the plan's facts in their places, every node with
+    its number as printed (plans/outline.py)."""
+    return printed(with_facts(plan.outline, plan_document(plan)))
 
 
 def plan_activities(plan: Plan) -> list[dict[str, Any]]:

@@ -124,3 +124,18 @@ def _walk(nodes):
     for node in nodes:
         yield node
         yield from _walk(node.get("children", []))
+
+
+def test_a_fact_item_gives_the_plans_rows_its_marker():
+    from vitreem.plans.outline import printed, with_facts
+
+    facts = {"slogans": ["Lắng nghe trẻ em.", "Mùa hè *an toàn*."]}
+    as_items = validate_outline([node("item", "", role="slogans", marker="+")])
+    assert [(n["number"], n["text"]) for n in printed(with_facts(as_items, facts))] == [
+        ("+", "Lắng nghe trẻ em."),
+        ("+", "Mùa hè \\*an toàn\\*."),
+    ]
+    usual = validate_outline([node("paragraph", "", role="slogans")])
+    assert [n["number"] for n in printed(with_facts(usual, facts))] == ["1.", "2."]
+    with pytest.raises(OutlineError, match="text không được để trống"):
+        validate_outline([node("heading", "", role="slogans")])

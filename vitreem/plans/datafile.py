@@ -1,0 +1,199 @@
+"""What a plan data file (data/SCHEMA.md) may hold: every field it may name, every code it may use.
+
+``check_plan_data`` refuses a file naming a field the schema does not know, or giving a code
+outside its list, with a message that names the file and the field's path
+(``sections[2].blocks[0].activity_group``), before anything is written.
+"""
+
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .models import ActivityGroup, AssigneeGroup, BudgetSource, PlanKind, Target, TaskRole
+from .outline import MARKERS
+
+TOP = {
+    "key",
+    "source",
+    "kind",
+    "issuer",
+    "number",
+    "symbol",
+    "place",
+    "issued_on",
+    "year",
+    "title",
+    "subtitle",
+    "parent_plan",
+    "theme",
+    "period",
+    "scope",
+    "opening",
+    "sections",
+    "closing",
+    "recipients",
+    "signer",
+    "appendices",
+    "slogans",
+    "targets",
+    "launch",
+    "budget",
+    "awards",
+    "assignments",
+    "reporting",
+}
+REQUIRED = ("key", "kind", "issuer", "symbol", "place", "year", "title", "period", "sections")
+ISSUER = {"unit_code", "as_of", "agency", "header_above", "header_name"}
+PARENT = {"key", "reference"}
+PERIOD = {"start", "end"}
+OPENING = {"text", "basis"}
+SIGNER = {"authority", "deputy", "title", "name"}
+SECTION = {"heading", "inline", "blocks"}
+APPENDIX = {"title", "reference", "blocks"}
+BULLET = {"text", "items"}
+TARGET = {"text", "indicator", "value", "unit", "denominator", "baseline", "report_row"}
+LAUNCH = {"held", "date", "place", "agenda", "note"}
+BUDGET = {"source", "text", "amount"}
+AWARD = {"text", "threshold"}
+ASSIGNMENT = {"assignee", "assignee_unit_code", "assignee_group", "tasks"}
+TASK = {"text", "role", "lead", "start", "due"}
+REPORTING = {"report", "by", "to", "through", "due", "text"}
+CELL = {"text", "colspan", "rowspan"}
+FACT_BLOCKS = (
+    "theme",
+    "targets",
+    "slogans",
+    "launch",
+    "budget",
+    "awards",
+    "assignments",
+    "reporting",
+)
+BLOCKS: dict[str, set[str]] = {
+    "text": {"text"},
+    "bullets": {"items"},
+    "subsection": {"heading", "inline", "activity_group", "blocks"},
+    "table": {"caption", "unit_line", "header_rows", "rows"},
+    **{kind: {"marker"} for kind in FACT_BLOCKS},
+}
+
+
+# A target's report_row names a row of table 2 of the child-protection report.
+REPORT_FORM, REPORT_TABLE = "special-circumstances.yaml", "2"
+
+
+@cache
+def report_rows() -> tuple[str, ...]:
+    """The row codes of the report table that measures plans' targets."""
+    from vitreem.reporting.loaders import FORMS_DIR, read_form_file
+
+    form = read_form_file(FORMS_DIR / REPORT_FORM)
+    table = next(t for t in form["tables"] if str(t["code"]) == REPORT_TABLE)
+    return tuple(str(row["code"]) for row in table["rows"])
+
+
+class _Checker:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, path: str, reason: str) -> ImproperlyConfigured:
+        return ImproperlyConfigured(f"{self.name}: {path}: {reason}")
+
+    def fields(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
+        """The mapping, refused when it is not one or names a field outside ``allowed``."""
+        if not isinstance(value, dict):
+            raise self.fail(path, "must be a mapping of fields")
+        for key in value:
+            if key not in allowed:
+                field = f"{path}.{key}" if path else str(key)
+                known = ", ".join(sorted(allowed))
+                raise self.fail(field, f"unknown field (the schema allows {known})")
+        return value
+
+    def items(self, value: Any, path: str) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(path, "must be a list")
+        return value
+
+    def code(self, value: Any, path: str, codes: Any, *, optional: bool = True) -> None:
+        allowed = [str(c) for c in codes]
+        if value is None and optional:
+            return
+        if value not in allowed:
+            shown = repr(value)[:60]
+            raise self.fail(path, f"unknown code {shown} (one of {', '.join(allowed)})")
+
+    def mappings(self, value: Any, path: str, allowed: set[str]) -> list[dict[str, Any]]:
+        return [
+            self.fields(item, f"{path}[{i}]", allowed)
+            for i, item in enumerate(self.items(value, path))
+        ]
+
+    def blocks(self, value: Any, path: str) -> None:
+        for i, block in enumerate(self.items(value, path)):
+            here = f"{path}[{i}]"
+            if not isinstance(block, dict):
+                raise self.fail(here, "must be a mapping of fields")
+            kind = block.get("type")
+            self.code(kind, f"{here}.type", BLOCKS, optional=False)
+            self.fields(block, here, BLOCKS[str(kind)] | {"type"})
+            if kind == "subsection":
+                self.code(block.get("activity_group"), f"{here}.activity_group", ActivityGroup)
+                self.blocks(block.get("blocks"), f"{here}.blocks")
+            elif kind == "bullets":
+                self.bullets(block.get("items"), f"{here}.items")
+            elif kind == "table":
+                header_rows = self.items(block.get("header_rows"), f"{here}.header_rows")
+                for r, row in enumerate(header_rows):
+                    for c, cell in enumerate(self.items(row, f"{here}.header_rows[{r}]")):
+                        if isinstance(cell, dict):
+                            self.fields(cell, f"{here}.header_rows[{r}][{c}]", CELL)
+            elif kind in FACT_BLOCKS:
+                self.code(block.get("marker"), f"{here}.marker", MARKERS)
+
+    def bullets(self, value: Any, path: str) -> None:
+        for i, item in enumerate(self.items(value, path)):
+            if isinstance(item, dict):
+                self.fields(item, f"{path}[{i}]", BULLET)
+                self.bullets(item.get("items"), f"{path}[{i}].items")
+
+
+def check_plan_data(data: Any, name: str) -> None:
+    """Refuse (ImproperlyConfigured) a plan data file with a field or a code the schema does not
+    know; the message names the file and the field."""
+    check = _Checker(name)
+    check.fields(data, "", TOP)
+    for key in REQUIRED:
+        if data.get(key) is None:
+            raise check.fail(key, "required")
+    check.code(data["kind"], "kind", PlanKind, optional=False)
+    check.fields(data["issuer"], "issuer", ISSUER)
+    check.fields(data["period"], "period", PERIOD)
+    if data.get("parent_plan") is not None:
+        check.fields(data["parent_plan"], "parent_plan", PARENT)
+    if data.get("signer") is not None:
+        check.fields(data["signer"], "signer", SIGNER)
+    if data.get("launch") is not None:
+        check.fields(data["launch"], "launch", LAUNCH)
+    check.mappings(data.get("opening"), "opening", OPENING)
+    for i, section in enumerate(check.mappings(data.get("sections"), "sections", SECTION)):
+        check.blocks(section.get("blocks"), f"sections[{i}].blocks")
+    for i, appendix in enumerate(check.mappings(data.get("appendices"), "appendices", APPENDIX)):
+        check.blocks(appendix.get("blocks"), f"appendices[{i}].blocks")
+    for i, target in enumerate(check.mappings(data.get("targets"), "targets", TARGET)):
+        check.code(target.get("unit"), f"targets[{i}].unit", Target.Unit, optional=False)
+        check.code(target.get("report_row"), f"targets[{i}].report_row", report_rows())
+    for i, line in enumerate(check.mappings(data.get("budget"), "budget", BUDGET)):
+        check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=False)
+    check.mappings(data.get("awards"), "awards", AWARD)
+    check.mappings(data.get("reporting"), "reporting", REPORTING)
+    for i, assignment in enumerate(
+        check.mappings(data.get("assignments"), "assignments", ASSIGNMENT)
+    ):
+        here = f"assignments[{i}]"
+        check.code(assignment.get("assignee_group"), f"{here}.assignee_group", AssigneeGroup)
+        for j, task in enumerate(check.mappings(assignment.get("tasks"), f"{here}.tasks", TASK)):
+            check.code(task.get("role"), f"{here}.tasks[{j}].role", TaskRole)
