@@ -24,7 +24,7 @@ def unit_agency_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Age
     require(user, Action.READ, unit)
     return (
         AgencyMembership.objects.filter(agency__unit=unit)
-        .select_related("user", "agency")
+        .select_related("user", "agency__unit")
         .order_by("agency__name", "role", "user__username")
     )
 

@@ -249,7 +249,9 @@ def clean_email(value: str) -> str:
 
 
 def _place(unit: AdministrativeUnit, agency: Agency | None) -> str:
-    return agency.name if agency is not None else unit.name
+    from vitreem.units.names import agency_full_name
+
+    return agency_full_name(agency) if agency is not None else unit.name
 
 
 def _tell_members_change(*, unit: AdministrativeUnit, text: str, subject: str) -> list[str]:
@@ -324,7 +326,7 @@ def member_add(
             if AgencyMembership.objects.filter(user=user, agency=agency).exists():
                 raise ValidationError(
                     _("%(user)s đã là thành viên của %(place)s.")
-                    % {"user": user.username, "place": agency.name}
+                    % {"user": user.username, "place": _place(unit, agency)}
                 )
             membership = AgencyMembership.objects.create(user=user, agency=agency, role=role)
         place = _place(unit, agency)
@@ -348,7 +350,7 @@ def member_add(
             data={
                 "user": user.username,
                 "role": role,
-                "agency": agency.name if agency is not None else None,
+                "agency": place if agency is not None else None,
                 "created": created,
                 "notified": notified,
             },
@@ -388,7 +390,7 @@ def member_remove(*, actor: User, membership: AnyMembership) -> None:
             data={
                 "user": user.username,
                 "role": membership.role,
-                "agency": agency.name if agency is not None else None,
+                "agency": place if agency is not None else None,
                 "notified": notified,
             },
         )

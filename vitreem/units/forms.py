@@ -6,6 +6,7 @@ from vitreem.core.forms import date_field
 from vitreem.core.text import nfc
 
 from .models import Agency, AgencyKind
+from .names import agency_full_name
 
 
 class BrowseForm(forms.Form):
@@ -59,7 +60,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.agencies = {str(a.pk): a for a in agencies}
         self.fields["place"].choices = [(UNIT_PLACE, unit_name)] + [  # type: ignore[attr-defined]
-            (str(a.pk), a.name) for a in agencies
+            (str(a.pk), agency_full_name(a)) for a in agencies
         ]
 
     def clean_username(self) -> str:

@@ -24,6 +24,7 @@ from . import selectors, services
 from .forms import AgencyForm, BrowseForm, MemberForm
 from .loaders import PRE_REFORM_TO, REFORM_DATE
 from .models import AdministrativeUnit
+from .names import agency_full_name
 
 ERA_SHORTCUTS = [
     (date(2021, 6, 1), gettext_lazy("01/06/2021 — trước sắp xếp (tỉnh, huyện, xã)")),
@@ -112,6 +113,9 @@ def _members_page(
     can_manage = can(user, Action.MANAGE, unit)
     if can_manage and form is None:
         form = _member_form(unit, as_of)
+    agency_members = list(unit_agency_members(user=user, unit=unit))
+    for m in agency_members:
+        m.agency_title = agency_full_name(m.agency)  # type: ignore[attr-defined]
     return render(
         request,
         "units/members.html",
@@ -119,7 +123,7 @@ def _members_page(
             "unit": unit,
             "as_of": as_of,
             "members": unit_members(user=user, unit=unit),
-            "agency_members": unit_agency_members(user=user, unit=unit),
+            "agency_members": agency_members,
             # Leaders of the unit or above grant; nobody grants themselves (the service decides).
             "can_grant": can_oversee(user, unit),
             # Leaders of the unit add and remove members; nobody changes their own role.
@@ -165,7 +169,9 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
             _form_errors(form, error)
         else:
             place = (
-                membership.agency.name if isinstance(membership, AgencyMembership) else unit.name
+                agency_full_name(membership.agency)
+                if isinstance(membership, AgencyMembership)
+                else unit.name
             )
             messages.success(
                 request,

@@ -25,7 +25,7 @@ NEW_PASSWORD = "mat-khau-cua-cong-an-2026"
 def police(personas) -> Agency:
     unit = personas.unit_a
     return Agency.objects.create(
-        unit=unit, name="Công an phường Bắc Kạn", kind="police", valid_from=unit.valid_from
+        unit=unit, name="Công an phường", kind="police", valid_from=unit.valid_from
     )
 
 
