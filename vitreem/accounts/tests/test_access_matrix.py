@@ -831,11 +831,14 @@ def police_report_of(personas):
 
 def agency_member_of(personas) -> int:
     """The membership of another officer of A's police (not one of the personas)."""
-    from vitreem.accounts.models import AgencyMembership
+    from vitreem.accounts.models import AgencyMembership, User
     from vitreem.accounts.tests.factories import UserFactory
 
+    UserFactory(username="congan.khac")
     return AgencyMembership.objects.create(
-        user=UserFactory(username="congan.khac"), agency=police_of(personas.unit_a), role="officer"
+        user=User.objects.get(username="congan.khac"),
+        agency=police_of(personas.unit_a),
+        role="officer",
     ).pk
 
 
