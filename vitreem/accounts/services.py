@@ -207,7 +207,7 @@ def _clean_text(value: str, *, field: str, max_length: int) -> str:
         raise ValidationError({field: problem})
     if len(text) > max_length:
         raise ValidationError(
-            {field: _("Tối đa %(count)d ký tự.") % {"count": max_length}}, code="max_length"
+            {field: _("Dài quá %(n)s ký tự.") % {"n": max_length}}, code="max_length"
         )
     return text
 
@@ -242,7 +242,7 @@ def clean_email(value: str) -> str:
         validate_email(email)
     except ValidationError:
         raise ValidationError(
-            {"email": _("Địa chỉ thư điện tử không hợp lệ, ví dụ ten@backan.gov.vn.")},
+            {"email": _("Địa chỉ thư điện tử không hợp lệ, ví dụ: ten@ubnd.gov.vn.")},
             code="invalid",
         ) from None
     return email
