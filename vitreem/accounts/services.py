@@ -171,7 +171,10 @@ PASSWORD_RESET_INTERVAL = 15 * 60
 
 def password_reset_request(*, email: str) -> int:
     """Queue a reset mail to each active account of this address (usually one). Nothing tells
-    the asker whether an account exists; returns how many mails were queued, for tests."""
+    the asker whether an account exists; returns how many mails were queued, for tests.
+
+    An account a leader made (member_add) whose owner never chose a password, the first link
+    having expired, gets a new invitation."""
     from django.core.cache import cache
 
     from .tasks import send_password_reset
@@ -180,15 +183,20 @@ def password_reset_request(*, email: str) -> int:
     users = [
         u
         for u in User.objects.filter(email__iexact=address, is_active=True)
-        if u.has_usable_password()
+        if u.has_usable_password() or _invited(u)
     ]
     key = "password-reset:" + hash_token(address)
     if not users or not cache.add(key, 1, PASSWORD_RESET_INTERVAL):
         return 0
     for user in users:
         # Nothing is written here that the job must wait for: queue it at once.
-        send_password_reset.enqueue(user.pk)
+        send_password_reset.enqueue(user.pk, invited=_invited(user))
     return len(users)
+
+
+def _invited(user: User) -> bool:
+    """Made without a password by a leader and never signed in: the owner has yet to choose one."""
+    return not user.has_usable_password() and user.last_login is None
 
 
 def password_reset_done(*, user: User) -> None:

@@ -153,6 +153,7 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
     form = _member_form(unit, as_of, request.POST)
     if form.is_valid():
         data = form.cleaned_data
+        known = User.objects.filter(username__iexact=data["username"]).exists()
         try:
             membership = add_member(
                 actor=user,
@@ -177,7 +178,7 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
                 request,
                 _("Đã thêm %(user)s vào %(place)s.") % {"user": membership.user, "place": place},
             )
-            if membership.user.last_login is None and not membership.user.has_usable_password():
+            if not known:
                 messages.info(
                     request,
                     _("Thư mời đặt mật khẩu đã được gửi tới %(email)s.")

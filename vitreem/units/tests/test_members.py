@@ -247,3 +247,31 @@ def test_a_leader_may_not_remove_themselves_and_an_officer_may_not_remove_anyone
     )
     assert Membership.objects.filter(pk=own.pk).exists()
     assert not AuditEvent.objects.filter(action="membership.remove").exists()
+
+
+def test_a_new_member_whose_link_expired_asks_for_another(client, personas, police):
+    from django.core.cache import cache
+
+    cache.clear()
+    member = member_add(
+        actor=personas.leader_a,
+        unit=personas.unit_a,
+        agency=police,
+        username="congan.backan",
+        full_name="Triệu Văn Dũng",
+        email="dung.trieu@congan.backan.gov.vn",
+        role="officer",
+    )
+    client.post("/accounts/password/reset/", {"email": "dung.trieu@congan.backan.gov.vn"})
+    (again,) = mail.outbox
+    assert "Lãnh đạo đơn vị đã tạo cho bạn tài khoản congan.backan" in again.body
+    # An account that has signed in and has no usable password (closed by an administrator)
+    # gets no link.
+    cache.clear()
+    mail.outbox.clear()
+    user = member.user
+    user.last_login = user.date_joined
+    user.save(update_fields=["last_login"])
+    client.post("/accounts/password/reset/", {"email": "dung.trieu@congan.backan.gov.vn"})
+    assert mail.outbox == []
+    cache.clear()
