@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from vitreem.units.models import AdministrativeUnit
 
 from .access import Action, require
-from .models import ApiToken, Membership, User, password_fingerprint
+from .models import AgencyMembership, ApiToken, Membership, User, password_fingerprint
 
 
 def unit_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Membership]:
@@ -16,6 +16,16 @@ def unit_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Membership
         Membership.objects.filter(unit=unit)
         .select_related("user")
         .order_by("role", "user__username")
+    )
+
+
+def unit_agency_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[AgencyMembership]:
+    """The people who hold a role in the unit's agencies: read by the unit's readers."""
+    require(user, Action.READ, unit)
+    return (
+        AgencyMembership.objects.filter(agency__unit=unit)
+        .select_related("user", "agency__unit")
+        .order_by("agency__name", "role", "user__username")
     )
 
 

@@ -14,11 +14,17 @@ from .models import User
 
 
 @task()
-def send_password_reset(user_id: int) -> bool:
+def send_password_reset(user_id: int, invited: bool = False) -> bool:
     """Mail the user a link to choose a new password. The link is made here, in the worker,
-    so that no usable token is ever stored in the queue's table."""
+    so that no usable token is ever stored in the queue's table.
+
+    ``invited``: the account was just made by a leader (accounts.services.member_add), without a
+    password; its first link lets the new member choose one. An account that has ever signed in
+    and has no usable password gets no link."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email or not user.has_usable_password():
+    if user is None or not user.email:
+        return False
+    if not user.has_usable_password() and not (invited and user.last_login is None):
         return False
     path = reverse(
         "password_reset_confirm",
@@ -32,8 +38,9 @@ def send_password_reset(user_id: int) -> bool:
         "link": settings.SITE_URL.rstrip("/") + path,
         "hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
+    kind = "invitation" if invited else "password_reset"
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("accounts/password_reset_subject.txt", context).strip()
-        body = render_to_string("accounts/password_reset_email.txt", context)
+        subject = render_to_string(f"accounts/{kind}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/{kind}_email.txt", context)
     send_mail(subject, body, None, [user.email])
     return True

@@ -69,6 +69,14 @@ PERSONAS = [
         sensitive=True,
     ),
     Persona(
+        "lanhdao.songcau",
+        "Lường Văn Thắng",
+        "Phó Chủ tịch UBND phường",
+        "leader",
+        "01837",
+        PRE_REFORM_DAY,
+    ),
+    Persona(
         "canbo.songcau",
         "Lường Thị Mai",
         "Công chức Văn hóa - Xã hội phường",
@@ -78,6 +86,52 @@ PERSONAS = [
         sensitive=True,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class AgencyPersona:
+    """A member of an agency of a unit: reaches the agency's tasks, reports and plans only."""
+
+    username: str
+    full_name: str
+    position: str
+    role: str
+    unit_code: str
+    as_of: date
+    agency_name: str  # as the standard agencies name it (units/data/agencies.yaml)
+    agency_kind: str
+    added_by: str  # the unit's leader who gave the role, as the inbox tells it
+    added_on: date
+
+
+AGENCY_PERSONAS = [
+    AgencyPersona(
+        "congan.backan",
+        "Triệu Văn Dũng",
+        "Cán bộ Công an phường",
+        "officer",
+        "01843",
+        CURRENT_DAY,
+        "Công an phường",
+        "police",
+        "lanhdao.backan",
+        date(2026, 5, 14),
+    ),
+    AgencyPersona(
+        "tramyte.backan",
+        "Hà Thị Thu",
+        "Y sĩ Trạm Y tế phường",
+        "officer",
+        "01843",
+        CURRENT_DAY,
+        "Trạm Y tế phường",
+        "health",
+        "lanhdao.backan",
+        date(2026, 5, 14),
+    ),
+]
+# The 2026 plan of phường Bắc Kạn, whose tasks the agency personas carry.
+WARD_PLAN_KEY = "phuong-bac-kan-2026-action-month"
 
 # Units whose standard agencies the demo creates: the personas' units and those around them.
 AGENCY_UNITS = [

@@ -13,6 +13,7 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
 
+from .agencies import demo_agency_members, demo_inboxes
 from .children import demo_registry
 from .personas import (
     AGENCY_UNITS,
@@ -61,16 +62,18 @@ def demo_load() -> dict[str, int]:
         unit = _unit(code, as_of)
         for target in [unit, *unit_children(unit, as_of)]:
             agencies += len(agencies_create_standard(actor=None, unit=target))
+    agency_members = demo_agency_members(admin)
     plans = load_plan_files()  # after the agencies, so that assignees find theirs
     derived = _derive_commune_plans(admin)
     load_forms()
     registry = demo_registry(admin)  # before the rounds: their reports are filled from it
     rounds = demo_rounds(admin)
+    demo_inboxes()
     return {
         "children": registry["children"],
         "funds": registry["funds"],
         "rounds": rounds,
-        "personas": len(PERSONAS) + 1,
+        "personas": len(PERSONAS) + agency_members + 1,
         "agencies_created": agencies,
         "plans": len(plans) + derived,
     }
@@ -93,8 +96,17 @@ def _derive_commune_plans(admin: User) -> int:
             if agency_name in agencies:
                 task_assign(actor=admin, task=task, agency=agencies[agency_name])
         if issue:
+            # Signed by the ward's leader when the demo has one (Sông Cầu's: lanhdao.songcau).
+            leader = (
+                User.objects.filter(memberships__unit=ward, memberships__role="leader")
+                .order_by("username")
+                .first()
+            )
             plan_issue(
-                actor=admin, plan=plan, issued_on=date(2021, 5, 25), signer_name="Lường Văn Thắng"
+                actor=leader or admin,
+                plan=plan,
+                issued_on=date(2021, 5, 25),
+                signer_name=str(leader) if leader else "Lường Văn Thắng",
             )
         made += 1
     return made

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,14 +14,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vitreem.accounts.access import Action, can, can_oversee, require, require_oversight
-from vitreem.accounts.models import User
-from vitreem.accounts.selectors import unit_members
+from vitreem.accounts.models import AgencyMembership, Membership, User
+from vitreem.accounts.selectors import unit_agency_members, unit_members
+from vitreem.accounts.services import member_add as add_member
+from vitreem.accounts.services import member_remove as remove_member
 from vitreem.accounts.services import membership_set_sensitive
 
 from . import selectors, services
-from .forms import AgencyForm, BrowseForm
+from .forms import AgencyForm, BrowseForm, MemberForm
 from .loaders import PRE_REFORM_TO, REFORM_DATE
 from .models import AdministrativeUnit
+from .names import agency_full_name
 
 ERA_SHORTCUTS = [
     (date(2021, 6, 1), gettext_lazy("01/06/2021 — trước sắp xếp (tỉnh, huyện, xã)")),
@@ -92,9 +96,26 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
-def members(request: HttpRequest, code: str) -> HttpResponse:
-    user, unit, as_of = _unit_request(request, code)
+def _member_form(
+    unit: AdministrativeUnit, as_of: date, data: dict[str, Any] | None = None
+) -> MemberForm:
+    return MemberForm(data, unit_name=unit.name, agencies=list(selectors.agencies_of(unit, as_of)))
+
+
+def _members_page(
+    request: HttpRequest,
+    user: User,
+    unit: AdministrativeUnit,
+    as_of: date,
+    form: MemberForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_manage = can(user, Action.MANAGE, unit)
+    if can_manage and form is None:
+        form = _member_form(unit, as_of)
+    agency_members = list(unit_agency_members(user=user, unit=unit))
+    for m in agency_members:
+        m.agency_title = agency_full_name(m.agency)  # type: ignore[attr-defined]
     return render(
         request,
         "units/members.html",
@@ -102,10 +123,123 @@ def members(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "as_of": as_of,
             "members": unit_members(user=user, unit=unit),
+            "agency_members": agency_members,
             # Leaders of the unit or above grant; nobody grants themselves (the service decides).
             "can_grant": can_oversee(user, unit),
+            # Leaders of the unit add and remove members; nobody changes their own role.
+            "can_manage": can_manage,
+            "form": form if can_manage else None,
         },
+        status=status,
     )
+
+
+def _members_url(unit: AdministrativeUnit, as_of: date) -> str:
+    return f"{reverse('units:members', args=[unit.code])}?as_of={as_of:%d/%m/%Y}"
+
+
+@login_required
+def members(request: HttpRequest, code: str) -> HttpResponse:
+    user, unit, as_of = _unit_request(request, code)
+    return _members_page(request, user, unit, as_of)
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, code: str) -> HttpResponse:
+    """A leader of the unit gives a person a role in the unit or in one of its agencies."""
+    user, unit, as_of = _unit_request(request, code)
+    require(user, Action.MANAGE, unit)  # before the form: an outsider learns nothing
+    form = _member_form(unit, as_of, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        known = User.objects.filter(username__iexact=data["username"]).exists()
+        try:
+            membership = add_member(
+                actor=user,
+                unit=unit,
+                agency=form.agency(),
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                role=data["role"],
+            )
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            place = (
+                agency_full_name(membership.agency)
+                if isinstance(membership, AgencyMembership)
+                else unit.name
+            )
+            messages.success(
+                request,
+                _("Đã thêm %(user)s vào %(place)s.") % {"user": membership.user, "place": place},
+            )
+            if not known:
+                messages.info(
+                    request,
+                    _("Thư mời đặt mật khẩu đã được gửi tới %(email)s.")
+                    % {"email": membership.user.email},
+                )
+            return redirect(_members_url(unit, as_of))
+    return _members_page(request, user, unit, as_of, form=form, status=400)
+
+
+def _form_errors(form: MemberForm, error: ValidationError) -> None:
+    """The service's refusal shown on the form, by the field it names where the form has it."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, field_messages in error.message_dict.items():
+        name = "place" if field == "agency" else field
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+def _remove(
+    request: HttpRequest, user: User, unit: AdministrativeUnit, as_of: date, membership: Any
+) -> HttpResponse:
+    try:
+        remove_member(actor=user, membership=membership)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Đã gỡ %(user)s.") % {"user": membership.user})
+    return redirect(_members_url(unit, as_of))
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    """A leader of the unit takes a member's role in the unit away."""
+    user, unit, as_of = _unit_request(request, code)
+    require(user, Action.MANAGE, unit)
+    membership = (
+        Membership.objects.filter(pk=membership_id, unit=unit).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404(_("Không tìm thấy người dùng của đơn vị."))
+    return _remove(request, user, unit, as_of, membership)
+
+
+@login_required
+@require_POST
+def agency_member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    """A leader of the unit takes a member's role in one of the unit's agencies away."""
+    user, unit, as_of = _unit_request(request, code)
+    require(user, Action.MANAGE, unit)
+    membership = (
+        AgencyMembership.objects.filter(pk=membership_id, agency__unit=unit)
+        .select_related("user", "agency__unit")
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("Không tìm thấy người dùng của cơ quan."))
+    return _remove(request, user, unit, as_of, membership)
 
 
 @login_required

@@ -318,6 +318,77 @@ ENDPOINTS = [
         "manage",
         False,
     ),
+    # A's leaders add people to A or to one of its agencies, and remove them.
+    Endpoint(
+        "page add a member to an agency of A",
+        "POST",
+        "/units/{code}/members/add/?as_of=01/06/2026",
+        "manage",
+        False,
+        {
+            "place": "{police}",
+            "username": "canbo.moi",
+            "full_name": "Vi Thị Hạnh",
+            "email": "hanh.vi@backan.gov.vn",
+            "role": "officer",
+        },
+    ),
+    Endpoint(
+        "page remove a member of A",
+        "POST",
+        "/units/{code}/members/{membership}/remove/?as_of=01/06/2026",
+        "manage",
+        False,
+    ),
+    Endpoint(
+        "page remove a member of an agency of A",
+        "POST",
+        "/units/{code}/agency-members/{agency_membership}/remove/?as_of=01/06/2026",
+        "manage",
+        False,
+    ),
+    # The work of A's police: a task A's issued plan gives it, its report in a round A receives,
+    # and the issued plan itself ("agency_read", "agency_enter").
+    Endpoint("page issued plan of A", "GET", "/plans/{issued_plan}/", "agency_read", False),
+    Endpoint("page task of A's police", "GET", "/plans/tasks/{police_task}/", "agency_read", False),
+    Endpoint(
+        "page progress of a task of A's police",
+        "POST",
+        "/plans/tasks/{police_task}/",
+        "agency_enter",
+        False,
+        {"status": "in_progress", "note": "Đã bố trí tổ tuần tra"},
+    ),
+    Endpoint(
+        "api progress of a task of A's police",
+        "POST",
+        "/api/v1/tasks/{police_task}/progress",
+        "agency_enter",
+        True,
+        {"status": "done"},
+    ),
+    Endpoint(
+        "api report of A's police",
+        "GET",
+        "/api/v1/submissions/{police_report}",
+        "agency_read",
+        True,
+    ),
+    Endpoint(
+        "page report of A's police",
+        "GET",
+        "/reports/submissions/{police_report}/",
+        "agency_read",
+        False,
+    ),
+    Endpoint(
+        "api enter values of A's police",
+        "PUT",
+        "/api/v1/submissions/{police_report}/values",
+        "agency_enter",
+        True,
+        {"values": [{"element": "forums", "value": 2}]},
+    ),
     # The children's protection fund of A: read by the subtree, entered by A's officers and
     # leaders, its spending norms set by A's leaders.
     Endpoint("page fund of A", "GET", "/funds/{fund}/?year=2026", "read", False),
@@ -473,6 +544,8 @@ ACTIONS = [
     "oversee",
     "self",
     "own",
+    "agency_read",
+    "agency_enter",
 ]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
@@ -527,7 +600,26 @@ EXPECTED = {
         "oversee": "ok",
     },
     "admin": {**dict.fromkeys(ACTIONS, "ok"), "own": "hidden"},
+    # An officer and a viewer of A's police (an agency of A): the agency's own work only, never
+    # A's other data or its children's records.
+    "agency_officer": {
+        **dict.fromkeys(ACTIONS, "hidden"),
+        "self": "ok",
+        "agency_read": "ok",
+        "agency_enter": "ok",
+    },
+    "agency_viewer": {
+        **dict.fromkeys(ACTIONS, "hidden"),
+        "self": "ok",
+        "agency_read": "ok",
+        "agency_enter": "forbidden",
+    },
 }
+# A's members act for A's agencies, and A's readers read their work: for the unit's personas the
+# agency's work is A's own ("agency_read" as "read", "agency_enter" as "enter").
+for _outcomes in EXPECTED.values():
+    _outcomes.setdefault("agency_read", _outcomes["read"])
+    _outcomes.setdefault("agency_enter", _outcomes["enter"])
 
 STATUS = {
     (True, "ok"): {200, 201, 204},
@@ -709,6 +801,80 @@ def report_of(personas, *, filed: bool):
     return report
 
 
+def police_of(unit) -> Agency:
+    """Công an phường of A, as the standard agencies name it."""
+    return Agency.objects.get_or_create(
+        unit=unit,
+        name="Công an phường",
+        defaults={"kind": "police", "valid_from": unit.valid_from},
+    )[0]
+
+
+@pytest.fixture
+def personas(personas):
+    """The shared personas, and an officer and a viewer of A's police."""
+    from vitreem.accounts.models import AgencyMembership
+    from vitreem.accounts.tests.factories import UserFactory
+
+    police = police_of(personas.unit_a)
+    for name, username, role in (
+        ("agency_officer", "congan.a", "officer"),
+        ("agency_viewer", "xem.congan.a", "viewer"),
+    ):
+        user = UserFactory(username=username)
+        AgencyMembership.objects.create(user=user, agency=police, role=role)
+        setattr(personas, name, user)
+    return personas
+
+
+def police_task_of(unit):
+    """A task that A's issued plan gives A's police."""
+    from vitreem.plans.models import Assignment, Task
+
+    plan = issued_task_of(unit).assignment.plan
+    police = police_of(unit)
+    assignment, created = Assignment.objects.get_or_create(
+        plan=plan, order=2, defaults={"assignee_label": police.name, "assignee_agency": police}
+    )
+    if created:
+        Task.objects.create(
+            assignment=assignment, text="Tuyên truyền phòng, chống xâm hại trẻ em", role="lead"
+        )
+    return assignment.tasks.get()
+
+
+def police_report_of(personas):
+    """The report of A's police in a round A receives."""
+    from vitreem.reporting.models import ReportForm, Round, Submission
+    from vitreem.reporting.services import round_create
+
+    police = police_of(personas.unit_a)
+    title = "Đợt của phường"
+    round_ = Round.objects.filter(title=title).first() or round_create(
+        actor=personas.admin,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.unit_a,
+        title=title,
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    return Submission.objects.get(round=round_, agency=police)
+
+
+def agency_member_of(personas) -> int:
+    """The membership of another officer of A's police (not one of the personas)."""
+    from vitreem.accounts.models import AgencyMembership, User
+    from vitreem.accounts.tests.factories import UserFactory
+
+    UserFactory(username="congan.khac")
+    return AgencyMembership.objects.create(
+        user=User.objects.get(username="congan.khac"),
+        agency=police_of(personas.unit_a),
+        role="officer",
+    ).pk
+
+
 def token_of(user) -> int:
     from vitreem.accounts.models import ApiToken, hash_token
     from vitreem.accounts.services import token_issue
@@ -740,6 +906,10 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "child": lambda: child_of(personas).public_id,
         "membership": lambda: personas.officer_a.memberships.get().pk,
         "token": lambda: token_of(personas.officer_a),
+        "police": lambda: police_of(personas.unit_a).pk,
+        "police_task": lambda: police_task_of(personas.unit_a).pk,
+        "police_report": lambda: police_report_of(personas).pk,
+        "agency_membership": lambda: agency_member_of(personas),
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {

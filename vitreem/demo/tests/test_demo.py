@@ -96,3 +96,56 @@ def test_demo_inboxes_hold_the_july_reminders_of_the_2026_round(settings):
     count = Notification.objects.count()
     demo_load()
     assert Notification.objects.count() == count
+
+
+def test_demo_agency_accounts_reach_only_their_agencys_tasks(settings, client):
+    from vitreem.notifications.models import Notification
+    from vitreem.plans.models import Task
+
+    settings.DEMO_MODE = True
+    demo_load()
+    ward_plan = Plan.objects.get(key="phuong-bac-kan-2026-action-month")
+    assert ward_plan.status == "issued"
+    tasks = Task.objects.filter(assignment__plan=ward_plan)
+    police = tasks.filter(assignment__assignee_agency__name="Công an phường")
+    health = tasks.filter(assignment__assignee_agency__name="Trạm Y tế phường")
+    assert police.count() >= 2
+    assert health.count() >= 2
+
+    for username, own, other in (
+        ("congan.backan", police, health),
+        ("tramyte.backan", health, police),
+    ):
+        user = User.objects.get(username=username)
+        assert user.check_password("vitreem")
+        client.force_login(user)
+        page = client.get("/plans/tasks/").content.decode()
+        for task in own:
+            assert task.text[:100] in page, (username, task.text)
+        for task in other:
+            assert task.text[:100] not in page, (username, task.text)
+        assert client.get(f"/plans/tasks/{own.first().pk}/").status_code == 200
+        assert client.get(f"/plans/tasks/{other.first().pk}/").status_code == 404
+        assert client.get("/children/?unit=01843").status_code == 404
+        assert client.get(f"/plans/{ward_plan.pk}/").status_code == 200  # the plan that reaches it
+        inbox = client.get("/notifications/").content.decode()
+        assert "đã thêm bạn làm cán bộ nhập liệu" in inbox
+        assert "Kế hoạch số 41/KH-UBND ngày 15/05/2026" in inbox
+        assert Notification.objects.filter(user=user, event="task_due").exists()
+
+    # Sông Cầu's leader signed the ward's plan derived from the city's, and was told of both.
+    leader = User.objects.get(username="lanhdao.songcau")
+    song_cau = Plan.objects.get(
+        parent__key="bac-kan-city-2021-action-month", issuer_unit__code="01837"
+    )
+    assert song_cau.status == "issued"
+    assert song_cau.signer_name == "Lường Văn Thắng"
+    texts = list(Notification.objects.filter(user=leader).values_list("text", flat=True))
+    assert any("ký ban hành trước ngày 25/05/2021" in t for t in texts), texts
+    assert any("Ủy ban nhân dân thành phố Bắc Kạn đã ban hành Kế hoạch" in t for t in texts)
+    count = Notification.objects.count()
+    demo_load()
+    assert Notification.objects.count() == count
+    assert Notification.objects.filter(user=leader).earliest("created_at").created_at.date() == (
+        date(2021, 5, 4)
+    )
