@@ -239,11 +239,34 @@ def consolidated(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(_user(request), round_id)
     unit = _scope(request, round_)
     tables = selectors.consolidate(round_, unit)
+    trend = selectors.unit_trend(unit, round_.form, round_.period_end)
     return render(
         request,
         "reporting/consolidated.html",
-        {"round": round_, "unit": unit, "tables": [_printable(t) for t in tables]},
+        {
+            "round": round_,
+            "unit": unit,
+            "tables": [_printable(t) for t in tables],
+            "trend": _trend_table(trend, round_.pk),
+        },
     )
+
+
+def _trend_table(trend: selectors.Trend, current_round_id: int | None = None) -> dict[str, Any]:
+    """The trend as printed: a row per key figure under its table's title, a column per year
+    (money in thousands of đồng), the units each year sums and its notes."""
+    sections: list[dict[str, Any]] = []
+    for figure, values in trend.rows():
+        if not sections or sections[-1]["table"] is not figure.table:
+            sections.append({"table": figure.table, "rows": []})
+        sections[-1]["rows"].append(
+            {"label": figure.label, "cells": [display_number(v, figure.column) for v in values]}
+        )
+    return {
+        "years": [{"year": y, "current": y.round_id == current_round_id} for y in trend.years],
+        "sections": sections,
+        "has_past": any(y.round_id != current_round_id for y in trend.years),
+    }
 
 
 def _printable(consolidated_table: selectors.ConsolidatedTable) -> dict[str, Any]:

@@ -113,6 +113,13 @@ ENDPOINTS = [
         True,
     ),
     Endpoint(
+        "api trend of A",
+        "GET",
+        "/api/v1/units/{code}/trend?form=action-month-result&as_of=2026-06-01",
+        "read",
+        True,
+    ),
+    Endpoint(
         "api completeness of A",
         "GET",
         "/api/v1/rounds/{draft_round}/completeness?unit=01843",
