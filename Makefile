@@ -13,7 +13,13 @@ $(VENV)/.installed: requirements/dev.lock
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The browser libraries of package.json (Chart.js), pinned with their hashes in package-lock.json
+# and collected as static files from node_modules (settings.STATICFILES_DIRS): no CDN.
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Set up everything from a fresh clone and serve the demo at http://127.0.0.1:$(PORT)
 demo: demo-data serve
@@ -100,4 +106,4 @@ bench-pages: install
 	$(PY) bench/pages.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -668,3 +668,94 @@ def unit_trend(
         )
         year.notes = _trend_notes(year, unit, links, filed)
     return Trend(unit=unit, form=form, figures=figures, years=chosen)
+
+
+# The leader's dashboard: the open rounds of a unit with their completeness per row of its
+# consolidation (its agencies, the units directly below it, its own report).
+DASHBOARD_ROUNDS = 10
+
+
+@dataclass
+class PartProgress:
+    """How the reports of one part of a unit's tree stand in a round."""
+
+    key: str  # "a<agency>", "u<unit below>", or "self"
+    name: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+
+@dataclass
+class OpenRound:
+    round: Round
+    parts: list[PartProgress]
+
+    @property
+    def total(self) -> PartProgress:
+        total = PartProgress(key="*", name="")
+        for part in self.parts:
+            total.expected += part.expected
+            total.on_time += part.on_time
+            total.late += part.late
+            total.missing += part.missing
+        return total
+
+
+def open_rounds(unit: AdministrativeUnit, today: date) -> list[OpenRound]:
+    """The rounds in which the unit's tree reports and which are still open (a report of the
+    tree not filed yet, or a deadline not passed), latest first, each with its reports counted
+    per part of the unit's consolidation: filed on time, filed late, not filed. Three queries."""
+    below = "unit__district_id" if unit.level == 1 else "unit_id"
+    subs = (
+        Submission.objects.filter(**{f"unit__{unit.subtree_field}": unit.pk})
+        .annotate(day=TruncDate("submitted_at"), below=Coalesce(below, "unit_id"))
+        .order_by()
+    )
+    unfiled = ~Q(status__in=FILED)
+    still_open = subs.filter(unfiled | Q(deadline__gte=today)).values("round_id").distinct()
+    rounds = list(
+        Round.objects.filter(pk__in=still_open)
+        .select_related("form", "receiving_unit")
+        .order_by("-period_end", "-id")[:DASHBOARD_ROUNDS]
+    )
+    filed = Q(status__in=FILED)
+    counts = (
+        subs.filter(round__in=rounds)
+        .values("round_id", "agency_id", "agency__name", "below", "unit_id")
+        .annotate(
+            expected=Count("id"),
+            on_time=Count(
+                "id", filter=filed & (Q(deadline__isnull=True) | Q(day__lte=F("deadline")))
+            ),
+            late=Count("id", filter=filed & Q(day__gt=F("deadline"))),
+        )
+    )
+    parts: dict[int, dict[str, PartProgress]] = defaultdict(dict)
+    unit_ids: set[int] = set()
+    for row in counts:
+        if row["agency_id"] and row["unit_id"] == unit.pk:
+            key, name = f"a{row['agency_id']}", row["agency__name"]
+        elif row["unit_id"] == unit.pk:
+            key, name = "self", unit.name
+        else:
+            key, name = f"u{row['below']}", ""
+            unit_ids.add(row["below"])
+        part = parts[row["round_id"]].setdefault(key, PartProgress(key=key, name=name))
+        part.expected += row["expected"]
+        part.on_time += row["on_time"]
+        part.late += row["late"]
+        part.missing += row["expected"] - row["on_time"] - row["late"]
+    names = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    found = []
+    for round_ in rounds:
+        mine = list(parts[round_.pk].values())
+        for part in mine:
+            if part.key.startswith("u"):
+                part.name = names.get(int(part.key[1:]), part.name)
+        mine.sort(
+            key=lambda p: (0 if p.key == "self" else 1 if p.key[0] == "a" else 2, fold(p.name))
+        )
+        found.append(OpenRound(round=round_, parts=mine))
+    return found

@@ -21,10 +21,11 @@ from vitreem.accounts.access import (
     require_national,
     units_with_action,
 )
-from vitreem.accounts.models import User
+from vitreem.accounts.models import Role, User
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
+from vitreem.units.selectors import unit_or_404
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -573,4 +574,46 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
     return _xlsx(
         workbooks.national_workbook(period.form, period.start, period.end),
         f"tong-hop-toan-quoc-{period.form.code}-{period.end:%Y%m%d}",
+    )
+
+
+def _dashboard_unit(request: HttpRequest) -> Any:
+    """?unit=CODE (a unit in force today that the user reads), else the user's own unit, the
+    one they lead first."""
+    user = _user(request)
+    code = request.GET.get("unit", "")
+    if code:
+        if not (code.isascii() and code.isdigit() and len(code) <= 8):
+            raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
+        unit = unit_or_404(code, timezone.localdate())
+        require(user, Action.READ, unit)
+        return unit
+    mine = sorted(memberships(user), key=lambda m: (m.role != Role.LEADER, m.unit.level))
+    if not mine:
+        raise Http404(_("Bạn chưa có vai trò tại đơn vị nào."))
+    return mine[0].unit
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leader's view of a unit: its open rounds with the reports of each part of its tree
+    (on time, late, missing), and its figures year over year, each chart beside its table."""
+    user = _user(request)
+    unit = _dashboard_unit(request)
+    today = timezone.localdate()
+    trends = []
+    for form in selectors.report_forms():
+        trend = selectors.unit_trend(unit, form, today)
+        if trend.years:
+            trends.append({"form": form, **_trend_table(trend)})
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "unit": unit,
+            "today": today,
+            "rounds": selectors.open_rounds(unit, today),
+            "trends": trends,
+            "my_units": [m.unit for m in memberships(user) if m.unit.is_in_force_on(today)],
+        },
     )

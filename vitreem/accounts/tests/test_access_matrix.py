@@ -157,6 +157,7 @@ ENDPOINTS = [
         "read",
         False,
     ),
+    Endpoint("page dashboard of A", "GET", "/dashboard/?unit={code}", "read", False),
     # Recomputing the totals of the round the province receives: its leaders, as for deciding.
     Endpoint(
         "page rebuild round totals", "POST", "/reports/{draft_round}/rebuild/", "decide", False
