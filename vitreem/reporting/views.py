@@ -22,10 +22,11 @@ from vitreem.accounts.access import (
     units_with_action,
 )
 from vitreem.accounts.models import Role, User
+from vitreem.core.text import text_problem
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
-from vitreem.units.selectors import unit_or_404
+from vitreem.units.selectors import unit_by_code
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -578,14 +579,18 @@ def national_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def _dashboard_unit(request: HttpRequest) -> Any:
-    """?unit=CODE (a unit in force today that the user reads), else the user's own unit, the
-    one they lead first."""
+    """?unit=CODE (the unit in force today, or the user's own unit of that code in another era)
+    that the user reads, else the user's own unit, the one they lead first."""
     user = _user(request)
     code = request.GET.get("unit", "")
     if code:
-        if not (code.isascii() and code.isdigit() and len(code) <= 8):
+        if text_problem(code) or len(code) > 8:
             raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
-        unit = unit_or_404(code, timezone.localdate())
+        unit = unit_by_code(code, timezone.localdate()) or next(
+            (m.unit for m in memberships(user) if m.unit.code == code), None
+        )
+        if unit is None:
+            raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
         require(user, Action.READ, unit)
         return unit
     mine = sorted(memberships(user), key=lambda m: (m.role != Role.LEADER, m.unit.level))
@@ -614,6 +619,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "rounds": selectors.open_rounds(unit, today),
             "trends": trends,
-            "my_units": [m.unit for m in memberships(user) if m.unit.is_in_force_on(today)],
+            "my_units": [m.unit for m in memberships(user)],
         },
     )

@@ -88,7 +88,8 @@ def test_another_ward_another_province_and_the_anonymous_are_refused(client, per
         assert refused.status_code == 404, user.username
         assert personas.unit_a.name not in refused.content.decode()
     client.force_login(personas.officer_b)
-    assert client.get("/dashboard/?unit=01843%27").status_code == 404
+    for code in ("01843%27", "01843%00", "1" * 9, "99999"):
+        assert client.get(f"/dashboard/?unit={code}").status_code == 404, code
     client.logout()
     assert client.get("/dashboard/?unit=01843").status_code == 302
 
@@ -105,3 +106,11 @@ def test_the_charts_come_from_this_site_with_no_inline_script(client, personas, 
     # The library is installed from package.json and found where the page asks for it.
     assert finders.find("vendor/chart.js/dist/chart.umd.min.js") is not None
     assert finders.find("reporting/dashboard.js") is not None
+
+
+def test_an_officer_of_a_former_unit_reads_its_dashboard_by_its_code(client, personas):
+    client.force_login(personas.old_officer)
+    page = client.get("/dashboard/?unit=058")
+    assert page.status_code == 200
+    assert "Bảng điều hành — Thành phố Bắc Kạn" in page.content.decode()
+    assert "Bảng điều hành — Thành phố Bắc Kạn" in client.get("/dashboard/").content.decode()
