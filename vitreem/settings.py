@@ -242,6 +242,20 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
+# Browser libraries from the npm registry (package.json, installed by `make install`), served
+# from this site under static/vendor/ like every other asset (vitreem.core.assets): only the
+# files the pages load. Chart.js draws the charts of the leader's dashboard.
+NODE_MODULES = BASE_DIR / "node_modules"
+NODE_ASSETS = [
+    "chart.js/dist/chart.umd.min.js",
+    "chart.js/dist/chart.umd.min.js.map",
+    "chart.js/LICENSE.md",
+]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "vitreem.core.assets.NodeModulesFinder",
+]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # The largest request body, in bytes, per class of endpoint (vitreem.core.limits); a larger one

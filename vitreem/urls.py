@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vitreem.api import api
+from vitreem.reporting.views import dashboard
 
 urlpatterns = [
     path("", include("vitreem.web.urls")),
     path("units/", include("vitreem.units.urls")),
     path("plans/", include("vitreem.plans.urls")),
     path("reports/", include("vitreem.reporting.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
     path("children/", include("vitreem.children.urls")),
     path("funds/", include("vitreem.fund.urls")),
     path("accounts/", include("vitreem.accounts.urls")),

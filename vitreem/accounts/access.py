@@ -14,6 +14,9 @@
   reports in rounds and those rounds, the agency's own sector plans (drafted by its officers,
   issued by its leaders) and the issued plans of its unit and the units above. Never the unit's
   other data, and never children's records. The unit's own members act for its agencies.
+- A unit formed in the 2025 reform is the heir of the units it was formed from: its readers
+  read their filed reports summed, as its own figures of the years before (its trend; a
+  divided commune's go to its default successor only). Never those units' reports one by one.
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.

@@ -128,6 +128,13 @@ ENDPOINTS = [
         True,
     ),
     Endpoint(
+        "api trend of A",
+        "GET",
+        "/api/v1/units/{code}/trend?form=action-month-result&as_of=2026-06-01",
+        "read",
+        True,
+    ),
+    Endpoint(
         "api completeness of A",
         "GET",
         "/api/v1/rounds/{draft_round}/completeness?unit=01843",
@@ -165,6 +172,7 @@ ENDPOINTS = [
         "read",
         False,
     ),
+    Endpoint("page dashboard of A", "GET", "/dashboard/?unit={code}", "read", False),
     # Recomputing the totals of the round the province receives: its leaders, as for deciding.
     Endpoint(
         "page rebuild round totals", "POST", "/reports/{draft_round}/rebuild/", "decide", False
@@ -759,7 +767,14 @@ def issued_task_of(unit):
             plan=plan, assignee_label=unit.name, assignee_unit=unit
         )
         Task.objects.create(assignment=assignment, text="Tổ chức diễn đàn trẻ em", role="lead")
-    return Task.objects.get(assignment__plan=plan)
+    # The first task given to the unit itself (other rows add the police's, forms add more).
+    task = (
+        Task.objects.filter(assignment__plan=plan, assignment__assignee_unit=unit)
+        .order_by("pk")
+        .first()
+    )
+    assert task is not None
+    return task
 
 
 def task_file_of(unit):
@@ -868,11 +883,12 @@ def agency_member_of(personas) -> int:
     from vitreem.accounts.tests.factories import UserFactory
 
     UserFactory(username="congan.khac")
-    return AgencyMembership.objects.create(
+    membership, _created = AgencyMembership.objects.get_or_create(
         user=User.objects.get(username="congan.khac"),
         agency=police_of(personas.unit_a),
-        role="officer",
-    ).pk
+        defaults={"role": "officer"},
+    )
+    return membership.pk
 
 
 def token_of(user) -> int:
