@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages bench-trend clean
+.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages bench-trend bench-reminders clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -104,6 +104,10 @@ bench-registry: install
 ## The load test: 50 people at once against gunicorn (needs bench-consolidation's data; PostgreSQL)
 bench-load: install
 	$(PY) bench/load.py
+
+## The national reminder scan: 30,399 owed reports and ~100,000 open tasks (PostgreSQL)
+bench-reminders: install
+	$(PY) bench/reminders.py
 
 ## Page weight and load time of four pages under the "Slow 3G" throttle (needs /usr/bin/chromium)
 bench-pages: install
