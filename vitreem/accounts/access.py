@@ -162,6 +162,11 @@ def require_agency(user: AnyUser, action: Action, agency: "Agency") -> None:
         raise PermissionDenied(_("Vai trò của bạn tại cơ quan này không cho phép thao tác này."))
 
 
+def agencies_with_action(user: AnyUser, action: Action) -> list["Agency"]:
+    """The agencies where the user holds an agency role that allows the action."""
+    return [am.agency for am in agency_memberships(user) if action in ROLE_ACTIONS[am.role]]
+
+
 def agency_ids_with_action(user: AnyUser, action: Action) -> set[int]:
     """The agencies where the user holds an agency role that allows the action."""
     return {am.agency_id for am in agency_memberships(user) if action in ROLE_ACTIONS[am.role]}

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vitreem.accounts.access import (
     Action,
+    agencies_with_action,
     can,
     can_close_task,
     can_task,
@@ -341,9 +342,11 @@ def task_progress_file(request: HttpRequest, task_id: int, progress_id: int) -> 
 def plan_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     units = list(units_with_action(user, Action.ENTER))
+    agencies = agencies_with_action(user, Action.ENTER)
     form = NewPlanForm(
         request.POST or None,
         units=units,
+        agencies=agencies,
         initial={"year": timezone.localdate().year, "kind": PlanKind.ACTION_MONTH},
     )
     if request.method == "POST" and form.is_valid():
@@ -357,7 +360,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Đã tạo dự thảo kế hoạch."))
         return redirect("plans:edit", plan.pk)
-    return render(request, "plans/new.html", {"form": form, "has_units": bool(units)})
+    return render(request, "plans/new.html", {"form": form, "has_units": bool(units or agencies)})
 
 
 def _task_initial(plan: Plan) -> list[dict[str, object]]:
