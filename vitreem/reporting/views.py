@@ -22,6 +22,8 @@ from vitreem.accounts.access import (
     units_with_action,
 )
 from vitreem.accounts.models import User
+from vitreem.jobs.models import JobKind
+from vitreem.jobs.services import job_start
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
@@ -486,25 +488,32 @@ def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def round_upload(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Upload a .zip of filled forms; the page shows one line per file."""
+    """Upload a .zip of filled forms: checked at once, then imported by a job on the queue
+    whose page shows its progress and then one line per file."""
     user = _user(request)
     round_ = get_round_for_user(user, round_id)
-    results: list[workbooks.FileResult] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Hãy chọn tệp .zip gồm các biểu mẫu đã điền."))
         else:
+            data = upload.read()
             try:
-                results = workbooks.round_import_zip(actor=user, round_=round_, data=upload.read())
+                workbooks.check_zip(data)
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
-    return render(
-        request,
-        "reporting/round_upload.html",
-        {"round": round_, "results": results, "ok": sum(r.ok for r in results)},
-    )
+            else:
+                job = job_start(
+                    actor=user,
+                    kind=JobKind.ROUND_UPLOAD,
+                    unit=round_.receiving_unit,
+                    params={"round": round_.pk},
+                    data=data,
+                    name=upload.name or "",
+                )
+                return redirect("jobs:job", job.pk)
+    return render(request, "reporting/round_upload.html", {"round": round_})
 
 
 def _national_choice(request: HttpRequest) -> dict[str, Any]:
