@@ -120,6 +120,7 @@ def _drop_input(job: Job) -> None:
 
 
 def job_finish(job: Job, outcome: Outcome) -> Job:
+    job.refresh_from_db(fields=["progress_done", "progress_total"])
     with transaction.atomic():
         job.status = JobStatus.FAILED if outcome.failed else JobStatus.DONE
         job.message = outcome.message
