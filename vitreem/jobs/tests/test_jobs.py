@@ -66,18 +66,23 @@ def test_an_import_runs_as_a_job_with_its_progress_and_result(
         personas.officer_a,
         personas.unit_a,
     )
-    assert job.runs == 1 and job.task_id and job.started_at and job.finished_at
+    assert job.runs == 1
+    assert job.task_id
+    assert job.started_at
+    assert job.finished_at
     assert (job.progress_done, job.progress_total) == (2, 2)
     assert job.result["created"] == 1
     assert not job.input_file  # the children's data is not kept in the upload
     assert Child.objects.filter(unit=personas.unit_a).count() == 1
     page = client.get(f"/jobs/{job.pk}/")
     body = page.content.decode()
-    assert "Hoàn thành" in body and "Đã nhập 1 hồ sơ mới từ 1 dòng." in body
+    assert "Hoàn thành" in body
+    assert "Đã nhập 1 hồ sơ mới từ 1 dòng." in body
     assert 'http-equiv="refresh"' not in body  # finished: the page stops refreshing
     api = client.get(f"/api/v1/jobs/{job.pk}")  # the session works for the API too
     assert api.status_code == 200
-    assert api.json()["status"] == "done" and api.json()["result"]["created"] == 1
+    assert api.json()["status"] == "done"
+    assert api.json()["result"]["created"] == 1
 
 
 def test_a_waiting_job_shows_its_progress_and_refreshes_itself(personas, client):
@@ -92,7 +97,9 @@ def test_a_waiting_job_shows_its_progress_and_refreshes_itself(personas, client)
     )
     client.force_login(personas.officer_a)
     body = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert "Đang chạy" in body and "250/1.000" in body and "Đang đọc các tệp." in body
+    assert "Đang chạy" in body
+    assert "250/1.000" in body
+    assert "Đang đọc các tệp." in body
     assert f'http-equiv="refresh" content="2;url=/jobs/{job.pk}/"' in body
     assert '<progress max="100" value="25">' in body
     assert "<script>" not in body  # no inline script (CSP)
@@ -118,7 +125,8 @@ def test_an_import_that_fails_midway_saves_nothing_and_says_why(
     assert not Child.objects.exists()
     assert not job.input_file
     body = client.get(f"/jobs/{job.pk}/").content.decode()
-    assert "Không thành công" in body and "không có dữ liệu nào được ghi" in body
+    assert "Không thành công" in body
+    assert "không có dữ liệu nào được ghi" in body
     assert "lost its database" not in body  # the details go to the log, not to the page
 
 

@@ -287,7 +287,8 @@ def test_the_bulk_upload_page_lists_each_file(
     upload.name = "bao-cao.zip"
     with django_capture_on_commit_callbacks(execute=True):
         sent = client.post(f"/reports/{report.round_id}/upload/", {"file": upload})
-    assert sent.status_code == 302 and "/jobs/" in sent["Location"]  # imported on the queue
+    assert sent.status_code == 302
+    assert "/jobs/" in sent["Location"]
     page = client.get(sent["Location"]).content.decode()
     assert "Hoàn thành" in page
     assert "1/1 tệp đã nhập" in page
