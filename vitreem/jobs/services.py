@@ -31,6 +31,8 @@ RUNNERS: dict[str, str] = {
     JobKind.ROUND_UPLOAD: "vitreem.reporting.jobs.run_round_upload",
     JobKind.CHILDREN_IMPORT: "vitreem.children.jobs.run_registry_import",
     JobKind.SUPPORT_IMPORT: "vitreem.children.jobs.run_registry_import",
+    JobKind.PLAN_PDF: "vitreem.plans.jobs.run_plan_pdf",
+    JobKind.NATIONAL_EXPORT: "vitreem.reporting.jobs.run_national_export",
 }
 
 Progress = Callable[[int, int, str], None]

@@ -552,10 +552,25 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def national_xlsx(request: HttpRequest) -> HttpResponse:
-    require_national(_user(request))
+    """GET: the workbook made in the request, as before (scripts, links); POST (the national
+    page's button): made by a job on the queue, whose page offers it when it is ready."""
+    user = _user(request)
+    require_national(user)
     period = _national_choice(request)["period"]
     if period is None:
         raise Http404(_("Chưa có số liệu của kỳ báo cáo này."))
+    if request.method == "POST":
+        job = job_start(
+            actor=user,
+            kind=JobKind.NATIONAL_EXPORT,
+            unit=None,
+            params={
+                "form": period.form.code,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+        )
+        return redirect("jobs:job", job.pk)
     return _xlsx(
         workbooks.national_workbook(period.form, period.start, period.end),
         f"tong-hop-toan-quoc-{period.form.code}-{period.end:%Y%m%d}",

@@ -494,6 +494,15 @@ ENDPOINTS = [
     Endpoint("page job of A", "GET", "/jobs/{job}/", "read", False),
     Endpoint("page file of a job of A", "GET", "/jobs/{job}/result", "read", False),
     Endpoint("api job of A", "GET", "/api/v1/jobs/{job}", "read", True),
+    # Jobs started by a page: the PDF of A's draft plan (its readers), the national workbook.
+    Endpoint("page pdf job of a draft plan", "POST", "/plans/{plan}/document.pdf", "read", False),
+    Endpoint(
+        "page national workbook job",
+        "POST",
+        "/reports/national.xlsx?form=action-month-result&year=2026&round={draft_round}",
+        "national",
+        False,
+    ),
     # A user's own account: everyone signed in reaches their own ("self"); one token of A's
     # officer is revoked only by that officer ("own"; administrators use the admin site).
     Endpoint("api my tokens", "GET", "/api/v1/auth/tokens", "self", True),

@@ -4,7 +4,7 @@ its starter and its unit's readers see it."""
 
 import io
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -21,7 +21,7 @@ from vitreem.reporting.workbooks import submission_workbook
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.datetime(2026, 6, 15, 9, tzinfo=timezone.get_fixed_timezone(420))
+TODAY = datetime(2026, 6, 15, 9, tzinfo=timezone.get_fixed_timezone(420))
 
 
 def upload_children(client, capture, data: bytes, kind: str = "children"):
