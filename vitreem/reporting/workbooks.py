@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from vitreem.accounts.models import User
@@ -314,8 +315,8 @@ def round_import_zip(
             read, saving, batch = _read_chunk(round_, definition, archive, chunk, len(results))
             results += read
             batches.append((saving, batch))
-            progress(start + len(chunk), len(entries), "Đang đọc các tệp.")
-    progress(len(entries), len(entries), "Đang lưu số liệu.")
+            progress(start + len(chunk), len(entries), _("Đang đọc các tệp."))
+    progress(len(entries), len(entries), _("Đang lưu số liệu."))
     with transaction.atomic():
         for saving, batch in batches:
             outcomes = services.submission_save_many(

@@ -893,11 +893,12 @@ def job_of(unit) -> int:
     """A finished job on A, with its file, started by an officer who is none of the personas."""
     from django.core.files.base import ContentFile
 
+    from vitreem.accounts.tests.factories import UserFactory
     from vitreem.jobs.models import Job
 
     job = Job.objects.create(
         kind="plan_pdf",
-        started_by=task_reporter(),
+        started_by=UserFactory(username="matrix.jobs"),
         unit=unit,
         status="done",
         result_name="ke-hoach.pdf",
