@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
+from vitreem.core.text import text_problem
 from vitreem.units.models import AdministrativeUnit
 
 from .models import Job, JobKind, JobStatus
@@ -64,13 +65,17 @@ def job_start(
 
     if kind not in RUNNERS:
         raise ValidationError(_("Loại công việc không hợp lệ."))
+    # The uploaded file's name is only shown: a name that is no fit text is not kept at all.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1][:255]
+    if text_problem(name):
+        name = ""
     with transaction.atomic():
         job = Job(
             kind=kind,
             started_by=actor,
             unit=unit,
             params=params or {},
-            input_name=name[:255],
+            input_name=name,
             message=_("Đang chờ đến lượt xử lý."),
         )
         if data is not None:

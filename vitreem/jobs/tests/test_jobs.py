@@ -261,3 +261,25 @@ def test_a_job_of_no_unit_is_its_starters_only(personas, client):
     assert client.get(f"/jobs/{job.pk}/").status_code == 404
     client.force_login(personas.admin)
     assert client.get(f"/jobs/{job.pk}/").status_code == 200
+
+
+@time_machine.travel(TODAY)
+def test_a_hostile_file_name_is_not_kept(personas):
+    job = services.job_start(
+        actor=personas.officer_a,
+        kind=JobKind.CHILDREN_IMPORT,
+        unit=personas.unit_a,
+        params={"kind": "children"},
+        data=b"x",
+        name="..\\\\thu\x00muc/danh-sach\ud800.xlsx",
+    )
+    assert job.input_name == ""
+    job = services.job_start(
+        actor=personas.officer_a,
+        kind=JobKind.CHILDREN_IMPORT,
+        unit=personas.unit_a,
+        params={"kind": "children"},
+        data=b"x",
+        name="C:\\\\Tài liệu\\\\danh-sách.xlsx",
+    )
+    assert job.input_name == "danh-sách.xlsx"
