@@ -893,12 +893,12 @@ def job_of(unit) -> int:
     """A finished job on A, with its file, started by an officer who is none of the personas."""
     from django.core.files.base import ContentFile
 
-    from vitreem.accounts.tests.factories import UserFactory
+    from vitreem.accounts.models import User
     from vitreem.jobs.models import Job
 
     job = Job.objects.create(
         kind="plan_pdf",
-        started_by=UserFactory(username="matrix.jobs"),
+        started_by=User.objects.create_user("matrix.jobs"),
         unit=unit,
         status="done",
         result_name="ke-hoach.pdf",
