@@ -283,3 +283,39 @@ def test_a_hostile_file_name_is_not_kept(personas):
         name="C:\\\\Tài liệu\\\\danh-sách.xlsx",
     )
     assert job.input_name == "danh-sách.xlsx"
+
+
+def test_a_bulk_upload_tells_its_progress_file_by_file(
+    personas, province_round, client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from vitreem.reporting import workbooks
+
+    report = Submission.objects.get(round=province_round, unit=personas.unit_a, agency=None)
+    files = {
+        f"{n}.xlsx": fill(submission_workbook(report), {("Bảng 3", "D7"): n}) for n in (1, 2, 3)
+    }
+    monkeypatch.setattr(workbooks, "CHUNK_FILES", 1)
+    told: list[tuple[int, int, str]] = []
+    real = services.job_progress
+
+    def progress(job_id: int, done: int, total: int, message: str = "") -> None:
+        told.append((done, total, message))
+        real(job_id, done, total, message)
+
+    monkeypatch.setattr(services, "job_progress", progress)
+    client.force_login(personas.officer_a)
+    upload = io.BytesIO(zipped(files))
+    upload.name = "bao-cao.zip"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reports/{province_round.pk}/upload/", {"file": upload})
+    assert told == [
+        (1, 3, "Đang đọc các tệp."),
+        (2, 3, "Đang đọc các tệp."),
+        (3, 3, "Đang đọc các tệp."),
+        (3, 3, "Đang lưu số liệu."),
+    ]
+    job = Job.objects.get()
+    assert (job.status, job.progress_done, job.progress_total) == (JobStatus.DONE, 3, 3)
+    assert job.input_name == "bao-cao.zip"
+    assert job.result["ok"] == 3  # the same report three times: the last file's values stay
+    assert report.values.get(element__code="forums").value == 3
