@@ -23,7 +23,7 @@ from vitreem.core.audit import audit_record
 from vitreem.core.text import text_problem
 from vitreem.units.models import AdministrativeUnit
 
-from .models import Job, JobKind, JobStatus
+from .models import FINISHED, Job, JobKind, JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -205,3 +205,15 @@ def jobs_fail_abandoned(now: Any = None) -> int:
         ):
             _drop_input(job)
     return len(stale)
+
+
+def jobs_prune(*, before: Any) -> int:
+    """Finished jobs created before the moment, with their files, are deleted (a timer runs
+    ``manage.py prune_jobs``, as it prunes the queue's own results). Returns how many."""
+    old = list(Job.objects.filter(status__in=FINISHED, created_at__lt=before))
+    for job in old:
+        for stored in (job.input_file, job.result_file):
+            if stored:
+                stored.delete(save=False)
+    Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+    return len(old)

@@ -3,6 +3,7 @@ its progress and keeps its result; a job stopped on the way leaves nothing and s
 its starter and its unit's readers see it."""
 
 import io
+import os
 import zipfile
 from datetime import datetime, timedelta
 
@@ -319,3 +320,18 @@ def test_a_bulk_upload_tells_its_progress_file_by_file(
     assert job.input_name == "bao-cao.zip"
     assert job.result["ok"] == 3  # the same report three times: the last file's values stay
     assert report.values.get(element__code="forums").value == 3
+
+
+def test_old_finished_jobs_are_pruned_with_their_files(personas, job_with_file):
+    from django.core.management import call_command
+
+    running = Job.objects.create(
+        kind=JobKind.CHILDREN_IMPORT, started_by=personas.officer_a, status=JobStatus.RUNNING
+    )
+    stored = job_with_file.result_file.path
+    call_command("prune_jobs", "--min-age-days", "30", verbosity=0)
+    assert Job.objects.count() == 2  # recent: kept
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        call_command("prune_jobs", "--min-age-days", "30", verbosity=0)
+    assert list(Job.objects.all()) == [running]  # a running job is never pruned
+    assert not os.path.exists(stored)
