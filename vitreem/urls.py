@@ -14,6 +14,7 @@ urlpatterns = [
     path("funds/", include("vitreem.fund.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
     path("notifications/", include("vitreem.notifications.urls")),
+    path("jobs/", include("vitreem.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

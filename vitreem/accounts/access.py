@@ -17,6 +17,8 @@
 - A unit formed in the 2025 reform is the heir of the units it was formed from: its readers
   read their filed reports summed, as its own figures of the years before (its trend; a
   divided commune's go to its default successor only). Never those units' reports one by one.
+- A background job (an import, an export, a PDF) and the file it made are read by the user who
+  started it and by the readers of its unit.
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.
@@ -42,6 +44,7 @@ from .models import AgencyMembership, Membership, Role, User
 if TYPE_CHECKING:
     from vitreem.children.models import Child
     from vitreem.fund.models import Fund
+    from vitreem.jobs.models import Job
     from vitreem.plans.models import Plan, Task
     from vitreem.reporting.models import Round, Submission
     from vitreem.units.models import Agency
@@ -433,3 +436,22 @@ def get_fund_for_user(user: AnyUser, fund_id: int, action: Action = Action.READ)
     if action is not Action.READ:
         require(user, action, fund.unit)
     return fund
+
+
+def can_read_job(user: AnyUser, job: "Job") -> bool:
+    """A background job (an import, an export, a PDF) and its result: the user who started it,
+    and the readers of its unit; a job of no unit (the national export) only its starter."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or job.started_by_id == user.pk:
+        return True
+    return job.unit is not None and can(user, Action.READ, job.unit)
+
+
+def get_job_for_user(user: AnyUser, job_id: int) -> "Job":
+    from vitreem.jobs.models import Job
+
+    job = Job.objects.select_related("unit", "started_by").filter(pk=job_id).first()
+    if job is None or not can_read_job(user, job):
+        raise Http404(_("Không tìm thấy công việc."))
+    return job

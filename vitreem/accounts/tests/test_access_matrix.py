@@ -497,6 +497,20 @@ ENDPOINTS = [
         True,
         {"donor": "{fund.donor}", "received_on": "2026-06-01", "amount": 1000000},
     ),
+    # A background job on A (an import started by another of A's officers) and the file it made:
+    # its starter and A's readers.
+    Endpoint("page job of A", "GET", "/jobs/{job}/", "read", False),
+    Endpoint("page file of a job of A", "GET", "/jobs/{job}/result", "read", False),
+    Endpoint("api job of A", "GET", "/api/v1/jobs/{job}", "read", True),
+    # Jobs started by a page: the PDF of A's draft plan (its readers), the national workbook.
+    Endpoint("page pdf job of a draft plan", "POST", "/plans/{plan}/document.pdf", "read", False),
+    Endpoint(
+        "page national workbook job",
+        "POST",
+        "/reports/national.xlsx?form=action-month-result&year=2026&round={draft_round}",
+        "national",
+        False,
+    ),
     # A user's own account: everyone signed in reaches their own ("self"); one token of A's
     # officer is revoked only by that officer ("own"; administrators use the admin site).
     Endpoint("api my tokens", "GET", "/api/v1/auth/tokens", "self", True),
@@ -891,6 +905,24 @@ def agency_member_of(personas) -> int:
     return membership.pk
 
 
+def job_of(unit) -> int:
+    """A finished job on A, with its file, started by an officer who is none of the personas."""
+    from django.core.files.base import ContentFile
+
+    from vitreem.accounts.models import User
+    from vitreem.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="plan_pdf",
+        started_by=User.objects.create_user("matrix.jobs"),
+        unit=unit,
+        status="done",
+        result_name="ke-hoach.pdf",
+    )
+    job.result_file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return job.pk
+
+
 def token_of(user) -> int:
     from vitreem.accounts.models import ApiToken, hash_token
     from vitreem.accounts.services import token_issue
@@ -926,6 +958,7 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "police_task": lambda: police_task_of(personas.unit_a).pk,
         "police_report": lambda: police_report_of(personas).pk,
         "agency_membership": lambda: agency_member_of(personas),
+        "job": lambda: job_of(personas.unit_a),
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {

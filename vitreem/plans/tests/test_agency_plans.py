@@ -17,7 +17,7 @@ from vitreem.units.models import Agency
 pytestmark = pytest.mark.django_db
 
 
-def member(username: str, agency: Agency, role: str):
+def member(username, agency, role):
     user = UserFactory(username=username)
     AgencyMembership.objects.create(user=user, agency=agency, role=role)
     return user
