@@ -181,6 +181,14 @@ ENDPOINTS = [
         {"remind_days": "5, 2", "escalate_after": "2"},
     ),
     Endpoint(
+        "api round reminder days",
+        "PUT",
+        "/api/v1/rounds/{draft_round}/reminders",
+        "decide",
+        True,
+        {"remind_days": [5, 2], "escalate_after": 2},
+    ),
+    Endpoint(
         "page approve report of A",
         "POST",
         "/reports/submissions/{filed_report}/decide/",
@@ -516,6 +524,17 @@ ENDPOINTS = [
         {"all": "1"},
     ),
     Endpoint("page my notification settings", "GET", "/notifications/settings/", "self", False),
+    Endpoint(
+        "api my notification settings", "GET", "/api/v1/notifications/preferences", "self", True
+    ),
+    Endpoint(
+        "api save my notification settings",
+        "PUT",
+        "/api/v1/notifications/preferences",
+        "self",
+        True,
+        {"mail": "digest", "muted": ["report_approved"]},
+    ),
     Endpoint(
         "api revoke a token of A's officer", "DELETE", "/api/v1/auth/tokens/{token}", "own", True
     ),
