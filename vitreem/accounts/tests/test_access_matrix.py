@@ -376,6 +376,14 @@ ENDPOINTS = [
         {"status": "done"},
     ),
     Endpoint(
+        "api progress with a file of a task of A's police",
+        "POST",
+        "/api/v1/tasks/{police_task}/progress/upload",
+        "agency_enter",
+        True,
+        {"status": "in_progress", "attachment": b"%PDF-1.4\n%%EOF\n"},  # bytes: a file sent
+    ),
+    Endpoint(
         "api report of A's police",
         "GET",
         "/api/v1/submissions/{police_report}",
@@ -959,6 +967,14 @@ def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, ob
         return client.put(path, body, content_type="application/json", headers=headers)
     if endpoint.method == "DELETE":
         return client.delete(path, headers=headers)
+    if any(isinstance(value, bytes) for value in body.values()):  # a multipart body with a file
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        files = {
+            key: SimpleUploadedFile("bao-cao.pdf", value) if isinstance(value, bytes) else value
+            for key, value in body.items()
+        }
+        return client.post(path, files, headers=headers)
     if endpoint.api:
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)
