@@ -786,7 +786,7 @@ def issued_task_of(unit):
             plan=plan, assignee_label=unit.name, assignee_unit=unit
         )
         Task.objects.create(assignment=assignment, text="Tổ chức diễn đàn trẻ em", role="lead")
-    return Task.objects.get(assignment__plan=plan)
+    return Task.objects.get(assignment__plan=plan, assignment__assignee_unit=unit)
 
 
 def task_file_of(unit):
@@ -895,11 +895,11 @@ def agency_member_of(personas) -> int:
     from vitreem.accounts.tests.factories import UserFactory
 
     UserFactory(username="congan.khac")
-    return AgencyMembership.objects.create(
+    return AgencyMembership.objects.get_or_create(
         user=User.objects.get(username="congan.khac"),
         agency=police_of(personas.unit_a),
-        role="officer",
-    ).pk
+        defaults={"role": "officer"},
+    )[0].pk
 
 
 def token_of(user) -> int:
