@@ -189,6 +189,14 @@ ENDPOINTS = [
         {"remind_days": "5, 2", "escalate_after": "2"},
     ),
     Endpoint(
+        "api round reminder days",
+        "PUT",
+        "/api/v1/rounds/{draft_round}/reminders",
+        "decide",
+        True,
+        {"remind_days": [5, 2], "escalate_after": 2},
+    ),
+    Endpoint(
         "page approve report of A",
         "POST",
         "/reports/submissions/{filed_report}/decide/",
@@ -376,6 +384,14 @@ ENDPOINTS = [
         {"status": "done"},
     ),
     Endpoint(
+        "api progress with a file of a task of A's police",
+        "POST",
+        "/api/v1/tasks/{police_task}/progress/upload",
+        "agency_enter",
+        True,
+        {"status": "in_progress", "attachment": b"%PDF-1.4\n%%EOF\n"},  # bytes: a file sent
+    ),
+    Endpoint(
         "api report of A's police",
         "GET",
         "/api/v1/submissions/{police_report}",
@@ -538,6 +554,17 @@ ENDPOINTS = [
         {"all": "1"},
     ),
     Endpoint("page my notification settings", "GET", "/notifications/settings/", "self", False),
+    Endpoint(
+        "api my notification settings", "GET", "/api/v1/notifications/preferences", "self", True
+    ),
+    Endpoint(
+        "api save my notification settings",
+        "PUT",
+        "/api/v1/notifications/preferences",
+        "self",
+        True,
+        {"mail": "digest", "muted": ["report_approved"]},
+    ),
     Endpoint(
         "api revoke a token of A's officer", "DELETE", "/api/v1/auth/tokens/{token}", "own", True
     ),
@@ -989,6 +1016,14 @@ def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, ob
         return client.put(path, body, content_type="application/json", headers=headers)
     if endpoint.method == "DELETE":
         return client.delete(path, headers=headers)
+    if any(isinstance(value, bytes) for value in body.values()):  # a multipart body with a file
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        files = {
+            key: SimpleUploadedFile("bao-cao.pdf", value) if isinstance(value, bytes) else value
+            for key, value in body.items()
+        }
+        return client.post(path, files, headers=headers)
     if endpoint.api:
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)
