@@ -118,7 +118,8 @@ def test_a_pre_reform_commune_is_appraised_by_its_district_unless_configured(per
     from vitreem.units.models import AdministrativeUnit
 
     commune = AdministrativeUnit.objects.filter(district=personas.old_city, level=3).first()
-    assert commune is not None and commune.valid_from <= PRE_REFORM_DAY
+    assert commune is not None
+    assert commune.valid_from <= PRE_REFORM_DAY
     assert services.appraiser_for(commune) == personas.old_city
     settings.ASSESSMENT_APPRAISER = "province"
     assert services.appraiser_for(commune).pk == commune.province_id
@@ -144,7 +145,7 @@ def test_bad_points_are_refused_and_nothing_changes(assessment, personas, points
         services.assessment_save(
             actor=personas.officer_a,
             assessment=assessment,
-            scores=[ScoreInput(1, 60, "Đã sửa"), ScoreInput(6, points)],  # type: ignore[arg-type]
+            scores=[ScoreInput(1, 60, "Đã sửa"), ScoreInput(6, points)],
         )
     assert message in str(refused.value)
     assert list(Score.objects.values_list("criterion__number", "points", "evidence")) == before
@@ -173,7 +174,9 @@ def test_the_whole_flow_to_recognition(assessment, personas):
             actor=personas.officer_a, assessment=assessment, scores=[ScoreInput(1, 1)]
         )
     with pytest.raises(Http404):  # the commune does not appraise itself
-        services.assessment_appraise(actor=personas.leader_a, assessment=assessment, recognised=True)
+        services.assessment_appraise(
+            actor=personas.leader_a, assessment=assessment, recognised=True
+        )
     with pytest.raises(PermissionDenied):  # the province's viewer reads, does not decide
         services.assessment_appraise(actor=personas.viewer, assessment=assessment, recognised=True)
     services.assessment_appraise(
