@@ -66,3 +66,10 @@ class AppraiseForm(forms.Form):
     note = forms.CharField(
         label=_("Ý kiến thẩm định"), required=False, max_length=4000, widget=forms.Textarea
     )
+
+
+class FileForm(forms.Form):
+    criterion = forms.TypedChoiceField(
+        label=_("Tiêu chí"), coerce=int, choices=[(n, str(n)) for n in range(1, 14)]
+    )
+    file = forms.FileField(label=_("Tệp minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB)"))

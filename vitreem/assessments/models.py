@@ -98,6 +98,12 @@ class Assessment(TimeStampedModel):
         return f"{self.unit} {self.year}"
 
 
+def evidence_upload_path(score: "Score", filename: str) -> str:
+    """Where a criterion's evidence file is stored: by assessment, under the file's own name."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1][-100:]
+    return f"assessments/{score.assessment_id}/{score.criterion_id}/{name}"
+
+
 class Score(models.Model):
     """The points and evidence of one criterion in an assessment."""
 
@@ -105,6 +111,9 @@ class Score(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     points = models.PositiveIntegerField(_("Điểm"), null=True, blank=True)
     evidence = models.TextField(_("Minh chứng"), blank=True)
+    evidence_file = models.FileField(
+        _("Tệp minh chứng"), upload_to=evidence_upload_path, blank=True, max_length=300
+    )
     # Where a pre-filled figure came from (the registry, a report), shown beside it.
     prefill_source = models.TextField(_("Nguồn số liệu điền sẵn"), blank=True)
 
@@ -123,3 +132,8 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.criterion_id}"
+
+    @property
+    def file_name(self) -> str:
+        """The evidence file's own name, without where it is stored."""
+        return (self.evidence_file.name or "").replace("\\", "/").rsplit("/", 1)[-1]

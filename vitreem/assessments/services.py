@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from vitreem.accounts.models import Membership, Role, User
 from vitreem.core import bounds
 from vitreem.core.audit import audit_record
 from vitreem.core.text import nfc, text_problem
+from vitreem.documents import attachments
 from vitreem.notifications.models import Event
 from vitreem.notifications.services import Notice, deliver
 from vitreem.units.models import AdministrativeUnit, Level
@@ -27,6 +29,8 @@ from .models import Assessment, CommuneType, Criterion, Score, Status
 # The first assessments under Decision 06/2019/QĐ-TTg were of 2019.
 FIRST_YEAR = 2019
 EVIDENCE_MAX = 4000
+# An evidence file: PDF, Word, Excel or an image, 10 MB at most (as a task's evidence).
+FILE_MAX_BYTES = 10 * 2**20
 # Reminders of the self-assessment report's deadline, in days before it.
 REMIND_DAYS = (7, 3, 1)
 
@@ -186,6 +190,54 @@ def assessment_save(
         data={"points": {str(n): s.points for n, s in sorted(changed.items())}},
     )
     return assessment
+
+
+def _check_file(upload: UploadedFile) -> None:
+    """An accepted kind of file by its content, not its name alone (documents.attachments)."""
+    if (upload.size or 0) > FILE_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": FILE_MAX_BYTES // 2**20}}
+        )
+    name = upload.name or ""
+    if attachments.attachment_kind(name, upload.file) is None:  # type: ignore[arg-type]
+        raise ValidationError(
+            {
+                "file": _(
+                    "Chỉ nhận tệp PDF, Word, Excel hoặc ảnh có nội dung đúng như tên tệp; "
+                    "không có gì được lưu."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def score_attach(
+    *, actor: User, assessment: Assessment, criterion: int, upload: UploadedFile
+) -> Score:
+    """Attach (or replace) the evidence file of one criterion of a draft assessment."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    require(actor, Action.ENTER, assessment.unit)
+    if assessment.status != Status.DRAFT:
+        raise ValidationError(_("Bản tự đánh giá đã gửi thẩm định; không sửa được nữa."))
+    score = (
+        Score.objects.select_related("criterion")
+        .filter(assessment=assessment, criterion__number=criterion)
+        .first()
+    )
+    if score is None:
+        raise ValidationError({"criterion": _("Không có tiêu chí số %(n)s.") % {"n": criterion}})
+    _check_file(upload)
+    name = attachments.suffix_of(upload.name or "")
+    score.evidence_file.save(f"tieu-chi-{criterion}{name}", upload, save=False)
+    score.save(update_fields=["evidence_file"])
+    audit_record(
+        actor=actor,
+        action="assessment.attach",
+        target=assessment,
+        unit=assessment.unit,
+        data={"criterion": criterion, "size": upload.size},
+    )
+    return score
 
 
 @transaction.atomic

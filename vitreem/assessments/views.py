@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +23,12 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 from vitreem.core.text import text_problem
+from vitreem.documents import attachments
 from vitreem.units.models import AdministrativeUnit, Level
 from vitreem.units.selectors import unit_or_404
 
 from . import exports, selectors, services
-from .forms import AppraiseForm, ScoresForm, StartForm
+from .forms import AppraiseForm, FileForm, ScoresForm, StartForm
 from .models import Assessment, Score, Status
 
 
@@ -151,6 +152,7 @@ def _page(
     assessment: Assessment,
     form: ScoresForm | None = None,
     appraise: AppraiseForm | None = None,
+    file_form: FileForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = _user(request)
@@ -171,6 +173,7 @@ def _page(
             "scores": scores,
             "verdict": selectors.verdict(assessment, scores),
             "form": form if editable else None,
+            "file_form": (file_form or FileForm()) if editable else None,
             "can_submit": assessment.status == Status.DRAFT
             and can(user, Action.APPROVE, assessment.unit),
             "appraise_form": (appraise or AppraiseForm()) if may_appraise else None,
@@ -243,3 +246,45 @@ def assessment_appraise(request: HttpRequest, assessment_id: int) -> HttpRespons
             messages.success(request, _("Đã ghi kết quả thẩm định."))
             return redirect("assessments:detail", assessment.pk)
     return _page(request, assessment, appraise=form, status=400)
+
+
+@login_required
+@require_POST
+def score_file_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    user = _user(request)
+    assessment = get_assessment_for_user(user, assessment_id, Action.ENTER)
+    form = FileForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.score_attach(
+                actor=user,
+                assessment=assessment,
+                criterion=form.cleaned_data["criterion"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("Đã lưu tệp minh chứng."))
+            return redirect("assessments:detail", assessment.pk)
+    return _page(request, assessment, file_form=form, status=400)
+
+
+@login_required
+def score_file(request: HttpRequest, assessment_id: int, number: int) -> FileResponse:
+    """A criterion's evidence file, to the assessment's readers only, always as a download."""
+    assessment = get_assessment_for_user(_user(request), assessment_id)
+    score = next((s for s in selectors.scores_of(assessment) if s.criterion.number == number), None)
+    if score is None or not score.evidence_file:
+        raise Http404(_("Không tìm thấy tệp minh chứng."))
+    suffix = attachments.suffix_of(score.file_name)
+    try:
+        stream = score.evidence_file.open("rb")
+    except OSError as missing:
+        raise Http404(_("Không tìm thấy tệp minh chứng.")) from missing
+    return FileResponse(
+        stream,
+        as_attachment=True,
+        filename=f"minh-chung-{assessment.unit.code}-{assessment.year}-tieu-chi-{number}{suffix}",
+        content_type=attachments.CONTENT_TYPES.get(suffix, "application/octet-stream"),
+    )

@@ -168,3 +168,41 @@ def test_commune_officer_opens_an_assessment_from_the_list(client, personas):
         "/assessments/new/", {"unit": personas.unit_a.code, "year": "2025", "commune_type": "other"}
     )
     assert refused.status_code == 404
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
+def test_evidence_file_is_checked_by_its_content(client, assessment, personas, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas.officer_a)
+    url = f"/assessments/{assessment.pk}/file/"
+    fake = SimpleUploadedFile("bien-ban.pdf", b"MZ\x90\x00 a program, not a PDF")
+    refused = client.post(url, {"criterion": "1", "file": fake})
+    assert refused.status_code == 400
+    assert "không có gì được lưu" in refused.content.decode()
+    assert not Score.objects.exclude(evidence_file="").exists()
+
+    pdf = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(url, {"criterion": "1", "file": pdf}).status_code == 302
+    score = Score.objects.get(assessment=assessment, criterion__number=1)
+    assert score.evidence_file
+    download = client.get(f"/assessments/{assessment.pk}/criteria/1/file/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+    client.force_login(personas.officer_b)
+    assert client.get(f"/assessments/{assessment.pk}/criteria/1/file/").status_code == 404
+    other = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert client.post(url, {"criterion": "2", "file": other}).status_code == 404
+    assert not Score.objects.filter(criterion__number=2).exclude(evidence_file="").exists()
