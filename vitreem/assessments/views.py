@@ -57,13 +57,12 @@ def _year(request: HttpRequest, today: date) -> int:
     return year
 
 
-def _unit(request: HttpRequest, user: User, year: int, today: date) -> AdministrativeUnit:
+def _unit(request: HttpRequest, user: User, year: int, today: date) -> AdministrativeUnit | None:
+    """The unit asked for, else the user's first unit (None: the user belongs to none)."""
     code = (request.GET.get("unit") or "").strip()
     if not code:
         mine = memberships(user)
-        if not mine:
-            raise Http404(_("Bạn chưa thuộc đơn vị nào."))
-        return mine[0].unit
+        return mine[0].unit if mine else None
     if len(code) > 8 or text_problem(code):
         raise Http404(_("Không tìm thấy đơn vị."))
     return unit_or_404(code, min(services.due_on(year), today))
@@ -76,6 +75,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, today)
     unit = _unit(request, user, year, today)
+    if unit is None:
+        return render(request, "assessments/list.html", {"unit": None, "year": year, "rows": []})
     require(user, Action.READ, unit)
     rows = selectors.communes_with_status(unit, year)
     can_start = unit.level == Level.COMMUNE and can(user, Action.ENTER, unit)
@@ -98,6 +99,8 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = _year(request, today)
     unit = _unit(request, user, year, today)
+    if unit is None:
+        raise Http404(_("Bạn chưa thuộc đơn vị nào."))
     require(user, Action.READ, unit)
     data = exports.list_workbook(unit, year, selectors.communes_with_status(unit, year))
     response = HttpResponse(data, content_type=exports.XLSX)

@@ -93,6 +93,7 @@ def test_page_shows_the_prefilled_source_and_saves(client, assessment, personas)
     assert "Nguồn: Sổ theo dõi trẻ em của hệ thống" in text
     assert "Tối đa 125 điểm." in text
     assert "30/10/2026" in text
+    assert "Phường Bắc Kạn, năm 2026" in text  # a year, not a number with a thousands dot
     body = {"commune_type": "other", "points_1": "80", "evidence_1": "Nghị quyết HĐND"}
     saved = client.post(f"/assessments/{assessment.pk}/", body)
     assert saved.status_code == 302
@@ -136,6 +137,7 @@ def test_province_list_page_and_excel(client, assessment, personas):
     page = client.get(f"/assessments/?unit={personas.province.code}&year=2026")
     assert page.status_code == 200
     assert personas.unit_a.name in page.content.decode()
+    assert "trẻ em năm 2026" in page.content.decode()
     export = client.get(f"/assessments/export.xlsx?unit={personas.province.code}&year=2026")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
@@ -206,3 +208,12 @@ def test_evidence_file_is_checked_by_its_content(client, assessment, personas, m
     other = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")
     assert client.post(url, {"criterion": "2", "file": other}).status_code == 404
     assert not Score.objects.filter(criterion__number=2).exclude(evidence_file="").exists()
+
+
+def test_list_page_for_someone_of_no_unit(client, personas):
+    from vitreem.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="khong.don.vi"))
+    page = client.get("/assessments/")
+    assert page.status_code == 200
+    assert "Bạn chưa thuộc đơn vị nào" in page.content.decode()
