@@ -1,6 +1,7 @@
 """Mounts each app's router under /api/v1/."""
 
 from vitreem.accounts.api import router as accounts_router
+from vitreem.assessments.api import router as assessments_router
 from vitreem.children.api import router as children_router
 from vitreem.core.api import api, health_router
 from vitreem.fund.api import router as fund_router
@@ -21,5 +22,6 @@ api.add_router("/children", children_router)
 api.add_router("/funds", fund_router)
 api.add_router("/", notifications_router)
 api.add_router("/", jobs_router)
+api.add_router("/assessments", assessments_router)
 
 __all__ = ["api"]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "vitreem.fund",
     "vitreem.notifications",
     "vitreem.jobs",
+    "vitreem.assessments",
     "vitreem.web",
     "vitreem.demo",
 ]
@@ -146,6 +147,10 @@ TASKS = {
 }
 # The daily scan of deadlines (reminders, escalations, digests) runs at this hour, Vietnam's time.
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR") or 7)
+# Who appraises and recognises a child-friendly commune (Decision 06/2019/QĐ-TTg): "auto" (the
+# district of a pre-reform commune, the province once the district level is gone), "province"
+# or "district" (falling back to the province where there is no district).
+ASSESSMENT_APPRAISER = os.environ.get("ASSESSMENT_APPRAISER") or "auto"
 # The address of the site in mails (links to the inbox and to what a notice is about).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A job waiting longer than this means no worker is taking jobs: /api/v1/health answers 503.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("children/", include("vitreem.children.urls")),
     path("funds/", include("vitreem.fund.urls")),
+    path("assessments/", include("vitreem.assessments.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
     path("notifications/", include("vitreem.notifications.urls")),
     path("jobs/", include("vitreem.jobs.urls")),

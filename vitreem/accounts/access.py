@@ -42,6 +42,7 @@ from vitreem.units.models import AdministrativeUnit
 from .models import AgencyMembership, Membership, Role, User
 
 if TYPE_CHECKING:
+    from vitreem.assessments.models import Assessment
     from vitreem.children.models import Child
     from vitreem.fund.models import Fund
     from vitreem.jobs.models import Job
@@ -455,3 +456,28 @@ def get_job_for_user(user: AnyUser, job_id: int) -> "Job":
     if job is None or not can_read_job(user, job):
         raise Http404(_("Không tìm thấy công việc."))
     return job
+
+
+def get_assessment_for_user(
+    user: AnyUser, assessment_id: int, action: Action = Action.READ
+) -> "Assessment":
+    """A commune's child-friendly assessment: read by the commune's readers (the commune and
+    those above), entered (ENTER) and submitted (APPROVE) by the commune's own members."""
+    from vitreem.assessments.models import Assessment
+
+    assessment = (
+        Assessment.objects.select_related("unit", "appraising_unit")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or not can(user, Action.READ, assessment.unit):
+        raise Http404(_("Không tìm thấy bản tự đánh giá."))
+    if action is not Action.READ:
+        require(user, action, assessment.unit)
+    return assessment
+
+
+def require_appraisal(user: AnyUser, assessment: "Assessment") -> None:
+    """Appraising and recognising belong to the leaders of the appraising unit (the unit above):
+    404 to those who may not read that unit, 403 to its other readers."""
+    require(user, Action.APPROVE, assessment.appraising_unit)

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus, task
 
+from vitreem.assessments import services as assessment_services
+
 from . import services
 from .models import Schedule
 
@@ -40,6 +42,7 @@ def daily_scan() -> dict[str, int]:
         result = services.scan_reports(today).as_dict()
         tasks = services.scan_tasks(today)
         result["tasks_due"], result["tasks_overdue"] = tasks.due, tasks.late
+        result["assessments_due"] = assessment_services.remind_due(today)
         result["digests"] = services.send_digests(today)
         result["mails"] = services.send_pending_mails()
     except Exception:

@@ -577,6 +577,71 @@ ENDPOINTS = [
     ),
 ]
 
+# The child-friendly commune assessment of A (2026): entered by A's officers, submitted by its
+# leader, appraised ("decide") by the province's leader.
+ASSESSMENT_ENDPOINTS = [
+    Endpoint(
+        "api assessments of A", "GET", "/api/v1/assessments?unit={code}&year=2026", "read", True
+    ),
+    Endpoint("api assessment of A", "GET", "/api/v1/assessments/{assessment}", "read", True),
+    Endpoint(
+        "api open an assessment of A",
+        "POST",
+        "/api/v1/assessments",
+        "enter",
+        True,
+        {"unit": "{code}", "year": 2025},
+    ),
+    Endpoint(
+        "api save assessment points",
+        "PUT",
+        "/api/v1/assessments/{assessment}/scores",
+        "enter",
+        True,
+        {"scores": [{"criterion": 1, "points": 50}]},
+    ),
+    Endpoint(
+        "api submit assessment", "POST", "/api/v1/assessments/{assessment}/submit", "approve", True
+    ),
+    Endpoint(
+        "api appraise assessment",
+        "POST",
+        "/api/v1/assessments/{submitted_assessment}/appraise",
+        "decide",
+        True,
+        {"recognised": False},
+    ),
+    Endpoint("page assessments of A", "GET", "/assessments/?unit={code}&year=2026", "read", False),
+    Endpoint(
+        "page assessments xlsx",
+        "GET",
+        "/assessments/export.xlsx?unit={code}&year=2026",
+        "read",
+        False,
+    ),
+    Endpoint("page assessment of A", "GET", "/assessments/{assessment}/", "read", False),
+    Endpoint(
+        "page save assessment points",
+        "POST",
+        "/assessments/{assessment}/",
+        "enter",
+        False,
+        {"commune_type": "other", "points_1": "50"},
+    ),
+    Endpoint(
+        "page submit assessment", "POST", "/assessments/{assessment}/submit/", "approve", False
+    ),
+    Endpoint(
+        "page appraise assessment",
+        "POST",
+        "/assessments/{submitted_assessment}/appraise/",
+        "decide",
+        False,
+        {"recognised": "0"},
+    ),
+]
+ENDPOINTS += ASSESSMENT_ENDPOINTS
+
 # persona → outcome per action on unit A (phường Bắc Kạn).
 # "decide" is the province's approval of A's filed report: A itself may not decide on it.
 # "national" is reading the national tables, which only superusers (the ministry) do.
@@ -957,6 +1022,31 @@ def token_of(user) -> int:
     return ApiToken.objects.get(digest=hash_token(token_issue(user=user, name="matrix"))).pk
 
 
+def assessment_of(personas, *, submitted: bool = False):
+    """A's 2026 self-assessment, every criterion scored (submitted by A's leader if asked)."""
+    from vitreem.assessments.loaders import load_criteria
+    from vitreem.assessments.models import Assessment
+    from vitreem.assessments.services import (
+        ScoreInput,
+        assessment_save,
+        assessment_start,
+        assessment_submit,
+    )
+
+    found = Assessment.objects.filter(unit=personas.unit_a, year=2026).first()
+    if found is None:
+        load_criteria()
+        found = assessment_start(actor=personas.admin, unit=personas.unit_a, year=2026)
+        assessment_save(
+            actor=personas.admin,
+            assessment=found,
+            scores=[ScoreInput(n, 70) for n in range(1, 14)],
+        )
+    if submitted and found.status == "draft":
+        found = assessment_submit(actor=personas.admin, assessment=found)
+    return found
+
+
 def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
     """The values of the endpoint's {placeholders}, each made only when the endpoint uses it
     (a reporting round per test would make the matrix slow)."""
@@ -986,6 +1076,8 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "police_report": lambda: police_report_of(personas).pk,
         "agency_membership": lambda: agency_member_of(personas),
         "job": lambda: job_of(personas.unit_a),
+        "assessment": lambda: assessment_of(personas).pk,
+        "submitted_assessment": lambda: assessment_of(personas, submitted=True).pk,
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {
