@@ -5,6 +5,7 @@ import io
 import pytest
 from docx import Document
 
+from vitreem.plans.editor import outline_version
 from vitreem.plans.models import Plan, Target, Task
 from vitreem.units.services import agencies_create_standard
 
@@ -197,38 +198,45 @@ def test_another_commune_cannot_open_the_editor(client, draft, personas):
     assert client.get(f"/plans/{draft.pk}/edit/").status_code == 403
 
 
-def test_sections_are_edited_line_by_line_and_keep_their_typed_blocks(client, draft):
-    response = client.post(
-        f"/plans/{draft.pk}/edit/",
-        {
-            "part": "section",
-            "path": "0.0",
-            "s0.0-path": "0.0",
-            "s0.0-heading": "Mục đích",
-            "s0.0-lines": "- Nâng cao nhận thức về quyền trẻ em.\n- Huy động nguồn lực cho trẻ em.",
-        },
+def outline_post(client, plan, **data):
+    plan.refresh_from_db()
+    return client.post(
+        f"/plans/{plan.pk}/outline/", {"version": outline_version(plan.outline), **data}
+    )
+
+
+def test_sections_are_edited_in_the_outline_and_keep_their_typed_parts(client, draft):
+    response = outline_post(
+        client,
+        draft,
+        op="add",
+        path="0.0",
+        where="child",
+        kind="item",
+        marker="-",
+        text="Nâng cao nhận thức về quyền trẻ em.",
     )
     assert response.status_code == 302
-    client.post(
-        f"/plans/{draft.pk}/edit/",
-        {
-            "part": "section",
-            "path": "2",
-            "s2-path": "2",
-            "s2-heading": "Mục tiêu cụ thể",
-            "s2-lines": "Phấn đấu đạt các chỉ tiêu sau:",
-        },
+    outline_post(client, draft, op="add", path="0.0.0", text="Huy động nguồn lực cho trẻ em.")
+    outline_post(client, draft, op="edit", path="2", text="MỤC TIÊU CỤ THỂ")
+    outline_post(
+        client,
+        draft,
+        op="insert",
+        path="2.0",
+        kind="paragraph",
+        text="Phấn đấu đạt các chỉ tiêu sau:",
     )
     draft.refresh_from_db()
-    purpose = draft.sections[0]["blocks"][0]
-    assert purpose["blocks"] == [
-        {
-            "type": "bullets",
-            "items": ["Nâng cao nhận thức về quyền trẻ em.", "Huy động nguồn lực cho trẻ em."],
-        }
+    purpose = draft.outline[0]["children"][0]["children"]
+    assert [(n["marker"], n["text"]) for n in purpose] == [
+        ("-", "Nâng cao nhận thức về quyền trẻ em."),
+        ("-", "Huy động nguồn lực cho trẻ em."),
     ]
-    assert draft.sections[2]["heading"] == "MỤC TIÊU CỤ THỂ"
-    assert [b["type"] for b in draft.sections[2]["blocks"]] == ["text", "targets"]
+    assert [(n["kind"], n["role"]) for n in draft.outline[2]["children"]] == [
+        ("paragraph", None),
+        ("paragraph", "targets"),
+    ]
     texts = [
         p.text
         for p in Document(
@@ -240,19 +248,11 @@ def test_sections_are_edited_line_by_line_and_keep_their_typed_blocks(client, dr
 
 
 def test_an_empty_section_heading_is_refused(client, draft):
-    response = client.post(
-        f"/plans/{draft.pk}/edit/",
-        {
-            "part": "section",
-            "path": "1",
-            "s1-path": "1",
-            "s1-heading": "",
-            "s1-lines": "x",
-        },
-    )
-    assert response.status_code == 200
+    response = outline_post(client, draft, op="edit", path="1", text="")
+    assert response.status_code == 422
+    assert "trống" in response.content.decode()
     draft.refresh_from_db()
-    assert draft.sections[1]["heading"] == "CHỦ ĐỀ, THỜI GIAN, PHẠM VI TRIỂN KHAI"
+    assert draft.outline[1]["text"] == "CHỦ ĐỀ, THỜI GIAN, PHẠM VI TRIỂN KHAI"
 
 
 def test_slogans_budget_and_reporting_lists(client, draft):
@@ -323,18 +323,14 @@ def test_slogans_budget_and_reporting_lists(client, draft):
 
 
 def test_opening_launch_awards_and_recipients(client, draft):
-    client.post(
-        f"/plans/{draft.pk}/edit/",
-        {
-            "part": "opening",
-            **formset(
-                "opening",
-                [
-                    {"text": "Căn cứ Luật Trẻ em năm 2016;", "basis": "on"},
-                    {"text": "Ủy ban nhân dân phường xây dựng Kế hoạch, cụ thể như sau:"},
-                ],
-            ),
-        },
+    outline_post(
+        client,
+        draft,
+        op="insert",
+        path="0",
+        kind="paragraph",
+        role="basis",
+        text="*Căn cứ Luật Trẻ em năm 2016;*",
     )
     client.post(
         f"/plans/{draft.pk}/edit/",
@@ -376,7 +372,7 @@ def test_opening_launch_awards_and_recipients(client, draft):
         },
     )
     draft.refresh_from_db()
-    assert draft.opening[0] == {"text": "Căn cứ Luật Trẻ em năm 2016;", "basis": True}
+    assert draft.outline[0]["role"] == "basis"
     assert draft.launch["date"] == "2026-05-30"
     assert draft.award_rules.get().threshold == 50_000_000
     document = Document(io.BytesIO(client.get(f"/plans/{draft.pk}/document.docx").content))
