@@ -48,9 +48,12 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
+from .outline import validate_outline
 from .selectors import unassigned_tasks
 from .yearshift import YearShift
 
+# The nodes of a body that open it: a derived plan writes its own.
+_OPENING_ROLES = ("basis", "intro")
 THEMES_FILE = Path(__file__).with_name("data") / "themes.yaml"
 ATTACHMENT_MAX_BYTES = getattr(settings, "TASK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_TYPES = frozenset(attachments.KINDS)
@@ -230,6 +233,11 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             created_by=actor,
         )
         plan.refresh_outline()
+        if parent.outline:
+            # The parent's body as edited, under this plan's own opening.
+            opening = [n for n in plan.outline if n["role"] in _OPENING_ROLES]
+            body = [n for n in parent.outline if n["role"] not in _OPENING_ROLES]
+            plan.outline = validate_outline(opening + copy.deepcopy(body))
         plan.full_clean()
         plan.save()
         _copy_parts(parent, plan, with_tasks=False)
@@ -320,7 +328,11 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
         plan.period_start = _shift_year(source.period_start, years)  # type: ignore[assignment]
         plan.period_end = _shift_year(source.period_end, years)  # type: ignore[assignment]
         plan.created_by = actor
-        plan.refresh_outline()
+        # The body as edited, its years moved with the other texts.
+        if plan.outline:
+            plan.outline = validate_outline(plan.outline)
+        else:
+            plan.refresh_outline()
         plan.full_clean()
         plan.save()
         _copy_parts(source, plan, years=years, shift=shift)

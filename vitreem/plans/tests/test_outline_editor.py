@@ -21,7 +21,7 @@ from vitreem.plans.editor import (
 )
 from vitreem.plans.models import Assignment, Plan, Task
 from vitreem.plans.outline import heading_numbers, validate_outline
-from vitreem.plans.services import plan_create
+from vitreem.plans.services import plan_copy_previous, plan_create, plan_derive
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +285,30 @@ def test_random_operations_keep_the_outline_valid_and_printable(draft, personas,
         assert validate_outline(plan.outline) == plan.outline
         list(heading_numbers(plan.outline))
     assert render_plan_docx(selectors.plan_document(selectors.plan_with_parts(plan.pk)))
+
+
+# -- the body as edited is what a copy and a derived plan start from ---------------------------
+
+
+def test_a_copy_into_next_year_keeps_the_edited_body(draft, personas):
+    edit(draft, personas.officer_a, "edit", "0.0", {"text": "Mục đích của kế hoạch năm 2026"})
+    copied = plan_copy_previous(actor=personas.officer_a, source=draft, year=2027).plan
+    assert copied.outline[0]["children"][0]["text"] == "Mục đích của kế hoạch năm 2027"
+
+
+def test_a_derived_plan_starts_from_the_parents_edited_body():
+    from conftest import PRE_REFORM_DAY, unit
+    from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+    from vitreem.plans.loaders import load_plan_files
+
+    city_plan = load_plan_files(["bac-kan-city-2021-action-month"])[0]
+    outline = [*city_plan.outline, {**city_plan.outline[-1], "text": "PHẦN THÊM", "role": None}]
+    outline[-1]["children"] = []
+    Plan.objects.filter(pk=city_plan.pk).update(outline=validate_outline(outline))
+    city_plan.refresh_from_db()
+    ward = unit("01837", PRE_REFORM_DAY)
+    officer = MembershipFactory(user=UserFactory(username="canbo.pheptrien"), unit=ward).user
+    derived = plan_derive(actor=officer, parent=city_plan, issuer_unit=ward)
+    assert derived.outline[-1]["text"] == "PHẦN THÊM"
+    assert derived.outline[0]["text"].startswith("Thực hiện Kế hoạch số")
+    assert not any(n["role"] == "basis" for n in derived.outline)
