@@ -167,7 +167,7 @@ def _context(request: HttpRequest, plan: Plan, *, focus: str = "") -> dict[str, 
         "steps": STEPS,
         "step": "outline",
         "end_path": str(len(fresh.outline)),
-        "max_text": MAX_TEXT,
+        "max_text": str(MAX_TEXT),  # as digits, not "5.000" in Vietnamese
     }
 
 

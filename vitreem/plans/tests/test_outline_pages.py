@@ -47,6 +47,7 @@ def test_the_page_shows_each_node_with_its_number_and_the_preview(client, draft)
     assert len(title) < 150
     assert "<" not in title
     assert 'value="MỤC ĐÍCH, YÊU CẦU"' in page
+    assert 'maxlength="5000"' in page  # not "5.000", which a browser reads as 5
     assert '<span class="num">VII.</span>' in page
     assert "Phân công nhiệm vụ" in page  # the part standing for the tasks, with its step's link
     assert 'class="paper"' in page  # the Decree-30 preview beside it
