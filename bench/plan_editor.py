@@ -47,7 +47,7 @@ SEED = "phuong-bac-kan-2026-action-month"
 
 def p95(times: list[float]) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def report(name: str, times: list[float]) -> None:
