@@ -149,8 +149,8 @@ def _chosen(request: HttpRequest, name: str, rows: list[dict[str, Any]]) -> str:
     return value if any(row["path"] == value for row in rows) else ""
 
 
-def _context(request: HttpRequest, plan: Plan, *, focus: str = "") -> dict[str, Any]:
-    fresh = selectors.plan_with_parts(plan.pk) or plan
+def _context(request: HttpRequest, fresh: Plan, *, focus: str = "") -> dict[str, Any]:
+    """The page's data; ``fresh`` is the plan with its parts and its outline as saved now."""
     rows = _rows(fresh.outline)
     return {
         "plan": fresh,
@@ -219,6 +219,8 @@ def outline_editor(request: HttpRequest, plan_id: int) -> HttpResponse:
             status, problems = 422, list(refused.messages)
         else:
             focus = done.focus
+    # Only the outline changed (here or, for a conflict, elsewhere): the parts read stay.
+    plan.refresh_from_db(fields=["outline"])
     if _is_fetch(request):
         context = {
             **_context(request, plan, focus=focus),
