@@ -44,6 +44,11 @@ def row(page, text):
 def test_a_ward_officer_writes_the_body_in_the_outline(ward_plan, live_server, browser):  # noqa: F811
     base = live_server.url
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    refused: list[str] = []  # what the Content-Security-Policy stopped: nothing, it must be
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("canbo.bieumau")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -110,6 +115,7 @@ def test_a_ward_officer_writes_the_body_in_the_outline(ward_plan, live_server, b
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-outline-editor.png"), full_page=True)
     assert_fits_a_phone(page)
+    assert refused == []
 
     word = page.request.get(f"{base}/plans/{ward_plan.pk}/document.docx")
     lines = [p.text for p in Document(io.BytesIO(word.body())).paragraphs]
