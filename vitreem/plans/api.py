@@ -300,7 +300,7 @@ def edit_outline(
             plan=plan,
             op=payload.op,
             path=payload.path,
-            node=payload.node.dict(exclude_unset=True) if payload.node else None,
+            node=payload.node.model_dump(exclude_unset=True) if payload.node else None,
             expected_version=payload.expected_version,
         )
     except OutlineConflictError as conflict:
