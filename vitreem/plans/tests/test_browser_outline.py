@@ -114,6 +114,9 @@ def test_a_ward_officer_writes_the_body_in_the_outline(ward_plan, live_server, b
         assert line in preview, line
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-outline-editor.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "plan-outline-editor-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 1000})
     assert_fits_a_phone(page)
     assert refused == []
 
