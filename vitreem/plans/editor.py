@@ -419,7 +419,8 @@ def outline_edit(
                 raise OutlineRefusedError(
                     _("Nội dung đã đổi sau thay đổi đó; không hoàn tác được.")
                 )
-            after = validate_outline(last.data["before"])
+            # Checked as any change: the plan's rows may have come since (tasks given, say).
+            after = check_change(plan, before, last.data["before"])
             focus = str(last.data.get("path") or "0")
             action = UNDO_ACTION
         else:

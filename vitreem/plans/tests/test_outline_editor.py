@@ -312,3 +312,19 @@ def test_a_derived_plan_starts_from_the_parents_edited_body():
     assert derived.outline[-1]["text"] == "PHẦN THÊM"
     assert derived.outline[0]["text"].startswith("Thực hiện Kế hoạch số")
     assert not any(n["role"] == "basis" for n in derived.outline)
+
+
+def test_undo_does_not_take_away_the_place_of_tasks_given_since(draft, personas):
+    edit(draft, personas.officer_a, "delete", "5.0")  # the tasks' part: no tasks yet
+    edit(
+        draft,
+        personas.officer_a,
+        "insert",
+        "5.0",
+        {"kind": "paragraph", "role": "tasks", "text": ""},
+    )
+    assignment = Assignment.objects.create(plan=draft, assignee_label="Các tổ dân phố")
+    Task.objects.create(
+        assignment=assignment, text="Rà soát trẻ em có hoàn cảnh đặc biệt", role="lead"
+    )
+    _refused(draft, personas.officer_a, "undo", "", match="Phân công nhiệm vụ")
