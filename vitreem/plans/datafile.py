@@ -10,7 +10,16 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .models import ActivityGroup, AssigneeGroup, BudgetSource, PlanKind, Target, TaskRole
+from .dates import parse_partial
+from .models import (
+    ActivityGroup,
+    AssigneeGroup,
+    BudgetSource,
+    PlanKind,
+    Target,
+    TaskMarker,
+    TaskRole,
+)
 from .outline import MARKERS
 
 TOP = {
@@ -53,12 +62,23 @@ SECTION = {"heading", "inline", "blocks"}
 APPENDIX = {"title", "reference", "blocks"}
 BULLET = {"text", "items"}
 TARGET = {"text", "indicator", "value", "unit", "denominator", "baseline", "report_row"}
-LAUNCH = {"held", "date", "place", "agenda", "note"}
-BUDGET = {"source", "text", "amount"}
+LAUNCH = {"held", "date", "place", "agenda", "note", "participants", "lead", "cooperating"}
+BUDGET = {"source", "sources", "text", "amount"}
 AWARD = {"text", "threshold"}
-ASSIGNMENT = {"assignee", "assignee_unit_code", "assignee_group", "tasks"}
-TASK = {"text", "role", "lead", "start", "due"}
+RECIPIENT_GROUP = {"heading", "items"}
+ASSIGNMENT = {
+    "assignee",
+    "label",
+    "assignee_unit_code",
+    "assignee_group",
+    "marker",
+    "tasks",
+    "children",
+}
+TASK = {"text", "role", "lead", "start", "due", "reporting"}
+TASK_REPORTING = {"report", "by", "to", "through", "due"}
 REPORTING = {"report", "by", "to", "through", "due", "text"}
+MAX_ASSIGNEE_DEPTH = 3  # an assignee, its divisions, theirs
 CELL = {"text", "colspan", "rowspan"}
 FACT_BLOCKS = (
     "theme",
@@ -126,6 +146,50 @@ class _Checker:
             shown = repr(value)[:60]
             raise self.fail(path, f"unknown code {shown} (one of {', '.join(allowed)})")
 
+    def date(self, value: Any, path: str, *, optional: bool = True) -> None:
+        """A date as officials write it: 2026-05-15, "2026-05" (a month) or 2026 (a year)."""
+        if value is None and optional:
+            return
+        try:
+            parse_partial(value)
+        except ValueError:
+            shown = repr(value)[:60]
+            raise self.fail(
+                path, f"not a date {shown} (a day 2026-05-15, a month 2026-05 or a year 2026)"
+            ) from None
+        if value is None:
+            raise self.fail(path, "required")
+
+    def texts(self, value: Any, path: str) -> list[str]:
+        """A list of texts."""
+        items = self.items(value, path)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise self.fail(f"{path}[{i}]", "must be a text")
+        return items
+
+    def assignments(self, value: Any, path: str, depth: int = 1) -> None:
+        """Assignees with their tasks and, nested, their own divisions."""
+        if depth > MAX_ASSIGNEE_DEPTH:
+            raise self.fail(path, f"assignees nest at most {MAX_ASSIGNEE_DEPTH} levels")
+        for i, assignment in enumerate(self.mappings(value, path, ASSIGNMENT)):
+            here = f"{path}[{i}]"
+            if not isinstance(assignment.get("assignee"), str) or not assignment["assignee"]:
+                raise self.fail(f"{here}.assignee", "required")
+            self.code(assignment.get("assignee_group"), f"{here}.assignee_group", AssigneeGroup)
+            self.code(assignment.get("marker"), f"{here}.marker", TaskMarker)
+            for j, task in enumerate(self.mappings(assignment.get("tasks"), f"{here}.tasks", TASK)):
+                where = f"{here}.tasks[{j}]"
+                if not isinstance(task.get("text"), str) or not task["text"]:
+                    raise self.fail(f"{where}.text", "required")
+                self.code(task.get("role"), f"{where}.role", TaskRole)
+                self.date(task.get("start"), f"{where}.start")
+                self.date(task.get("due"), f"{where}.due")
+                if task.get("reporting") is not None:
+                    rule = self.fields(task["reporting"], f"{where}.reporting", TASK_REPORTING)
+                    self.date(rule.get("due"), f"{where}.reporting.due")
+            self.assignments(assignment.get("children"), f"{here}.children", depth + 1)
+
     def mappings(self, value: Any, path: str, allowed: set[str]) -> list[dict[str, Any]]:
         return [
             self.fields(item, f"{path}[{i}]", allowed)
@@ -172,12 +236,24 @@ def check_plan_data(data: Any, name: str) -> None:
     check.code(data["kind"], "kind", PlanKind, optional=False)
     check.fields(data["issuer"], "issuer", ISSUER)
     check.fields(data["period"], "period", PERIOD)
+    check.date(data.get("issued_on"), "issued_on")
+    check.date(data["period"].get("start"), "period.start", optional=False)
+    check.date(data["period"].get("end"), "period.end", optional=False)
+    for i, item in enumerate(check.items(data.get("recipients"), "recipients")):
+        if isinstance(item, dict):
+            check.fields(item, f"recipients[{i}]", RECIPIENT_GROUP)
+            check.texts(item.get("items"), f"recipients[{i}].items")
+        elif not isinstance(item, str):
+            raise check.fail(f"recipients[{i}]", "must be a text or {heading, items}")
     if data.get("parent_plan") is not None:
         check.fields(data["parent_plan"], "parent_plan", PARENT)
     if data.get("signer") is not None:
         check.fields(data["signer"], "signer", SIGNER)
     if data.get("launch") is not None:
-        check.fields(data["launch"], "launch", LAUNCH)
+        launch = check.fields(data["launch"], "launch", LAUNCH)
+        check.date(launch.get("date"), "launch.date")
+        for field in ("agenda", "participants", "cooperating"):
+            check.texts(launch.get(field), f"launch.{field}")
     check.mappings(data.get("opening"), "opening", OPENING)
     for i, section in enumerate(check.mappings(data.get("sections"), "sections", SECTION)):
         check.blocks(section.get("blocks"), f"sections[{i}].blocks")
@@ -187,13 +263,11 @@ def check_plan_data(data: Any, name: str) -> None:
         check.code(target.get("unit"), f"targets[{i}].unit", Target.Unit, optional=False)
         check.code(target.get("report_row"), f"targets[{i}].report_row", report_rows())
     for i, line in enumerate(check.mappings(data.get("budget"), "budget", BUDGET)):
-        check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=False)
+        sources = check.items(line.get("sources"), f"budget[{i}].sources")
+        check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=bool(sources))
+        for j, source in enumerate(sources):
+            check.code(source, f"budget[{i}].sources[{j}]", BudgetSource, optional=False)
     check.mappings(data.get("awards"), "awards", AWARD)
-    check.mappings(data.get("reporting"), "reporting", REPORTING)
-    for i, assignment in enumerate(
-        check.mappings(data.get("assignments"), "assignments", ASSIGNMENT)
-    ):
-        here = f"assignments[{i}]"
-        check.code(assignment.get("assignee_group"), f"{here}.assignee_group", AssigneeGroup)
-        for j, task in enumerate(check.mappings(assignment.get("tasks"), f"{here}.tasks", TASK)):
-            check.code(task.get("role"), f"{here}.tasks[{j}].role", TaskRole)
+    for i, rule in enumerate(check.mappings(data.get("reporting"), "reporting", REPORTING)):
+        check.date(rule.get("due"), f"reporting[{i}].due")
+    check.assignments(data.get("assignments"), "assignments")
