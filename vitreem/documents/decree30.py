@@ -49,8 +49,9 @@ def place_and_date(place: str, day: Any, year: int) -> str:
     if known is None:
         return f"{place}, ngày      tháng      năm {year}"
     month = f"{known.month:02d}" if known.month and known.month < 3 else str(known.month or "")
-    day_text = f"{known.day:02d}" if known.day else "     "
-    return f"{place}, ngày {day_text} tháng {month or '     '} năm {known.year}"
+    blank = "    "  # with the spaces around it, as wide as the blanks of an undated plan
+    day_text = f"{known.day:02d}" if known.day else blank
+    return f"{place}, ngày {day_text} tháng {month or blank} năm {known.year}"
 
 
 NBSP = "\u00a0"

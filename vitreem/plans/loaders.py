@@ -8,7 +8,7 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from vitreem.core.text import fold, nfc
+from vitreem.core.text import fold, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
 
@@ -113,8 +113,8 @@ def _load_plan(data: dict[str, Any], name: str) -> Plan:
     fields = {
         "issuer_unit": unit,
         "issuer_agency": _agency(unit, issuer["agency"]) if issuer.get("agency") else None,
-        "header_above": nfc(issuer.get("header_above") or ""),
-        "header_name": nfc(issuer["header_name"]),
+        "header_above": nfc_lines(issuer.get("header_above") or ""),
+        "header_name": nfc_lines(issuer["header_name"]),
         "kind": data["kind"],
         "status": PlanStatus.ISSUED,
         "number": data.get("number"),
@@ -123,7 +123,7 @@ def _load_plan(data: dict[str, Any], name: str) -> Plan:
         "place": data["place"],
         "issued_on": issued_on,
         "issued_on_precision": issued_precision,
-        "title": nfc(data["title"]),
+        "title": nfc_lines(data["title"]),
         "subtitle": data.get("subtitle") or "",
         "parent": parent,
         "parent_reference": (data.get("parent_plan") or {}).get("reference") or "",
