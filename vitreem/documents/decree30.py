@@ -341,7 +341,7 @@ def recipient_lines(recipients: Sequence[Any]) -> list[tuple[str, bool]]:
 
 
 def _span(cell: Any, key: str) -> int:
-    return int(cell.get(key, 1)) if isinstance(cell, dict) else 1
+    return max(int(cell.get(key) or 1), 1) if isinstance(cell, dict) else 1
 
 
 def _fill_header(table: Any, header_rows: list, columns: int) -> None:
@@ -357,9 +357,11 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
             if c >= columns:
                 break
             text = cell.get("text", "") if isinstance(cell, dict) else str(cell)
-            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
+            # A span reaches no further than the header's last row and column.
+            colspan = min(_span(cell, "colspan"), columns - c)
+            rowspan = min(_span(cell, "rowspan"), len(header_rows) - r)
             target = table.cell(r, c)
-            end = table.cell(r + rowspan - 1, min(c + colspan, columns) - 1)
+            end = table.cell(r + rowspan - 1, c + colspan - 1)
             if end._tc is not target._tc:
                 target = target.merge(end)
             target.text = text

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from vitreem.core.text import text_problem
+
 from .dates import parse_partial
 from .models import (
     ActivityGroup,
@@ -80,6 +82,7 @@ TASK_REPORTING = {"report", "by", "to", "through", "due"}
 REPORTING = {"report", "by", "to", "through", "due", "text"}
 MAX_ASSIGNEE_DEPTH = 3  # an assignee, its divisions, theirs
 CELL = {"text", "colspan", "rowspan"}
+MAX_SPAN = 50
 FACT_BLOCKS = (
     "theme",
     "targets",
@@ -145,6 +148,20 @@ class _Checker:
         if value not in allowed:
             shown = repr(value)[:60]
             raise self.fail(path, f"unknown code {shown} (one of {', '.join(allowed)})")
+
+    def characters(self, value: Any, path: str) -> None:
+        """Every text of the file, at any depth, without a control character or a lone
+        surrogate (the shared rule of vitreem/core/text.py)."""
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                raise self.fail(path or "text", problem)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self.characters(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.characters(item, f"{path}[{i}]")
 
     def date(self, value: Any, path: str, *, optional: bool = True) -> None:
         """A date as officials write it: 2026-05-15, "2026-05" (a month) or 2026 (a year)."""
@@ -214,7 +231,14 @@ class _Checker:
                 for r, row in enumerate(header_rows):
                     for c, cell in enumerate(self.items(row, f"{here}.header_rows[{r}]")):
                         if isinstance(cell, dict):
-                            self.fields(cell, f"{here}.header_rows[{r}][{c}]", CELL)
+                            where = f"{here}.header_rows[{r}][{c}]"
+                            self.fields(cell, where, CELL)
+                            for span in ("colspan", "rowspan"):
+                                value = cell.get(span, 1)
+                                if type(value) is not int or not 1 <= value <= MAX_SPAN:
+                                    raise self.fail(
+                                        f"{where}.{span}", f"must be a whole number 1–{MAX_SPAN}"
+                                    )
             elif kind in FACT_BLOCKS:
                 self.code(block.get("marker"), f"{here}.marker", MARKERS)
 
@@ -227,9 +251,11 @@ class _Checker:
 
 def check_plan_data(data: Any, name: str) -> None:
     """Refuse (ImproperlyConfigured) a plan data file with a field or a code the schema does not
-    know; the message names the file and the field."""
+    know, a date that is not one, or a text with a character no document can hold; the message
+    names the file and the field."""
     check = _Checker(name)
     check.fields(data, "", TOP)
+    check.characters(data, "")
     for key in REQUIRED:
         if data.get(key) is None:
             raise check.fail(key, "required")

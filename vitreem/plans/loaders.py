@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
 from vitreem.core.text import fold, nfc_lines
@@ -96,6 +96,8 @@ def load_plan(data: dict[str, Any], name: str | None = None) -> Plan:
         return _load_plan(data, name)
     except OutlineError as error:
         raise ImproperlyConfigured(f"{name}: {' '.join(error.messages)}") from error
+    except ValidationError as error:  # a value a field of the plan refuses (a number too large…)
+        raise ImproperlyConfigured(f"{name}: {'; '.join(error.messages)}") from error
 
 
 @transaction.atomic

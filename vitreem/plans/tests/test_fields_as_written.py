@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from docx import Document
+from docx.document import Document as Docx
 
 from vitreem.documents.plans import render_plan_docx
 from vitreem.plans.loaders import DATA_DIR, load_plan, read_plan_file
@@ -29,16 +30,17 @@ def ward_plan(**changes: object) -> dict:
     return data
 
 
-def docx_of(data: dict) -> Document:
+def docx_of(data: dict) -> Docx:
     plan = plan_with_parts(load_plan(data).pk)
+    assert plan is not None
     return Document(io.BytesIO(render_plan_docx(plan_document(plan))))
 
 
-def texts(document: Document) -> list[str]:
+def texts(document: Docx) -> list[str]:
     return [p.text for p in document.paragraphs]
 
 
-def cell_lines(document: Document) -> list[str]:
+def cell_lines(document: Docx) -> list[str]:
     return [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
 
 
@@ -83,7 +85,7 @@ def test_a_date_that_is_not_a_day_a_month_or_a_year_is_refused(value):
         load_plan(ward_plan(issued_on=value))
 
 
-def _issuer_cell(document: Document):
+def _issuer_cell(document: Docx):
     return document.tables[0].rows[0].cells[0].paragraphs[0]
 
 
@@ -264,4 +266,24 @@ def test_an_assignee_marker_outside_its_list_is_refused():
     data = ward_plan()
     data["assignments"][0]["marker"] = "*"
     with pytest.raises(ImproperlyConfigured, match=r"assignments\[0\]\.marker: unknown code"):
+        load_plan(data)
+
+
+def test_a_table_header_cell_spanning_past_the_header_prints_and_a_span_of_zero_is_refused():
+    table = {"type": "table", "header_rows": [[{"text": "Đơn vị", "rowspan": 3}, "Số"]]}
+    appendix = {"title": "BIỂU SỐ LIỆU", "blocks": [{**table, "rows": [["Tổ 1", 2]]}]}
+    lines = cell_lines(docx_of(ward_plan(appendices=[appendix])))
+    assert "Đơn vị" in lines
+    assert "Tổ 1" in lines
+    zero = {**table, "header_rows": [[{"text": "Đơn vị", "colspan": 0}]]}
+    with pytest.raises(
+        ImproperlyConfigured, match=r"appendices\[0\]\.blocks\[0\]\.header_rows\[0\]\[0\]\.colspan"
+    ):
+        load_plan(ward_plan(appendices=[{"title": "BIỂU", "blocks": [zero]}]))
+
+
+def test_a_text_with_a_control_character_is_refused_by_name():
+    data = ward_plan()
+    data["assignments"][1]["tasks"][0]["text"] = "Khám sức khỏe\x0b cho trẻ em"
+    with pytest.raises(ImproperlyConfigured, match=r"assignments\[1\]\.tasks\[0\]\.text: "):
         load_plan(data)

@@ -29,8 +29,8 @@ def written(day: date | str | int) -> str:
         return f"{day.day:02d}/{month}/{day.year}"
     parts = str(day).split("-")
     if len(parts) == 2:
-        month = int(parts[1])
-        return f"{month:02d}/{parts[0]}" if month < 3 else f"{month}/{parts[0]}"
+        number = int(parts[1])
+        return f"{number:02d}/{parts[0]}" if number < 3 else f"{number}/{parts[0]}"
     return str(day)
 
 
