@@ -255,7 +255,6 @@ def check_plan_data(data: Any, name: str) -> None:
     names the file and the field."""
     check = _Checker(name)
     check.fields(data, "", TOP)
-    check.characters(data, "")
     for key in REQUIRED:
         if data.get(key) is None:
             raise check.fail(key, "required")
@@ -297,3 +296,5 @@ def check_plan_data(data: Any, name: str) -> None:
     for i, rule in enumerate(check.mappings(data.get("reporting"), "reporting", REPORTING)):
         check.date(rule.get("due"), f"reporting[{i}].due")
     check.assignments(data.get("assignments"), "assignments")
+    # Last, so that a field or a code the schema does not know is refused as that first.
+    check.characters(data, "")
