@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if not AdministrativeUnit.objects.exists():
         load_units()
-    plans = {plan.key: plan.pk for plan in load_plan_files()}
+    plans = {str(plan.key): plan.pk for plan in load_plan_files()}
 
     def download(key: str) -> bytes:
         plan = plan_with_parts(plans[key])
@@ -76,8 +77,8 @@ def main() -> None:
         plan = plan_with_parts(plans[key])
         assert plan is not None
         data = plan_document(plan)
-        whole = median_ms(lambda key=key: download(key), args.runs)
-        build = median_ms(lambda data=data: render_plan_docx(data), args.runs)
+        whole = median_ms(partial(download, key), args.runs)
+        build = median_ms(partial(render_plan_docx, data), args.runs)
         mark = " (longest seed)" if key == longest else ""
         print(f"{key:42} {lines(key):6d} {whole:8.1f}ms {build:6.1f}ms{mark}")
 

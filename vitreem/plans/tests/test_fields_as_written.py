@@ -287,3 +287,19 @@ def test_a_text_with_a_control_character_is_refused_by_name():
     data["assignments"][1]["tasks"][0]["text"] = "Khám sức khỏe\x0b cho trẻ em"
     with pytest.raises(ImproperlyConfigured, match=r"assignments\[1\]\.tasks\[0\]\.text: "):
         load_plan(data)
+
+
+def test_the_migration_gives_each_existing_budget_line_its_one_source():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("vitreem.plans.migrations.0008_fields_as_written")
+    plan = load_plan(ward_plan())
+    BudgetLine.objects.filter(plan=plan).update(sources=[])
+    migration.budget_sources(apps, None)
+    assert [line.sources for line in BudgetLine.objects.filter(plan=plan).order_by("order")] == [
+        ["state"],
+        ["mobilised"],
+        ["state"],
+    ]
