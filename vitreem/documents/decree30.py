@@ -349,6 +349,9 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
     taken: set[tuple[int, int]] = set()
     for _ in header_rows:
         table.add_row()
+    # The grid's cells, read once before any merge (python-docx walks the whole grid for each
+    # lookup); a merge changes only the cells inside it, which are taken from then on.
+    grid = [row.cells for row in table.rows]
     for r, header in enumerate(header_rows):
         c = 0
         for cell in header:
@@ -360,8 +363,8 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
             # A span reaches no further than the header's last row and column.
             colspan = min(_span(cell, "colspan"), columns - c)
             rowspan = min(_span(cell, "rowspan"), len(header_rows) - r)
-            target = table.cell(r, c)
-            end = table.cell(r + rowspan - 1, c + colspan - 1)
+            target = grid[r][c]
+            end = grid[r + rowspan - 1][c + colspan - 1]
             if end._tc is not target._tc:
                 target = target.merge(end)
             target.text = text
