@@ -852,7 +852,9 @@ def plan_lists_update(
             plan.recipients = [r for r in recipients if r]
             changed.append("recipients")
         if launch is not None:
+            # The form edits these; the launch's lead, cooperating units and participants stay.
             plan.launch = {
+                **(plan.launch or {}),
                 "held": bool(launch.get("held")),
                 "date": launch["date"].isoformat() if launch.get("date") else None,
                 "place": launch.get("place") or None,

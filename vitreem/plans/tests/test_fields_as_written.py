@@ -303,3 +303,29 @@ def test_the_migration_gives_each_existing_budget_line_its_one_source():
         ["mobilised"],
         ["state"],
     ]
+
+
+def test_editing_the_launch_on_screen_keeps_its_lead_cooperating_units_and_participants(
+    client, personas
+):
+    data = ward_plan(issuer={**WARD["issuer"], "unit_code": personas.unit_a.code})
+    data.update(key="thu-nghiem-le-phat-dong")
+    plan = load_plan(data)
+    plan.status = "draft"
+    plan.save(update_fields=["status"])
+    client.force_login(personas.officer_a)
+    client.post(
+        f"/plans/{plan.pk}/edit/",
+        {"part": "launch", "held": "on", "date": "30/05/2026", "place": "Nhà văn hóa", "note": ""},
+    )
+    plan.refresh_from_db()
+    assert plan.launch["place"] == "Nhà văn hóa"
+    assert plan.launch["lead"] == "Phòng Văn hóa - Xã hội"
+    assert plan.launch["participants"][2] == "Trẻ em và cha mẹ trẻ em trên địa bàn phường."
+    client.force_login(personas.officer_b)
+    refused = client.post(
+        f"/plans/{plan.pk}/edit/", {"part": "launch", "held": "", "date": "", "place": "X"}
+    )
+    assert refused.status_code == 404
+    plan.refresh_from_db()
+    assert plan.launch["place"] == "Nhà văn hóa"
