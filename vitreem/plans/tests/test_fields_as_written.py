@@ -16,6 +16,7 @@ from vitreem.documents.plans import render_plan_docx
 from vitreem.plans.loaders import DATA_DIR, load_plan, read_plan_file
 from vitreem.plans.models import Assignment, BudgetLine, ReportingRequirement, Task
 from vitreem.plans.selectors import plan_document, plan_with_parts
+from vitreem.plans.services import plan_check
 
 pytestmark = pytest.mark.django_db
 
@@ -233,6 +234,7 @@ def test_a_cooperating_task_without_a_named_lead_loads():
         assignment__plan=plan, text__startswith="Rà soát, nắm danh sách trẻ em sinh hoạt hè"
     )
     assert (task.role, task.lead_label) == ("cooperate", "")
+    assert plan_check(plan) == []  # nothing stops the plan from being issued
 
 
 def test_a_reporting_rule_inside_a_task_prints_there_once_and_is_still_the_plans_rule():
