@@ -91,7 +91,9 @@ class OutlineNodeOut(Schema):
     kind: Literal["heading", "paragraph", "item"]
     role: str | None = Field(description="Nút là gì: basis, theme, targets, tasks, closing, …")
     text: str = Field(description="Văn bản; chỉ có **đậm**, *nghiêng*, \\* là dấu sao")
-    marker: Literal["-", "+", "number"] | None = Field(description="Dấu của item, do kế hoạch chọn")
+    marker: Literal["-", "+", "number", "letter"] | None = Field(
+        description="Dấu của item, do kế hoạch chọn"
+    )
     number: str = Field(
         description="Số như khi in: I., 1., 1.1., a) của đề mục; -, +, 1. của item; rỗng với đoạn"
     )
@@ -110,7 +112,9 @@ class PlanDetail(PlanItem):
     targets: list[TargetOut]
     assignments: list[AssignmentOut]
     reporting: list[ReportingOut]
-    recipients: list[str]
+    recipients: list[str] = Field(
+        description="Nơi nhận theo thứ tự; một nhóm là dòng tiêu đề ('Gửi bản giấy:') rồi các nơi"
+    )
     signer: str
     outline: list[OutlineNodeOut] = Field(
         description="Nội dung kế hoạch như khi in, các chỉ tiêu, nhiệm vụ… ở đúng chỗ của chúng"
@@ -176,7 +180,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
             for a in plan.assignments.all()
         ],
         "reporting": list(plan.reporting.all()),
-        "recipients": plan.recipients,
+        "recipients": selectors.recipient_texts(plan.recipients),
         "outline": selectors.plan_outline(plan),
         "signer": " / ".join(
             x

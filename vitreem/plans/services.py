@@ -134,25 +134,41 @@ def _copy_parts(
     BudgetLine.objects.bulk_create(budget)
     AwardRule.objects.bulk_create(awards)
     reporting = list(ReportingRequirement.objects.filter(plan=source))
+    in_tasks = {r.pk: r.task_id for r in reporting}
     for requirement in reporting:
-        requirement.pk, requirement.plan = None, target
+        requirement.pk, requirement.plan, requirement.task = None, target, None
         requirement.due = _shift_year(requirement.due, years)
         _shift_row(requirement, shift)
     ReportingRequirement.objects.bulk_create(reporting)
     if not with_tasks:
         return
-    for assignment in Assignment.objects.filter(plan=source).prefetch_related("tasks"):
+    # By id: an agency is made before its divisions, so its copy is there when they come.
+    assignments: dict[int, Assignment] = {}
+    copied_tasks: dict[int, Task] = {}
+    for assignment in (
+        Assignment.objects.filter(plan=source).order_by("id").prefetch_related("tasks")
+    ):
         tasks = list(assignment.tasks.all())
+        old_pk, parent_id = assignment.pk, assignment.parent_id
         assignment.pk, assignment.plan = None, target
+        assignment.parent = assignments.get(parent_id) if parent_id else None
         _shift_row(assignment, shift)
         assignment.save()
+        assignments[old_pk] = assignment
         for task in tasks:
+            old_task = task.pk
             task.pk, task.assignment = None, assignment
             _shift_row(task, shift)
             task.status = TaskStatus.NOT_STARTED
             task.start_on = _shift_year(task.start_on, years)
             task.due_on = _shift_year(task.due_on, years)
+            copied_tasks[old_task] = task
         Task.objects.bulk_create(tasks)
+    for requirement, old_pk in zip(reporting, in_tasks, strict=True):
+        copy = copied_tasks.get(in_tasks[old_pk] or 0)
+        if copy is not None:
+            requirement.task = copy
+            requirement.save(update_fields=["task"])
 
 
 def _group_for(unit: AdministrativeUnit) -> str:
@@ -361,8 +377,6 @@ def plan_check(plan: Plan) -> list[str]:
     for assignment in plan.assignments.prefetch_related("tasks"):
         for task in assignment.tasks.all():
             where = f"{assignment.assignee_label}: {task.text[:60]}"
-            if task.role != "lead" and not task.lead_label:
-                problems.append(_("Nhiệm vụ chưa có đơn vị chủ trì — %(task)s") % {"task": where})
             if task.due_on and task.start_on and task.due_on < task.start_on:
                 problems.append(_("Hạn trước ngày bắt đầu — %(task)s") % {"task": where})
             if task.due_on and task.due_on < plan.period_start:
@@ -850,7 +864,9 @@ def plan_lists_update(
             plan.recipients = [r for r in recipients if r]
             changed.append("recipients")
         if launch is not None:
+            # The form edits these; the launch's lead, cooperating units and participants stay.
             plan.launch = {
+                **(plan.launch or {}),
                 "held": bool(launch.get("held")),
                 "date": launch["date"].isoformat() if launch.get("date") else None,
                 "place": launch.get("place") or None,

@@ -450,7 +450,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         ],
     )
     recipients = RecipientFormSet(
-        bound("recipients"), prefix="recipients", initial=[{"text": r} for r in plan.recipients]
+        bound("recipients"),
+        prefix="recipients",
+        initial=[{"text": r} for r in selectors.recipient_texts(plan.recipients)],
     )
     awards = AwardFormSet(
         bound("awards"),

@@ -53,7 +53,7 @@ def test_a_new_plan_starts_with_the_skeleton_and_the_years_theme(client, draft):
     texts = [p.text for p in document.paragraphs]
     assert "I. MỤC ĐÍCH, YÊU CẦU" in texts
     assert "1. Chủ đề: “Trẻ em hạnh phúc, an toàn, vững bước trong kỷ nguyên số”" in texts
-    assert "2. Thời gian: Từ ngày 01/06/2026 đến ngày 30/06/2026" in texts
+    assert "2. Thời gian: Từ ngày 01/6/2026 đến ngày 30/6/2026" in texts  # as plans write it
 
 
 def test_header_with_a_period_outside_the_year_is_refused(client, draft):
@@ -379,7 +379,7 @@ def test_opening_launch_awards_and_recipients(client, draft):
     texts = [p.text for p in document.paragraphs]
     basis = next(p for p in document.paragraphs if p.text == "Căn cứ Luật Trẻ em năm 2016;")
     assert all(run.italic for run in basis.runs)
-    assert "- Thời gian: 30/05/2026" in texts
+    assert "- Thời gian: 30/5/2026" in texts  # as plans write it
     assert "+ Phát biểu phát động" in texts
     assert "- Tặng Giấy khen cho nhà hảo tâm ủng hộ từ 50.000.000 đồng trở lên." in texts
     cells = [p.text for t in document.tables for c in t.columns[0].cells for p in c.paragraphs]
@@ -432,9 +432,8 @@ def test_an_agency_issues_a_sector_plan_under_its_committee(client, personas):
     plan = Plan.objects.get(issuer_unit=personas.unit_a)
     assert plan.issuer_agency == office
     header = Document(io.BytesIO(client.get(f"/plans/{plan.pk}/document.docx").content)).tables[0]
-    issuer = header.rows[0].cells[0].text
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG BẮC KẠN" in issuer
-    assert "PHÒNG VĂN HÓA - XÃ HỘI" in issuer
+    issuer = header.rows[0].cells[0].text.replace("\u00a0", " ").split("\n")
+    assert issuer[:3] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG BẮC KẠN", "PHÒNG VĂN HÓA - XÃ HỘI"]
 
 
 def test_an_agency_of_another_unit_is_refused(client, personas):
