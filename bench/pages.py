@@ -4,11 +4,12 @@
 
 Builds, once, a demo database of its own (var/bench-pages.sqlite3: units, forms, demo data),
 serves it with gunicorn on 127.0.0.1 as production does (DEBUG off, the assets collected and
-precompressed for WhiteNoise; plain HTTP on loopback), and loads four pages in Debian's
+precompressed for WhiteNoise; plain HTTP on loopback), and loads five pages in Debian's
 Chromium under the DevTools "Slow 3G" throttle (400 kbit/s both ways, 400 ms round trip), the
 cache off, five times each: the sign-in page, the 2026 Action Month report of phường Bắc Kạn
 (the entry page its officer fills), the consolidated tables of its round (as the province's
-leader) and the API documentation. Prints the bytes transferred, the number of requests and the
+leader), the API documentation, and the outline editor of a draft plan of the ward (its 2026
+plan copied into 2027). Prints the bytes transferred, the number of requests and the
 median time to the load event; the goal is 1.5 s each. Stops gunicorn itself, whatever happens.
 Options: --runs N (default 5), --port N (default 8765).
 """
@@ -66,6 +67,16 @@ def page_urls() -> dict[str, str]:
         "s = Submission.objects.filter(unit__name='Phường Bắc Kạn', agency=None,"
         " round__period_start__year=2026).order_by('pk').first()\n"
         "print(s.pk, s.round_id)\n"
+        # The outline editor on a draft with a real body: phường Bắc Kạn's 2026 plan copied into
+        # 2027 by its officer (made once, kept in the benchmark's database).
+        "from vitreem.accounts.models import User\n"
+        "from vitreem.plans.models import Plan\n"
+        "from vitreem.plans.services import plan_copy_previous\n"
+        "src = Plan.objects.get(key='phuong-bac-kan-2026-action-month')\n"
+        "d = Plan.objects.filter(issuer_unit=src.issuer_unit, year=2027, status='draft').first()\n"
+        "d = d or plan_copy_previous(actor=User.objects.get(username='canbo.backan'),"
+        " source=src, year=2027).plan\n"
+        "print(d.pk)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script],
@@ -80,6 +91,7 @@ def page_urls() -> dict[str, str]:
         "report entry": f"/reports/submissions/{out[0]}/",
         "consolidated": f"/reports/{out[1]}/consolidated/",
         "API docs": "/api/v1/docs",
+        "plan outline": f"/plans/{out[2]}/outline/",
     }
 
 

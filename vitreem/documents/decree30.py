@@ -14,7 +14,6 @@ returns the .docx bytes. Layout facts (DOMAIN.md §7):
 
 import io
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from docx import Document
@@ -25,6 +24,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+
+from vitreem.plans.dates import parse_partial
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -37,15 +38,44 @@ Data = dict[str, Any]
 Run = tuple[str, bool, bool]  # text, bold, italic
 
 
-def place_and_date(place: str, day: date | None, year: int) -> str:
+def place_and_date(place: str, day: Any, year: int) -> str:
     """Place and date as Decree 30 writes them: "Bắc Kạn, ngày 05 tháng 02 năm 2021".
 
-    Days below 10 and the months 1 and 2 take a leading zero.
+    Days below 10 and the months 1 and 2 take a leading zero. ``day`` is a date, a partial date
+    (vitreem/plans/dates.py) or None: what is not known is left blank to be filled in by hand,
+    "ngày      tháng 5 năm 2026".
     """
-    if day is None:
+    known = parse_partial(day)
+    if known is None:
         return f"{place}, ngày      tháng      năm {year}"
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+    month = f"{known.month:02d}" if known.month and known.month < 3 else str(known.month or "")
+    blank = "    "  # with the spaces around it, as wide as the blanks of an undated plan
+    day_text = f"{known.day:02d}" if known.day else blank
+    return f"{place}, ngày {day_text} tháng {month or blank} năm {known.year}"
+
+
+NBSP = "\u00a0"
+# The body an issuer's name starts with; the unit's own name follows on a line of its own.
+ISSUER_BODIES = ("ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN")
+
+
+def header_lines(text: str) -> list[str]:
+    """The issuer's lines as printed, each kept whole (its spaces non-breaking), so that the
+    header never breaks inside a unit's name: the lines the text breaks explicitly ("\\n"),
+    or else the body ("ỦY BAN NHÂN DÂN") and the unit's name ("THÀNH PHỐ HẢI PHÒNG")."""
+    lines = [line.strip() for line in text.upper().split("\n") if line.strip()]
+    if len(lines) == 1:
+        for body in ISSUER_BODIES:
+            rest = lines[0][len(body) :].strip()
+            if lines[0].startswith(body + " ") and rest:
+                lines = [body, rest]
+                break
+    return [" ".join(line.split()).replace(" ", NBSP) for line in lines]
+
+
+def title_lines(text: str) -> list[str]:
+    """The title's lines: where its text breaks explicitly, else one line Word wraps."""
+    return [line.strip() for line in text.split("\n") if line.strip()] or [""]
 
 
 def number_line(number: int | None, symbol: str) -> str:
@@ -96,6 +126,20 @@ def _first_paragraph(cell: _Cell, text: str, size: float, **style: bool) -> Para
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.first_line_indent = Cm(0)
     _fonts(paragraph, size, **style)
+    return paragraph
+
+
+def _broken(
+    paragraph: Paragraph, lines: list[str], size: float, *, bold: bool = False, italic: bool = False
+) -> Paragraph:
+    """The lines in the paragraph, a line break between them."""
+    for index, line in enumerate(lines):
+        run = paragraph.add_run()
+        if index:
+            run.add_break()
+        run.add_text(line)
+        run.font.name, run.font.size = FONT, Pt(size)
+        run.font.bold, run.font.italic = bold or None, italic or None
     return paragraph
 
 
@@ -152,10 +196,10 @@ class Decree30Document:
         table = self._fixed_table(2, [left_cm, right_cm])
         left, right = table.rows[0].cells
         if above:
-            _first_paragraph(left, above.upper(), 12)
-            _centred(left, issuer.upper(), 12, bold=True)
+            _broken(_first_paragraph(left, "", 12), header_lines(above), 12)
+            _broken(_centred(left, "", 12), header_lines(issuer), 12, bold=True)
         else:
-            _first_paragraph(left, issuer.upper(), 12, bold=True)
+            _broken(_first_paragraph(left, "", 12), header_lines(issuer), 12, bold=True)
         _short_rule(left.add_paragraph(), 2.5, left_cm)
         _first_paragraph(right, NATIONAL_TITLE, 12, bold=True)
         _centred(right, MOTTO, 14, bold=True)
@@ -168,7 +212,7 @@ class Decree30Document:
         spacer = self.doc.add_paragraph()
         spacer.paragraph_format.space_after = Pt(6)
         _centred(self.doc, doc_type, 14, bold=True).paragraph_format.space_before = Pt(12)
-        _centred(self.doc, title, 14, bold=True)
+        _broken(_centred(self.doc, "", 14), title_lines(title), 14, bold=True)
         if subtitle:
             _centred(self.doc, subtitle, 14, italic=True)
         _short_rule(self.doc.add_paragraph(), 4.0, self.width_cm)
@@ -249,7 +293,7 @@ class Decree30Document:
         self.doc.add_paragraph()
 
     # -- closing -----------------------------------------------------------------------------
-    def recipients_and_signature(self, recipients: Sequence[str], signer: Data) -> None:
+    def recipients_and_signature(self, recipients: Sequence[Any], signer: Data) -> None:
         table = self._fixed_table(1, [7.5, self.width_cm - 7.5])
         left, right = table.rows[0].cells
         first = left.paragraphs[0]
@@ -257,11 +301,11 @@ class Decree30Document:
         first.paragraph_format.first_line_indent = Cm(0)
         first.paragraph_format.space_after = Pt(0)
         _fonts(first, 12, bold=True, italic=True)
-        for item in recipients:
-            line = left.add_paragraph("- " + item)
+        for text, italic in recipient_lines(recipients):
+            line = left.add_paragraph(text)
             line.paragraph_format.first_line_indent = Cm(0)
             line.paragraph_format.space_after = Pt(0)
-            _fonts(line, 11)
+            _fonts(line, 11, italic=italic)
         keys = ("authority", "deputy", "title")
         lines: list[str] = [str(signer[key]) for key in keys if signer.get(key)]
         _first_paragraph(right, lines[0] if lines else "", 14, bold=True)
@@ -283,8 +327,21 @@ class Decree30Document:
         return buffer.getvalue()
 
 
+def recipient_lines(recipients: Sequence[Any]) -> list[tuple[str, bool]]:
+    """The "Nơi nhận" lines (text, italic): "- " before each recipient; a group's sub-heading
+    ("Gửi bản điện tử:") in italics on its own line, its recipients under it."""
+    lines: list[tuple[str, bool]] = []
+    for item in recipients:
+        if isinstance(item, dict):
+            lines.append((str(item.get("heading") or ""), True))
+            lines.extend(("- " + str(sub), False) for sub in item.get("items") or [])
+        else:
+            lines.append(("- " + str(item), False))
+    return lines
+
+
 def _span(cell: Any, key: str) -> int:
-    return int(cell.get(key, 1)) if isinstance(cell, dict) else 1
+    return max(int(cell.get(key) or 1), 1) if isinstance(cell, dict) else 1
 
 
 def _fill_header(table: Any, header_rows: list, columns: int) -> None:
@@ -292,6 +349,9 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
     taken: set[tuple[int, int]] = set()
     for _ in header_rows:
         table.add_row()
+    # The grid's cells, read once before any merge (python-docx walks the whole grid for each
+    # lookup); a merge changes only the cells inside it, which are taken from then on.
+    grid = [row.cells for row in table.rows]
     for r, header in enumerate(header_rows):
         c = 0
         for cell in header:
@@ -300,9 +360,11 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
             if c >= columns:
                 break
             text = cell.get("text", "") if isinstance(cell, dict) else str(cell)
-            colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
-            target = table.cell(r, c)
-            end = table.cell(r + rowspan - 1, min(c + colspan, columns) - 1)
+            # A span reaches no further than the header's last row and column.
+            colspan = min(_span(cell, "colspan"), columns - c)
+            rowspan = min(_span(cell, "rowspan"), len(header_rows) - r)
+            target = grid[r][c]
+            end = grid[r + rowspan - 1][c + colspan - 1]
             if end._tc is not target._tc:
                 target = target.merge(end)
             target.text = text

@@ -8,6 +8,7 @@ Decree-30 numbers, items with their markers, text as its bold and italic runs.
 
 from typing import Any, Protocol
 
+from vitreem.plans.dates import short_date
 from vitreem.plans.outline import Node, outline_from_body, parse_runs, printed, with_facts
 
 from .decree30 import (
@@ -111,7 +112,8 @@ class _PlanWriter:
                 self.blocks(block.get("blocks", []), level + 1)
             elif kind == "assignments":
                 for assignment in self.plan.get("assignments", []):
-                    self.out.heading(label(level, counter), assignment["assignee"], level)
+                    name = assignment.get("label") or assignment["assignee"]
+                    self.out.heading(label(level, counter), name, level)
                     counter += 1
                     for task in assignment.get("tasks", []):
                         self.out.paragraph(f"- {task['text']}")
@@ -142,7 +144,7 @@ class _PlanWriter:
             lines.append(
                 (
                     "Thời gian",
-                    f"Từ ngày {period['start']:%d/%m/%Y} đến ngày {period['end']:%d/%m/%Y}",
+                    f"Từ ngày {short_date(period['start'])} đến ngày {short_date(period['end'])}",
                 )
             )
         if plan.get("scope"):
@@ -181,7 +183,7 @@ class _PlanWriter:
         if launch.get("note"):
             self.out.paragraph(f"- {launch['note']}")
         if launch.get("date"):
-            self.out.paragraph(f"- Thời gian: {launch['date']:%d/%m/%Y}")
+            self.out.paragraph(f"- Thời gian: {short_date(launch['date'])}")
         if launch.get("place"):
             self.out.paragraph(f"- Địa điểm: {launch['place']}")
         for item in launch.get("agenda", []):

@@ -4,6 +4,8 @@ for a template (vitreem/plans/templates/plans/_preview.html)."""
 from dataclasses import dataclass, field
 from typing import Any
 
+from .decree30 import header_lines, recipient_lines, title_lines
+
 
 @dataclass
 class Preview:
@@ -11,7 +13,14 @@ class Preview:
     parts: list[dict[str, Any]] = field(default_factory=list)
 
     def header(self, **head: Any) -> None:
-        self.head = head
+        """The header's parts; the issuer and the title as the lines they print on."""
+        above = head.get("above")
+        self.head = {
+            **head,
+            "above_lines": header_lines(above) if above else [],
+            "issuer_lines": header_lines(head["issuer"]),
+            "title_lines": title_lines(head["title"]),
+        }
 
     def paragraph(
         self, text: str, *, bold: bool = False, italic: bool = False, indent: bool = True
@@ -46,10 +55,17 @@ class Preview:
             }
         )
 
-    def recipients_and_signature(self, recipients: list[str], signer: dict[str, Any]) -> None:
+    def recipients_and_signature(self, recipients: list[Any], signer: dict[str, Any]) -> None:
         lines = [signer.get(k) for k in ("authority", "deputy", "title") if signer.get(k)]
         self.parts.append(
-            {"kind": "sign", "recipients": recipients, "lines": lines, "name": signer.get("name")}
+            {
+                "kind": "sign",
+                "recipients": [
+                    {"text": text, "italic": italic} for text, italic in recipient_lines(recipients)
+                ],
+                "lines": lines,
+                "name": signer.get("name"),
+            }
         )
 
     def page_break(self) -> None:

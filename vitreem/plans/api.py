@@ -1,6 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -16,7 +16,9 @@ from vitreem.units.selectors import unit_or_404
 
 from . import selectors
 from .documents import plan_docx_response
+from .editor import OPS, OutlineConflictError, outline_edit, outline_version
 from .models import Task, TaskStatus
+from .outline import MAX_TEXT, printed
 from .services import UnassignedTasksError, plan_issue, task_progress_post
 
 router = Router(tags=["Kế hoạch"])
@@ -90,7 +92,9 @@ class OutlineNodeOut(Schema):
     kind: Literal["heading", "paragraph", "item"]
     role: str | None = Field(description="Nút là gì: basis, theme, targets, tasks, closing, …")
     text: str = Field(description="Văn bản; chỉ có **đậm**, *nghiêng*, \\* là dấu sao")
-    marker: Literal["-", "+", "number"] | None = Field(description="Dấu của item, do kế hoạch chọn")
+    marker: Literal["-", "+", "number", "letter"] | None = Field(
+        description="Dấu của item, do kế hoạch chọn"
+    )
     number: str = Field(
         description="Số như khi in: I., 1., 1.1., a) của đề mục; -, +, 1. của item; rỗng với đoạn"
     )
@@ -109,7 +113,9 @@ class PlanDetail(PlanItem):
     targets: list[TargetOut]
     assignments: list[AssignmentOut]
     reporting: list[ReportingOut]
-    recipients: list[str]
+    recipients: list[str] = Field(
+        description="Nơi nhận theo thứ tự; một nhóm là dòng tiêu đề ('Gửi bản giấy:') rồi các nơi"
+    )
     signer: str
     outline: list[OutlineNodeOut] = Field(
         description="Nội dung kế hoạch như khi in, các chỉ tiêu, nhiệm vụ… ở đúng chỗ của chúng"
@@ -175,7 +181,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
             for a in plan.assignments.all()
         ],
         "reporting": list(plan.reporting.all()),
-        "recipients": plan.recipients,
+        "recipients": selectors.recipient_texts(plan.recipients),
         "outline": selectors.plan_outline(plan),
         "signer": " / ".join(
             x
@@ -237,6 +243,80 @@ def issue_plan(
             },
         )
     return _item(issued)
+
+
+class OutlineOut(Schema):
+    version: str = Field(
+        description="Phiên bản của dàn ý: gửi lại trong expected_version khi sửa (409 khi đã cũ)"
+    )
+    focus: str | None = Field(None, description="Vị trí của mục vừa sửa (như path)")
+    outline: list[OutlineNodeOut] = Field(
+        description="Dàn ý như khi soạn: mục thay cho chỉ tiêu, nhiệm vụ… có text rỗng"
+    )
+
+
+class OutlineNodeIn(Schema):
+    kind: Literal["heading", "paragraph", "item"] | None = None
+    text: str | None = Field(None, max_length=MAX_TEXT)
+    marker: Literal["-", "+", "number"] | None = None
+    role: str | None = Field(None, max_length=20, description="basis, purpose, activity, …")
+
+
+class OutlineOpIn(Schema):
+    op: Literal[OPS] = Field(  # type: ignore[valid-type]
+        description="edit: sửa mục; add: thêm sau mục; insert: chèn vào vị trí; delete; up; down; "
+        "indent: thành mục con của mục trên; outdent: ra ngoài mục cha; undo: hoàn tác thay đổi "
+        "gần nhất của chính bạn"
+    )
+    path: str = Field(
+        "", max_length=40, description="Vị trí: chỉ số từ 0 nối bằng dấu chấm, “2.0” là mục con đầu"
+    )
+    node: OutlineNodeIn | None = Field(None, description="Với edit, add, insert: các trường đổi")
+    expected_version: str = Field(max_length=40, description="version đọc được lần trước")
+
+
+def _outline_out(outline: list[dict[str, Any]], focus: str | None = None) -> dict[str, object]:
+    return {"version": outline_version(outline), "focus": focus, "outline": printed(outline)}
+
+
+@router.get(
+    "/{plan_id}/outline",
+    response=OutlineOut,
+    summary="Dàn ý nội dung của kế hoạch như khi soạn, với phiên bản để sửa",
+)
+def get_outline(request: HttpRequest, plan_id: int) -> dict[str, object]:
+    return _outline_out(get_plan_for_user(request.user, plan_id).outline)
+
+
+@router.post(
+    "/{plan_id}/outline",
+    response={200: OutlineOut, 409: ErrorOut},
+    summary="Sửa dàn ý của một dự thảo, mỗi lần một thao tác; 409 khi expected_version đã cũ "
+    "(errors: expected_version, phiên bản hiện tại), 422 khi thao tác làm hỏng văn bản",
+)
+def edit_outline(
+    request: HttpRequest, plan_id: int, payload: OutlineOpIn
+) -> dict[str, object] | Status[dict[str, object]]:
+    assert isinstance(request.user, User)
+    plan = get_plan_for_user(request.user, plan_id, Action.ENTER)
+    try:
+        done = outline_edit(
+            actor=request.user,
+            plan=plan,
+            op=payload.op,
+            path=payload.path,
+            node=payload.node.model_dump(exclude_unset=True) if payload.node else None,
+            expected_version=payload.expected_version,
+        )
+    except OutlineConflictError as conflict:
+        return Status(
+            409,
+            {
+                "detail": str(conflict),
+                "errors": [{"field": "expected_version", "message": conflict.version}],
+            },
+        )
+    return _outline_out(done.plan.outline, done.focus)
 
 
 tasks_router = Router(tags=["Nhiệm vụ"])

@@ -10,7 +10,18 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .models import ActivityGroup, AssigneeGroup, BudgetSource, PlanKind, Target, TaskRole
+from vitreem.core.text import text_problem
+
+from .dates import parse_partial
+from .models import (
+    ActivityGroup,
+    AssigneeGroup,
+    BudgetSource,
+    PlanKind,
+    Target,
+    TaskMarker,
+    TaskRole,
+)
 from .outline import MARKERS
 
 TOP = {
@@ -53,13 +64,25 @@ SECTION = {"heading", "inline", "blocks"}
 APPENDIX = {"title", "reference", "blocks"}
 BULLET = {"text", "items"}
 TARGET = {"text", "indicator", "value", "unit", "denominator", "baseline", "report_row"}
-LAUNCH = {"held", "date", "place", "agenda", "note"}
-BUDGET = {"source", "text", "amount"}
+LAUNCH = {"held", "date", "place", "agenda", "note", "participants", "lead", "cooperating"}
+BUDGET = {"source", "sources", "text", "amount"}
 AWARD = {"text", "threshold"}
-ASSIGNMENT = {"assignee", "assignee_unit_code", "assignee_group", "tasks"}
-TASK = {"text", "role", "lead", "start", "due"}
+RECIPIENT_GROUP = {"heading", "items"}
+ASSIGNMENT = {
+    "assignee",
+    "label",
+    "assignee_unit_code",
+    "assignee_group",
+    "marker",
+    "tasks",
+    "children",
+}
+TASK = {"text", "role", "lead", "start", "due", "reporting"}
+TASK_REPORTING = {"report", "by", "to", "through", "due"}
 REPORTING = {"report", "by", "to", "through", "due", "text"}
+MAX_ASSIGNEE_DEPTH = 3  # an assignee, its divisions, theirs
 CELL = {"text", "colspan", "rowspan"}
+MAX_SPAN = 50
 FACT_BLOCKS = (
     "theme",
     "targets",
@@ -126,6 +149,64 @@ class _Checker:
             shown = repr(value)[:60]
             raise self.fail(path, f"unknown code {shown} (one of {', '.join(allowed)})")
 
+    def characters(self, value: Any, path: str) -> None:
+        """Every text of the file, at any depth, without a control character or a lone
+        surrogate (the shared rule of vitreem/core/text.py)."""
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                raise self.fail(path or "text", problem)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self.characters(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                self.characters(item, f"{path}[{i}]")
+
+    def date(self, value: Any, path: str, *, optional: bool = True) -> None:
+        """A date as officials write it: 2026-05-15, "2026-05" (a month) or 2026 (a year)."""
+        if value is None and optional:
+            return
+        try:
+            parse_partial(value)
+        except ValueError:
+            shown = repr(value)[:60]
+            raise self.fail(
+                path, f"not a date {shown} (a day 2026-05-15, a month 2026-05 or a year 2026)"
+            ) from None
+        if value is None:
+            raise self.fail(path, "required")
+
+    def texts(self, value: Any, path: str) -> list[str]:
+        """A list of texts."""
+        items = self.items(value, path)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise self.fail(f"{path}[{i}]", "must be a text")
+        return items
+
+    def assignments(self, value: Any, path: str, depth: int = 1) -> None:
+        """Assignees with their tasks and, nested, their own divisions."""
+        if depth > MAX_ASSIGNEE_DEPTH:
+            raise self.fail(path, f"assignees nest at most {MAX_ASSIGNEE_DEPTH} levels")
+        for i, assignment in enumerate(self.mappings(value, path, ASSIGNMENT)):
+            here = f"{path}[{i}]"
+            if not isinstance(assignment.get("assignee"), str) or not assignment["assignee"]:
+                raise self.fail(f"{here}.assignee", "required")
+            self.code(assignment.get("assignee_group"), f"{here}.assignee_group", AssigneeGroup)
+            self.code(assignment.get("marker"), f"{here}.marker", TaskMarker)
+            for j, task in enumerate(self.mappings(assignment.get("tasks"), f"{here}.tasks", TASK)):
+                where = f"{here}.tasks[{j}]"
+                if not isinstance(task.get("text"), str) or not task["text"]:
+                    raise self.fail(f"{where}.text", "required")
+                self.code(task.get("role"), f"{where}.role", TaskRole)
+                self.date(task.get("start"), f"{where}.start")
+                self.date(task.get("due"), f"{where}.due")
+                if task.get("reporting") is not None:
+                    rule = self.fields(task["reporting"], f"{where}.reporting", TASK_REPORTING)
+                    self.date(rule.get("due"), f"{where}.reporting.due")
+            self.assignments(assignment.get("children"), f"{here}.children", depth + 1)
+
     def mappings(self, value: Any, path: str, allowed: set[str]) -> list[dict[str, Any]]:
         return [
             self.fields(item, f"{path}[{i}]", allowed)
@@ -150,7 +231,14 @@ class _Checker:
                 for r, row in enumerate(header_rows):
                     for c, cell in enumerate(self.items(row, f"{here}.header_rows[{r}]")):
                         if isinstance(cell, dict):
-                            self.fields(cell, f"{here}.header_rows[{r}][{c}]", CELL)
+                            where = f"{here}.header_rows[{r}][{c}]"
+                            self.fields(cell, where, CELL)
+                            for span in ("colspan", "rowspan"):
+                                value = cell.get(span, 1)
+                                if type(value) is not int or not 1 <= value <= MAX_SPAN:
+                                    raise self.fail(
+                                        f"{where}.{span}", f"must be a whole number 1–{MAX_SPAN}"
+                                    )
             elif kind in FACT_BLOCKS:
                 self.code(block.get("marker"), f"{here}.marker", MARKERS)
 
@@ -163,7 +251,8 @@ class _Checker:
 
 def check_plan_data(data: Any, name: str) -> None:
     """Refuse (ImproperlyConfigured) a plan data file with a field or a code the schema does not
-    know; the message names the file and the field."""
+    know, a date that is not one, or a text with a character no document can hold; the message
+    names the file and the field."""
     check = _Checker(name)
     check.fields(data, "", TOP)
     for key in REQUIRED:
@@ -172,12 +261,24 @@ def check_plan_data(data: Any, name: str) -> None:
     check.code(data["kind"], "kind", PlanKind, optional=False)
     check.fields(data["issuer"], "issuer", ISSUER)
     check.fields(data["period"], "period", PERIOD)
+    check.date(data.get("issued_on"), "issued_on")
+    check.date(data["period"].get("start"), "period.start", optional=False)
+    check.date(data["period"].get("end"), "period.end", optional=False)
+    for i, item in enumerate(check.items(data.get("recipients"), "recipients")):
+        if isinstance(item, dict):
+            check.fields(item, f"recipients[{i}]", RECIPIENT_GROUP)
+            check.texts(item.get("items"), f"recipients[{i}].items")
+        elif not isinstance(item, str):
+            raise check.fail(f"recipients[{i}]", "must be a text or {heading, items}")
     if data.get("parent_plan") is not None:
         check.fields(data["parent_plan"], "parent_plan", PARENT)
     if data.get("signer") is not None:
         check.fields(data["signer"], "signer", SIGNER)
     if data.get("launch") is not None:
-        check.fields(data["launch"], "launch", LAUNCH)
+        launch = check.fields(data["launch"], "launch", LAUNCH)
+        check.date(launch.get("date"), "launch.date")
+        for field in ("agenda", "participants", "cooperating"):
+            check.texts(launch.get(field), f"launch.{field}")
     check.mappings(data.get("opening"), "opening", OPENING)
     for i, section in enumerate(check.mappings(data.get("sections"), "sections", SECTION)):
         check.blocks(section.get("blocks"), f"sections[{i}].blocks")
@@ -187,13 +288,13 @@ def check_plan_data(data: Any, name: str) -> None:
         check.code(target.get("unit"), f"targets[{i}].unit", Target.Unit, optional=False)
         check.code(target.get("report_row"), f"targets[{i}].report_row", report_rows())
     for i, line in enumerate(check.mappings(data.get("budget"), "budget", BUDGET)):
-        check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=False)
+        sources = check.items(line.get("sources"), f"budget[{i}].sources")
+        check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=bool(sources))
+        for j, source in enumerate(sources):
+            check.code(source, f"budget[{i}].sources[{j}]", BudgetSource, optional=False)
     check.mappings(data.get("awards"), "awards", AWARD)
-    check.mappings(data.get("reporting"), "reporting", REPORTING)
-    for i, assignment in enumerate(
-        check.mappings(data.get("assignments"), "assignments", ASSIGNMENT)
-    ):
-        here = f"assignments[{i}]"
-        check.code(assignment.get("assignee_group"), f"{here}.assignee_group", AssigneeGroup)
-        for j, task in enumerate(check.mappings(assignment.get("tasks"), f"{here}.tasks", TASK)):
-            check.code(task.get("role"), f"{here}.tasks[{j}].role", TaskRole)
+    for i, rule in enumerate(check.mappings(data.get("reporting"), "reporting", REPORTING)):
+        check.date(rule.get("due"), f"reporting[{i}].due")
+    check.assignments(data.get("assignments"), "assignments")
+    # Last, so that a field or a code the schema does not know is refused as that first.
+    check.characters(data, "")

@@ -8,7 +8,7 @@ from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_label
 
-from .models import ActivityGroup, BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
+from .models import BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
 from .services import PLAN_HEADER_FIELDS
 
 _NOT_NEGATIVE = {"min_value": _("Số tiền không được âm.")}
@@ -217,25 +217,6 @@ TargetFormSet = forms.formset_factory(TargetForm, extra=2, can_delete=True)
 TaskFormSet = forms.formset_factory(TaskForm, extra=2, can_delete=True)
 
 
-class SectionForm(forms.Form):
-    path = forms.CharField(widget=forms.HiddenInput)
-    heading = forms.CharField(label=_("Tên mục"), max_length=300)
-    lines = forms.CharField(
-        label=_("Nội dung (mỗi dòng một đoạn; dòng bắt đầu bằng “- ” là một gạch đầu dòng)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-
-    activity_group = forms.ChoiceField(
-        label=_("Nhóm hoạt động (Thông tư 28/2019)"),
-        required=False,
-        choices=[("", "—"), *ActivityGroup.choices],
-    )
-
-    def clean_lines(self) -> list[str]:
-        return [nfc(line) for line in self.cleaned_data["lines"].splitlines()]
-
-
 class SloganForm(forms.Form):
     text = forms.CharField(label=_("Khẩu hiệu"), max_length=300)
 
@@ -274,14 +255,6 @@ class ReportingForm(forms.Form):
 SloganFormSet = forms.formset_factory(SloganForm, extra=2, can_delete=True)
 BudgetFormSet = forms.formset_factory(BudgetForm, extra=1, can_delete=True)
 ReportingFormSet = forms.formset_factory(ReportingForm, extra=1, can_delete=True)
-
-
-class OpeningForm(forms.Form):
-    text = forms.CharField(label=_("Đoạn mở đầu"), widget=forms.Textarea(attrs={"rows": 2}))
-    basis = forms.BooleanField(label=_("Là căn cứ (in nghiêng)"), required=False)
-
-    def clean_text(self) -> str:
-        return nfc(self.cleaned_data["text"])
 
 
 class RecipientForm(forms.Form):
@@ -325,6 +298,5 @@ class LaunchForm(forms.Form):
         return data
 
 
-OpeningFormSet = forms.formset_factory(OpeningForm, extra=1, can_delete=True)
 RecipientFormSet = forms.formset_factory(RecipientForm, extra=2, can_delete=True)
 AwardFormSet = forms.formset_factory(AwardForm, extra=1, can_delete=True)

@@ -5,14 +5,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 
-from vitreem.core.text import fold, nfc
+from vitreem.core.text import fold, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.selectors import unit_by_code
 
 from .datafile import check_plan_data
+from .dates import parse_partial
 from .models import (
     Assignment,
     AwardRule,
@@ -70,6 +71,12 @@ def _check_place(data: dict[str, Any], unit: AdministrativeUnit, name: str) -> N
             )
 
 
+def _stored(value: Any, *, end: bool = False) -> tuple[Any, str]:
+    """A data file's date (a day, a month, a year) as a DateField and its precision."""
+    partial = parse_partial(value)
+    return partial.stored(end=end) if partial else (None, "day")
+
+
 def _agency(unit: AdministrativeUnit, label: str) -> Agency | None:
     """The unit's agency whose name the printed assignee starts with, if any."""
     folded = fold(label)
@@ -89,6 +96,8 @@ def load_plan(data: dict[str, Any], name: str | None = None) -> Plan:
         return _load_plan(data, name)
     except OutlineError as error:
         raise ImproperlyConfigured(f"{name}: {' '.join(error.messages)}") from error
+    except ValidationError as error:  # a value a field of the plan refuses (a number too large…)
+        raise ImproperlyConfigured(f"{name}: {'; '.join(error.messages)}") from error
 
 
 @transaction.atomic
@@ -100,33 +109,39 @@ def _load_plan(data: dict[str, Any], name: str) -> Plan:
     if data.get("parent_plan") and data["parent_plan"].get("key"):
         parent = Plan.objects.filter(key=data["parent_plan"]["key"]).first()
     signer = data.get("signer") or {}
+    issued_on, issued_precision = _stored(data.get("issued_on"))
+    start, start_precision = _stored(data["period"]["start"])
+    end, end_precision = _stored(data["period"]["end"], end=True)
     fields = {
         "issuer_unit": unit,
         "issuer_agency": _agency(unit, issuer["agency"]) if issuer.get("agency") else None,
-        "header_above": nfc(issuer.get("header_above") or ""),
-        "header_name": nfc(issuer["header_name"]),
+        "header_above": nfc_lines(issuer.get("header_above") or ""),
+        "header_name": nfc_lines(issuer["header_name"]),
         "kind": data["kind"],
         "status": PlanStatus.ISSUED,
         "number": data.get("number"),
         "symbol": data["symbol"],
         "year": data["year"],
         "place": data["place"],
-        "issued_on": data.get("issued_on"),
-        "title": nfc(data["title"]),
+        "issued_on": issued_on,
+        "issued_on_precision": issued_precision,
+        "title": nfc_lines(data["title"]),
         "subtitle": data.get("subtitle") or "",
         "parent": parent,
         "parent_reference": (data.get("parent_plan") or {}).get("reference") or "",
         "theme": data.get("theme") or "",
-        "period_start": data["period"]["start"],
-        "period_end": data["period"]["end"],
+        "period_start": start,
+        "period_end": end,
+        "period_start_precision": start_precision,
+        "period_end_precision": end_precision,
         "scope": data.get("scope") or "",
         "opening": _jsonable(data.get("opening") or []),
         "sections": _jsonable(data.get("sections") or []),
         "closing": _jsonable(data.get("closing") or []),
         "appendices": _jsonable(data.get("appendices") or []),
         "slogans": data.get("slogans") or [],
-        "launch": _jsonable(data.get("launch") or {}),
-        "recipients": data.get("recipients") or [],
+        "launch": _jsonable(_launch(data.get("launch") or {})),
+        "recipients": _jsonable(data.get("recipients") or []),
         "signer_authority": signer.get("authority") or "",
         "signer_deputy": signer.get("deputy") or "",
         "signer_title": signer.get("title") or "",
@@ -155,54 +170,100 @@ def _load_plan(data: dict[str, Any], name: str) -> Plan:
         for i, t in enumerate(data.get("targets") or [])
     )
     BudgetLine.objects.bulk_create(
-        BudgetLine(plan=plan, order=i, source=b["source"], text=b["text"], amount=b.get("amount"))
+        BudgetLine(
+            plan=plan,
+            order=i,
+            source=(b.get("sources") or [b.get("source")])[0],
+            sources=b.get("sources") or [b["source"]],
+            text=b["text"],
+            amount=b.get("amount"),
+        )
         for i, b in enumerate(data.get("budget") or [])
     )
     AwardRule.objects.bulk_create(
         AwardRule(plan=plan, order=i, text=a["text"], threshold=a.get("threshold"))
         for i, a in enumerate(data.get("awards") or [])
     )
-    ReportingRequirement.objects.bulk_create(
-        ReportingRequirement(
-            plan=plan,
-            order=i,
-            report=r.get("report") or "",
-            by=r.get("by") or "",
-            to=r.get("to") or "",
-            through=r.get("through") or "",
-            due=r.get("due"),
-            text=r["text"],
-        )
-        for i, r in enumerate(data.get("reporting") or [])
+    rules = [_rule(plan, i, r, r["text"]) for i, r in enumerate(data.get("reporting") or [])]
+    ReportingRequirement.objects.bulk_create(rules)
+    assignments = data.get("assignments") or []
+    _assignments(plan, unit, issuer["as_of"], assignments, None, "assignments", name, len(rules))
+    return plan
+
+
+def _launch(launch: dict[str, Any]) -> dict[str, Any]:
+    """The launch as stored: its date as written (2026-05-30, 2026-05 or 2026)."""
+    partial = parse_partial(launch.get("date"))
+    return {**launch, "date": partial.iso() if partial else None}
+
+
+def _rule(plan: Plan, order: int, rule: dict[str, Any], text: str) -> ReportingRequirement:
+    due, precision = _stored(rule.get("due"), end=True)
+    return ReportingRequirement(
+        plan=plan,
+        order=order,
+        report=rule.get("report") or "",
+        by=rule.get("by") or "",
+        to=rule.get("to") or "",
+        through=rule.get("through") or "",
+        due=due,
+        due_precision=precision,
+        text=text,
     )
-    for i, a in enumerate(data.get("assignments") or []):
+
+
+def _assignments(
+    plan: Plan,
+    unit: AdministrativeUnit,
+    as_of: Any,
+    items: list[dict[str, Any]],
+    parent: Assignment | None,
+    path: str,
+    name: str,
+    rules: int,
+) -> int:
+    """Create the assignees (and their divisions, nested) with their tasks and the reporting
+    rules written inside tasks; the number of reporting rules so far."""
+    for i, a in enumerate(items):
         code = a.get("assignee_unit_code")
-        field = f"assignments[{i}].assignee_unit_code"
-        assignee_unit = _unit(code, issuer["as_of"], name, field) if code else None
+        field = f"{path}[{i}].assignee_unit_code"
+        assignee_unit = _unit(code, as_of, name, field) if code else None
         assignment = Assignment.objects.create(
             plan=plan,
             order=i,
+            parent=parent,
             assignee_label=a["assignee"],
+            label=a.get("label") or "",
             assignee_unit=assignee_unit,
             assignee_agency=None if assignee_unit else _agency(unit, a["assignee"]),
             assignee_group=a.get("assignee_group") or "",
+            task_marker=a.get("marker") or "",
         )
-        tasks = [
-            Task(
+        for j, t in enumerate(a.get("tasks") or []):
+            start, start_precision = _stored(t.get("start"))
+            due, due_precision = _stored(t.get("due"), end=True)
+            task = Task(
                 assignment=assignment,
                 order=j,
                 text=t["text"],
                 role=t.get("role") or "lead",
                 lead_label=t.get("lead") or "",
-                start_on=t.get("start"),
-                due_on=t.get("due"),
+                start_on=start,
+                start_precision=start_precision,
+                due_on=due,
+                due_precision=due_precision,
             )
-            for j, t in enumerate(a.get("tasks") or [])
-        ]
-        for task in tasks:
             task.full_clean(exclude=["assignment"])
-        Task.objects.bulk_create(tasks)
-    return plan
+            task.save()
+            if t.get("reporting") is not None:
+                rule = _rule(plan, rules, t["reporting"], t["text"])
+                rule.task = task
+                rule.save()
+                rules += 1
+        here = f"{path}[{i}].children"
+        divisions = a.get("children") or []
+        rules = _assignments(plan, unit, as_of, divisions, assignment, here, name, rules)
+    return rules
 
 
 def _jsonable(value: Any) -> Any:

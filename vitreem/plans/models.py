@@ -5,6 +5,8 @@ shape of plans/data/SCHEMA.md; the facts the system works with (targets, budget,
 assignments and tasks, reporting) are rows of their own, placed in the body by typed blocks.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,7 +15,22 @@ from django.utils.translation import pgettext_lazy
 
 from vitreem.core.models import TimeStampedModel
 
+from .dates import DAY, MONTH, YEAR, PartialDate, from_stored
 from .outline import outline_from_body, validate_outline
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the plan gives (plans/dates.py): the day, only the month, the year."""
+
+    DAY = DAY, _("Ngày")
+    MONTH = MONTH, _("Tháng")
+    YEAR = YEAR, _("Năm")
+
+
+def _precision(label: "str | Any") -> models.CharField:
+    return models.CharField(
+        label, max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
 
 class PlanKind(models.TextChoices):
@@ -75,6 +92,7 @@ class Plan(TimeStampedModel):
     year = models.PositiveSmallIntegerField(_("Năm"))
     place = models.CharField(_("Địa danh"), max_length=80)
     issued_on = models.DateField(_("Ngày ban hành"), null=True, blank=True)
+    issued_on_precision = _precision(_("Ngày ban hành ghi đến"))
     title = models.CharField(_("Trích yếu"), max_length=300)
     subtitle = models.CharField(_("Dòng phụ"), max_length=200, blank=True)
     parent = models.ForeignKey(
@@ -97,6 +115,8 @@ class Plan(TimeStampedModel):
     theme = models.CharField(_("Chủ đề"), max_length=300, blank=True)
     period_start = models.DateField(_("Từ ngày"))
     period_end = models.DateField(_("Đến ngày"))
+    period_start_precision = _precision(_("Từ ngày ghi đến"))
+    period_end_precision = _precision(_("Đến ngày ghi đến"))
     scope = models.CharField(_("Phạm vi"), max_length=300, blank=True)
     opening = models.JSONField(_("Căn cứ, mở đầu"), default=list, blank=True)
     sections = models.JSONField(_("Nội dung"), default=list, blank=True)
@@ -147,6 +167,11 @@ class Plan(TimeStampedModel):
         )
 
     @property
+    def issued(self) -> PartialDate | None:
+        """The date of issue as far as the plan gives it ("ngày … tháng 5 năm 2026")."""
+        return from_stored(self.issued_on, self.issued_on_precision)
+
+    @property
     def number_text(self) -> str:
         return f"{self.number}/{self.symbol}" if self.number else f"…/{self.symbol}"
 
@@ -187,6 +212,9 @@ class BudgetLine(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
     order = models.PositiveSmallIntegerField(default=0)
     source = models.CharField(_("Nguồn"), max_length=10, choices=BudgetSource.choices)
+    # Every source the line draws on, in order, ``source`` the first (a line may be paid from
+    # the state budget and mobilised funds together).
+    sources = models.JSONField(_("Các nguồn"), default=list, blank=True)
     text = models.TextField(_("Nội dung"))
     amount = models.BigIntegerField(_("Số tiền (đồng)"), null=True, blank=True)
 
@@ -223,7 +251,13 @@ class ReportingRequirement(models.Model):
     to = models.CharField(_("Gửi"), max_length=200, blank=True)
     through = models.CharField(_("Qua"), max_length=200, blank=True)
     due = models.DateField(_("Hạn"), null=True, blank=True)
+    due_precision = _precision(_("Hạn ghi đến"))
     text = models.TextField(_("Nội dung"))
+    # The task whose text states this rule, when the plan writes it inside a task; it prints
+    # there, not in the reporting part, and is still the plan's reporting rule.
+    task = models.ForeignKey(
+        "Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="reporting_rules"
+    )
 
     class Meta:
         ordering = ["plan", "order"]
@@ -236,10 +270,26 @@ class AssigneeGroup(models.TextChoices):
     COMMUNES = "communes", _("UBND các xã, phường, thị trấn")
     DISTRICTS = "districts", _("UBND các huyện, quận, thị xã, thành phố")
     AGENCIES = "agencies", _("Các cơ quan, ban, ngành")
+    HAMLETS = "hamlets", _("Các thôn, bản, tổ dân phố")
+
+
+class TaskMarker(models.TextChoices):
+    """How an assignee's tasks print: an item marker, or plain paragraphs."""
+
+    DASH = "-", "-"
+    PLUS = "+", "+"
+    NUMBER = "number", _("1. 2. 3.")
+    LETTER = "letter", _("a) b) c)")
+    PARAGRAPH = "paragraph", _("Đoạn văn, không dấu")
 
 
 class Assignment(models.Model):
-    """One assignee of a plan (a unit, an agency, or a group of them) and its tasks."""
+    """One assignee of a plan (a unit, an agency, or a group of them) and its tasks.
+
+    ``assignee_label`` names the assignee; ``label`` is how the plan writes it when that differs
+    ("Đề nghị Ủy ban MTTQ Việt Nam phường…"). An agency's own divisions are assignments whose
+    ``parent`` is the agency's.
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="assignments")
     order = models.PositiveSmallIntegerField(default=0)
@@ -257,12 +307,28 @@ class Assignment(models.Model):
     assignee_group = models.CharField(
         _("Nhóm"), max_length=12, choices=AssigneeGroup.choices, blank=True
     )
+    label = models.CharField(_("Ghi như văn bản"), max_length=400, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("Thuộc đơn vị"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="divisions",
+    )
+    task_marker = models.CharField(
+        _("Cách ghi nhiệm vụ"), max_length=10, choices=TaskMarker.choices, blank=True
+    )
 
     class Meta:
         ordering = ["plan", "order"]
 
     def __str__(self) -> str:
         return self.assignee_label
+
+    @property
+    def printed_label(self) -> str:
+        return self.label or self.assignee_label
 
 
 class TaskRole(models.TextChoices):
@@ -286,6 +352,8 @@ class Task(models.Model):
     lead_label = models.CharField(_("Đơn vị chủ trì"), max_length=300, blank=True)
     start_on = models.DateField(_("Bắt đầu"), null=True, blank=True)
     due_on = models.DateField(_("Hạn hoàn thành"), null=True, blank=True)
+    start_precision = _precision(_("Bắt đầu ghi đến"))
+    due_precision = _precision(_("Hạn ghi đến"))
     status = models.CharField(
         _("Tiến độ"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
@@ -299,11 +367,6 @@ class Task(models.Model):
                 | Q(due_on__gte=models.F("start_on")),
                 name="task_due_after_start",
                 violation_error_message=_("Hạn hoàn thành phải sau ngày bắt đầu."),
-            ),
-            models.CheckConstraint(
-                condition=Q(role="lead") | ~Q(lead_label=""),
-                name="task_has_lead",
-                violation_error_message=_("Nhiệm vụ phối hợp phải ghi rõ đơn vị chủ trì."),
             ),
         ]
 

@@ -6,7 +6,7 @@ loader, the services, the API) passes the body through it. A node is
     {"kind": "heading" | "paragraph" | "item",
      "role": "basis" | "theme" | … | None,    # what the node is, independent of how it prints
      "text": "… **bold** … *italic* …",       # the only markup: bold and italic
-     "marker": "-" | "+" | "number" | None,   # items only: the plan's own marker
+     "marker": "-" | "+" | "number" | "letter" | None,   # items only: the plan's own marker
      "children": [node, …]}
 
 Headings carry no numerals: ``heading_numbers`` computes them as Decree 30/2020/NĐ-CP numbers a
@@ -18,7 +18,6 @@ usually does) or an item, whose marker the rows then take ("+" slogans, say).
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from vitreem.documents.decree30 import ROMAN
 
+from .dates import short_date
+
 Node = dict[str, Any]
 
 KINDS = ("heading", "paragraph", "item")
-MARKERS = ("-", "+", "number")
+MARKERS = ("-", "+", "number", "letter")
 ROLES = (
     "basis",
     "intro",
@@ -146,7 +147,7 @@ def _node(node: Any, path: str, depth: int, heading_depth: int, count: list[int]
     marker = node.get("marker")
     if kind == "item":
         if marker not in MARKERS:
-            raise _fail(path, _("marker của item phải là -, + hoặc number"))
+            raise _fail(path, _("marker của item phải là -, +, number hoặc letter"))
     elif marker is not None:
         raise _fail(path, _("chỉ item mới có marker"))
     children = node.get("children", [])
@@ -203,7 +204,8 @@ def heading_numbers(outline: list[Node]) -> Iterator[tuple[Node, str]]:
 
 
 def item_markers(outline: list[Node]) -> dict[int, str]:
-    """The printed marker of every item, by id(node): "-", "+" or its number "1.", "2." …"""
+    """The printed marker of every item, by id(node): "-", "+", its number "1.", "2." … or its
+    letter "a)", "b)" …, counted among its numbered siblings."""
     markers: dict[int, str] = {}
 
     def walk(nodes: list[Node]) -> None:
@@ -213,6 +215,9 @@ def item_markers(outline: list[Node]) -> dict[int, str]:
                 if node["marker"] == "number":
                     number += 1
                     markers[id(node)] = f"{number}."
+                elif node["marker"] == "letter":
+                    number += 1
+                    markers[id(node)] = f"{LETTERS[(number - 1) % len(LETTERS)]})"
                 else:
                     markers[id(node)] = node["marker"]
             walk(node["children"])
@@ -339,8 +344,7 @@ def _leaf(kind: str, role: str | None, text: str, marker: str | None = None) -> 
 
 
 def _day(value: Any) -> str:
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day:%d/%m/%Y}"
+    return short_date(value)
 
 
 def _fact_nodes(node: Node, facts: dict[str, Any]) -> list[Node]:
@@ -359,28 +363,9 @@ def _fact_nodes(node: Node, facts: dict[str, Any]) -> list[Node]:
     if role == "reporting":
         return rows([row["text"] for row in facts.get("reporting") or []], None)
     if role == "launch":
-        launch = facts.get("launch") or {}
-        lines = [launch["note"]] if launch.get("note") else []
-        if launch.get("date"):
-            lines.append(f"Thời gian: {_day(launch['date'])}")
-        if launch.get("place"):
-            lines.append(f"Địa điểm: {launch['place']}")
-        agenda = [_leaf("item", role, _escape(a), "+") for a in launch.get("agenda") or []]
-        return rows(lines, "-") + agenda
+        return _launch_nodes(facts.get("launch") or {}, marker)
     if role == "tasks":
-        return [
-            {
-                "kind": "heading",
-                "role": role,
-                "text": _escape(assignment["assignee"]),
-                "marker": None,
-                "children": [
-                    _leaf("item", role, _escape(task["text"]), marker or "-")
-                    for task in assignment.get("tasks") or []
-                ],
-            }
-            for assignment in facts.get("assignments") or []
-        ]
+        return [_assignee_node(a, marker) for a in facts.get("assignments") or []]
     if role == "theme":
         lines = []
         if facts.get("theme"):
@@ -395,6 +380,52 @@ def _fact_nodes(node: Node, facts: dict[str, Any]) -> list[Node]:
             _leaf("heading", role, f"**{_escape(name)}:** {_escape(text)}") for name, text in lines
         ]
     return []
+
+
+def _launch_nodes(launch: dict[str, Any], marker: str | None) -> list[Node]:
+    """The launch ceremony: its note, date, place, lead and cooperating units, participants
+    ("+" under their line) and agenda ("+")."""
+    chosen = marker or "-"
+    lines = [launch["note"]] if launch.get("note") else []
+    if launch.get("date"):
+        lines.append(f"Thời gian: {_day(launch['date'])}")
+    if launch.get("place"):
+        lines.append(f"Địa điểm: {launch['place']}")
+    if launch.get("lead"):
+        lines.append(f"Đơn vị chủ trì: {launch['lead']}")
+    if launch.get("cooperating"):
+        lines.append(f"Đơn vị phối hợp: {', '.join(launch['cooperating'])}")
+    nodes = [_leaf("item", "launch", _escape(line), chosen) for line in lines]
+    if launch.get("participants"):
+        nodes.append(_leaf("item", "launch", "Thành phần tham dự:", chosen))
+        nodes.extend(_leaf("item", "launch", _escape(p), "+") for p in launch["participants"])
+    nodes.extend(_leaf("item", "launch", _escape(a), "+") for a in launch.get("agenda") or [])
+    return nodes
+
+
+# How an assignee's tasks print: an item marker, or "paragraph" for plain paragraphs.
+TASK_MARKERS = (*MARKERS, "paragraph")
+
+
+def _assignee_node(assignment: dict[str, Any], marker: str | None) -> Node:
+    """An assignee as a heading, labelled as the plan writes it, with its tasks (items with its
+    own marker, the fact node's, or "-"; paragraphs for "paragraph") and its own divisions as
+    headings under it."""
+    chosen = assignment.get("marker") or marker or "-"
+    tasks = [
+        _leaf("paragraph", "tasks", _escape(task["text"]))
+        if chosen == "paragraph"
+        else _leaf("item", "tasks", _escape(task["text"]), chosen)
+        for task in assignment.get("tasks") or []
+    ]
+    divisions = [_assignee_node(child, marker) for child in assignment.get("children") or []]
+    return {
+        "kind": "heading",
+        "role": "tasks",
+        "text": _escape(assignment.get("label") or assignment["assignee"]),
+        "marker": None,
+        "children": tasks + divisions,
+    }
 
 
 def with_facts(outline: list[Node], facts: dict[str, Any]) -> list[Node]:

@@ -16,7 +16,8 @@ from vitreem.accounts.access import (
 )
 from vitreem.units.models import AdministrativeUnit
 
-from .models import ActivityGroup, Assignment, Plan, Task, TaskProgress
+from .dates import from_stored, parse_partial
+from .models import ActivityGroup, Assignment, Plan, ReportingRequirement, Task, TaskProgress
 from .outline import printed, with_facts
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
@@ -68,8 +69,10 @@ def _number(value: Any) -> int | float | None:
 def plan_document(plan: Plan) -> dict[str, Any]:
     """The plan as the plain data the document builders take (plans/data/SCHEMA.md)."""
     launch = dict(plan.launch or {})
-    if launch.get("date"):
-        launch["date"] = date.fromisoformat(launch["date"])
+    launch["date"] = parse_partial(launch.get("date"))
+    rules = list(plan.reporting.all())
+    in_tasks = {r.task_id: r for r in rules if r.task_id}
+    assignments = list(plan.assignments.all())
     return {
         "key": plan.key,
         "kind": plan.kind,
@@ -77,12 +80,15 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "number": plan.number,
         "symbol": plan.symbol,
         "place": plan.place,
-        "issued_on": plan.issued_on,
+        "issued_on": plan.issued,
         "year": plan.year,
         "title": plan.title,
         "subtitle": plan.subtitle or None,
         "theme": plan.theme,
-        "period": {"start": plan.period_start, "end": plan.period_end},
+        "period": {
+            "start": from_stored(plan.period_start, plan.period_start_precision),
+            "end": from_stored(plan.period_end, plan.period_end_precision),
+        },
         "scope": plan.scope,
         "opening": plan.opening,
         "sections": plan.sections,
@@ -110,32 +116,78 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for t in plan.targets.all()
         ],
         "budget": [
-            {"source": b.source, "text": b.text, "amount": b.amount}
+            {
+                "source": b.source,
+                "sources": b.sources or [b.source],
+                "text": b.text,
+                "amount": b.amount,
+            }
             for b in plan.budget_lines.all()
         ],
         "awards": [{"text": a.text, "threshold": a.threshold} for a in plan.award_rules.all()],
-        "reporting": [
-            {
-                "report": r.report,
-                "by": r.by,
-                "to": r.to,
-                "through": r.through,
-                "due": r.due,
-                "text": r.text,
-            }
-            for r in plan.reporting.all()
-        ],
-        "assignments": [
-            {
-                "assignee": a.assignee_label,
-                "tasks": [
-                    {"text": t.text, "role": t.role, "lead": t.lead_label, "due": t.due_on}
-                    for t in a.tasks.all()
-                ],
-            }
-            for a in plan.assignments.all()
-        ],
+        # The reporting part: the rules a task does not state (those print in their task).
+        "reporting": [_rule(r) for r in rules if not r.task_id],
+        "assignments": _assignees(_by_parent(assignments), None, in_tasks),
     }
+
+
+def _rule(rule: ReportingRequirement) -> dict[str, Any]:
+    return {
+        "report": rule.report,
+        "by": rule.by,
+        "to": rule.to,
+        "through": rule.through,
+        "due": from_stored(rule.due, rule.due_precision),
+        "text": rule.text,
+    }
+
+
+def _by_parent(assignments: list[Assignment]) -> dict[int | None, list[Assignment]]:
+    groups: dict[int | None, list[Assignment]] = {}
+    for assignment in assignments:
+        groups.setdefault(assignment.parent_id, []).append(assignment)
+    return groups
+
+
+def _assignees(
+    groups: dict[int | None, list[Assignment]],
+    parent: int | None,
+    rules: dict[int, ReportingRequirement],
+) -> list[dict[str, Any]]:
+    """The assignees under ``parent`` (the plan's own when None), each with its divisions."""
+    return [
+        {
+            "assignee": a.assignee_label,
+            "label": a.label or None,
+            "assignee_group": a.assignee_group or None,
+            "marker": a.task_marker or None,
+            "tasks": [
+                {
+                    "text": t.text,
+                    "role": t.role,
+                    "lead": t.lead_label,
+                    "start": from_stored(t.start_on, t.start_precision),
+                    "due": from_stored(t.due_on, t.due_precision),
+                    **({"reporting": _rule(rules[t.pk])} if t.pk in rules else {}),
+                }
+                for t in a.tasks.all()
+            ],
+            "children": _assignees(groups, a.pk, rules),
+        }
+        for a in groups.get(parent, [])
+    ]
+
+
+def recipient_texts(recipients: list[Any]) -> list[str]:
+    """The recipients as lines in order: a group's sub-heading ("Gửi bản giấy:"), then its own."""
+    lines: list[str] = []
+    for item in recipients:
+        if isinstance(item, dict):
+            lines.append(str(item.get("heading") or ""))
+            lines.extend(str(sub) for sub in item.get("items") or [])
+        else:
+            lines.append(str(item))
+    return lines
 
 
 def plan_outline(plan: Plan) -> list[dict[str, Any]]:

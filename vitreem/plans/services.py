@@ -48,9 +48,12 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
+from .outline import validate_outline
 from .selectors import unassigned_tasks
 from .yearshift import YearShift
 
+# The nodes of a body that open it: a derived plan writes its own.
+_OPENING_ROLES = ("basis", "intro")
 THEMES_FILE = Path(__file__).with_name("data") / "themes.yaml"
 ATTACHMENT_MAX_BYTES = getattr(settings, "TASK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 ATTACHMENT_TYPES = frozenset(attachments.KINDS)
@@ -131,25 +134,41 @@ def _copy_parts(
     BudgetLine.objects.bulk_create(budget)
     AwardRule.objects.bulk_create(awards)
     reporting = list(ReportingRequirement.objects.filter(plan=source))
+    in_tasks = {r.pk: r.task_id for r in reporting}
     for requirement in reporting:
-        requirement.pk, requirement.plan = None, target
+        requirement.pk, requirement.plan, requirement.task = None, target, None
         requirement.due = _shift_year(requirement.due, years)
         _shift_row(requirement, shift)
     ReportingRequirement.objects.bulk_create(reporting)
     if not with_tasks:
         return
-    for assignment in Assignment.objects.filter(plan=source).prefetch_related("tasks"):
+    # By id: an agency is made before its divisions, so its copy is there when they come.
+    assignments: dict[int, Assignment] = {}
+    copied_tasks: dict[int, Task] = {}
+    for assignment in (
+        Assignment.objects.filter(plan=source).order_by("id").prefetch_related("tasks")
+    ):
         tasks = list(assignment.tasks.all())
+        old_pk, parent_id = assignment.pk, assignment.parent_id
         assignment.pk, assignment.plan = None, target
+        assignment.parent = assignments.get(parent_id) if parent_id else None
         _shift_row(assignment, shift)
         assignment.save()
+        assignments[old_pk] = assignment
         for task in tasks:
+            old_task = task.pk
             task.pk, task.assignment = None, assignment
             _shift_row(task, shift)
             task.status = TaskStatus.NOT_STARTED
             task.start_on = _shift_year(task.start_on, years)
             task.due_on = _shift_year(task.due_on, years)
+            copied_tasks[old_task] = task
         Task.objects.bulk_create(tasks)
+    for requirement, old_pk in zip(reporting, in_tasks, strict=True):
+        copy = copied_tasks.get(in_tasks[old_pk] or 0)
+        if copy is not None:
+            requirement.task = copy
+            requirement.save(update_fields=["task"])
 
 
 def _group_for(unit: AdministrativeUnit) -> str:
@@ -230,6 +249,11 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
             created_by=actor,
         )
         plan.refresh_outline()
+        if parent.outline:
+            # The parent's body as edited, under this plan's own opening.
+            opening = [n for n in plan.outline if n["role"] in _OPENING_ROLES]
+            body = [n for n in parent.outline if n["role"] not in _OPENING_ROLES]
+            plan.outline = validate_outline(opening + copy.deepcopy(body))
         plan.full_clean()
         plan.save()
         _copy_parts(parent, plan, with_tasks=False)
@@ -320,7 +344,11 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
         plan.period_start = _shift_year(source.period_start, years)  # type: ignore[assignment]
         plan.period_end = _shift_year(source.period_end, years)  # type: ignore[assignment]
         plan.created_by = actor
-        plan.refresh_outline()
+        # The body as edited, its years moved with the other texts.
+        if plan.outline:
+            plan.outline = validate_outline(plan.outline)
+        else:
+            plan.refresh_outline()
         plan.full_clean()
         plan.save()
         _copy_parts(source, plan, years=years, shift=shift)
@@ -349,8 +377,6 @@ def plan_check(plan: Plan) -> list[str]:
     for assignment in plan.assignments.prefetch_related("tasks"):
         for task in assignment.tasks.all():
             where = f"{assignment.assignee_label}: {task.text[:60]}"
-            if task.role != "lead" and not task.lead_label:
-                problems.append(_("Nhiệm vụ chưa có đơn vị chủ trì — %(task)s") % {"task": where})
             if task.due_on and task.start_on and task.due_on < task.start_on:
                 problems.append(_("Hạn trước ngày bắt đầu — %(task)s") % {"task": where})
             if task.due_on and task.due_on < plan.period_start:
@@ -838,7 +864,9 @@ def plan_lists_update(
             plan.recipients = [r for r in recipients if r]
             changed.append("recipients")
         if launch is not None:
+            # The form edits these; the launch's lead, cooperating units and participants stay.
             plan.launch = {
+                **(plan.launch or {}),
                 "held": bool(launch.get("held")),
                 "date": launch["date"].isoformat() if launch.get("date") else None,
                 "place": launch.get("place") or None,
@@ -879,86 +907,5 @@ def plan_lists_update(
                 "reporting": reporting is not None,
                 "awards": awards is not None,
             },
-        )
-    return plan
-
-
-def editable_parts(sections: list[dict[str, Any]]) -> list[tuple[str, int, dict[str, Any]]]:
-    """The parts of the body an editor rewrites: each section, and each subsection directly in it.
-
-    Returns (path, level, part), path "2" for section III, "0.1" for its second subsection.
-    """
-    parts: list[tuple[str, int, dict[str, Any]]] = []
-    for i, section in enumerate(sections):
-        parts.append((str(i), 1, section))
-        for j, block in enumerate(section.get("blocks", [])):
-            if block["type"] == "subsection":
-                parts.append((f"{i}.{j}", 2, block))
-    return parts
-
-
-def free_lines(part: dict[str, Any]) -> list[str]:
-    """A part's free content as editor lines: "- item" for bullets, plain text for paragraphs."""
-    lines: list[str] = []
-    for block in part.get("blocks", []):
-        if block["type"] == "text":
-            lines.append(block["text"])
-        elif block["type"] == "bullets":
-            for item in block.get("items", []):
-                lines.append("- " + (item["text"] if isinstance(item, dict) else item))
-    return lines
-
-
-def plan_section_update(
-    *,
-    actor: User,
-    plan: Plan,
-    path: str,
-    heading: str,
-    items: list[str],
-    activity_group: str = "",
-) -> Plan:
-    """Rewrite the free content of one section or subsection: its heading and its lines.
-
-    A line starting with "- " is a bullet, any other a paragraph. The part's other blocks (its
-    subsections and typed blocks: targets, tasks, budget, …) stay, after the free content.
-    """
-    with transaction.atomic():
-        plan = _locked_draft(actor, plan)
-        sections = copy.deepcopy(plan.sections)
-        parts = {p: part for p, _level, part in editable_parts(sections)}
-        if path not in parts:
-            raise ValidationError(_("Không có mục này trong kế hoạch."))
-        if not heading.strip():
-            raise ValidationError(_("Tên mục không được để trống."))
-        part = parts[path]
-        kept = [b for b in part.get("blocks", []) if b["type"] not in {"text", "bullets"}]
-        free: list[dict[str, Any]] = []
-        for line in (item.strip() for item in items):
-            if not line:
-                continue
-            if line.startswith("- "):
-                if free and free[-1]["type"] == "bullets":
-                    free[-1]["items"].append(line[2:].strip())
-                else:
-                    free.append({"type": "bullets", "items": [line[2:].strip()]})
-            else:
-                free.append({"type": "text", "text": line})
-        part["heading"] = heading.strip().upper() if "." not in path else heading.strip()
-        part["blocks"] = free + kept
-        if "." in path:
-            if activity_group:
-                part["activity_group"] = activity_group
-            else:
-                part.pop("activity_group", None)
-        plan.sections = sections
-        plan.refresh_outline()
-        plan.save(update_fields=["sections", "outline", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="plan.section",
-            target=plan,
-            unit=plan.issuer_unit,
-            data={"section": path},
         )
     return plan

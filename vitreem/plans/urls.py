@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_editor
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_new, name="new"),
     path("<int:plan_id>/edit/", views.plan_edit, name="edit"),
+    path("<int:plan_id>/outline/", views_editor.outline_editor, name="outline"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),
     path("<int:plan_id>/document.docx", views.plan_docx, name="docx"),
     path("<int:plan_id>/document.pdf", views.plan_pdf, name="pdf"),

@@ -42,18 +42,17 @@ from .forms import (
     IssueForm,
     LaunchForm,
     NewPlanForm,
-    OpeningFormSet,
     PlanHeaderForm,
     ProgressForm,
     RecipientFormSet,
     ReportingFormSet,
-    SectionForm,
     SloganFormSet,
     TargetFormSet,
     TaskAssignForm,
     TaskFormSet,
 )
 from .models import Plan, PlanKind, PlanStatus
+from .views_editor import STEPS
 
 
 @login_required
@@ -467,9 +466,10 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             for r in plan.reporting.all()
         ],
     )
-    opening = OpeningFormSet(bound("opening"), prefix="opening", initial=plan.opening)
     recipients = RecipientFormSet(
-        bound("recipients"), prefix="recipients", initial=[{"text": r} for r in plan.recipients]
+        bound("recipients"),
+        prefix="recipients",
+        initial=[{"text": r} for r in selectors.recipient_texts(plan.recipients)],
     )
     awards = AwardFormSet(
         bound("awards"),
@@ -481,22 +481,6 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         bound("launch"),
         initial={**launch_data, "agenda": "\n".join(launch_data.get("agenda") or [])},
     )
-    section_forms = [
-        (
-            level,
-            SectionForm(
-                request.POST if part == "section" and request.POST.get("path") == path else None,
-                initial={
-                    "path": path,
-                    "heading": body["heading"],
-                    "lines": "\n".join(services.free_lines(body)),
-                    "activity_group": body.get("activity_group", ""),
-                },
-                prefix=f"s{path}",
-            ),
-        )
-        for path, level, body in services.editable_parts(plan.sections)
-    ]
     # Each part of the page: its form or formset, and the service call that saves it.
     actions: dict[str, tuple[Any, Callable[[], Plan]]] = {
         "header": (
@@ -518,7 +502,6 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         "slogans": slogans,
         "budget": budget,
         "reporting": reporting,
-        "opening": opening,
         "recipients": recipients,
         "awards": awards,
     }
@@ -528,20 +511,6 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         launch,
         lambda: services.plan_lists_update(actor=user, plan=plan, launch=launch.cleaned_data),
     )
-    if part == "section":
-        form = next((f for _level, f in section_forms if f.is_bound), None)
-        if form is not None:
-            actions["section"] = (
-                form,
-                lambda: services.plan_section_update(
-                    actor=user,
-                    plan=plan,
-                    path=form.cleaned_data["path"],
-                    heading=form.cleaned_data["heading"],
-                    items=form.cleaned_data["lines"],
-                    activity_group=form.cleaned_data["activity_group"],
-                ),
-            )
     if part in actions:
         form_or_set, save = actions[part]
         if form_or_set.is_valid():
@@ -552,7 +521,11 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                     messages.error(request, message)
             else:
                 messages.success(request, _("Đã lưu."))
-                return redirect("plans:edit", plan_id)
+                return redirect(f"{request.path}?step={part}")
+    # One step of the editor at a time (the body is the outline editor's page).
+    step = part or request.GET.get("step", "")
+    if step not in actions:
+        step = "header"
     return render(
         request,
         "plans/edit.html",
@@ -564,10 +537,10 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             "slogans": slogans,
             "budget": budget,
             "reporting": reporting,
-            "section_forms": section_forms,
-            "opening": opening,
             "recipients": recipients,
             "awards": awards,
             "launch": launch,
+            "steps": STEPS,
+            "step": step,
         },
     )

@@ -66,6 +66,36 @@ ENDPOINTS = [
             "period_end": "30/06/2026",
         },
     ),
+    # The outline editor: the draft's body is empty, whose version is the digest of [].
+    Endpoint("page outline editor", "GET", "/plans/{plan}/outline/", "enter", False),
+    Endpoint(
+        "page outline edit",
+        "POST",
+        "/plans/{plan}/outline/",
+        "enter",
+        False,
+        {
+            "op": "insert",
+            "path": "0",
+            "kind": "paragraph",
+            "text": "Căn cứ Luật Trẻ em năm 2016;",
+            "version": "4f53cda18c2baa0c0354",
+        },
+    ),
+    Endpoint("api draft plan outline", "GET", "/api/v1/plans/{plan}/outline", "read", True),
+    Endpoint(
+        "api outline edit",
+        "POST",
+        "/api/v1/plans/{plan}/outline",
+        "enter",
+        True,
+        {
+            "op": "insert",
+            "path": "0",
+            "node": {"kind": "heading", "text": "MỤC ĐÍCH, YÊU CẦU"},
+            "expected_version": "4f53cda18c2baa0c0354",
+        },
+    ),
     Endpoint("page amend issued plan", "POST", "/plans/{issued_plan}/amend/", "enter", False),
     Endpoint("page copy plan", "POST", "/plans/{plan}/copy/", "enter", False, {"year": "2027"}),
     Endpoint(

@@ -111,8 +111,10 @@ def test_header_has_issuer_national_title_number_and_date():
     document = read(render_plan_docx(PLAN))
     header = document.tables[0]
     left, right = header.rows[0].cells
-    assert "ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN" in left.text
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG BẮC KẠN" in left.text
+    # Each line whole: the body, then the unit's name on a line of its own, never broken inside.
+    lines = left.text.replace("\u00a0", " ").split("\n")
+    assert lines[:4] == ["ỦY BAN NHÂN DÂN", "TỈNH THÁI NGUYÊN", "ỦY BAN NHÂN DÂN", "PHƯỜNG BẮC KẠN"]
+    assert "PHƯỜNG\u00a0BẮC\u00a0KẠN" in left.text
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in right.text
     assert "Độc lập - Tự do - Hạnh phúc" in right.text
     number, place = header.rows[1].cells

@@ -22,6 +22,32 @@ def _letter(index: int) -> str:
     return "abcdefghiklmnopqrstuvxy"[index] + ")"
 
 
+def written(day: date | str | int) -> str:
+    """A date as plans write it: "01/6/2026", "15/02/2021"; a month "5/2026"; a year "2026"."""
+    if isinstance(day, date):
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"{day.day:02d}/{month}/{day.year}"
+    parts = str(day).split("-")
+    if len(parts) == 2:
+        number = int(parts[1])
+        return f"{number:02d}/{parts[0]}" if number < 3 else f"{number}/{parts[0]}"
+    return str(day)
+
+
+def assignee_lines(assignment: dict, number: str, level: int) -> list[tuple[str, str]]:
+    """An assignee labelled as written, its tasks with its marker, its divisions lettered."""
+    lines = [(number, assignment.get("label") or assignment["assignee"])]
+    marker = assignment.get("marker") or "-"
+    for index, task in enumerate(assignment.get("tasks") or []):
+        mark = {"paragraph": "", "number": f"{index + 1}.", "letter": _letter(index)}.get(
+            marker, marker
+        )
+        lines.append((mark, task["text"]))
+    for index, child in enumerate(assignment.get("children") or []):
+        lines.extend(assignee_lines(child, _letter(index), level + 1))
+    return lines
+
+
 def expected_body(data: dict) -> list[tuple[str, str]]:
     """(number as printed, text) of every line of the body, read straight from the data file."""
     lines: list[tuple[str, str]] = [("", p["text"]) for p in data.get("opening") or []]
@@ -67,16 +93,22 @@ def expected_body(data: dict) -> list[tuple[str, str]]:
                 if launch.get("note"):
                     lines.append(("-", launch["note"]))
                 if launch.get("date"):
-                    lines.append(("-", f"Thời gian: {launch['date']:%d/%m/%Y}"))
+                    lines.append(("-", f"Thời gian: {written(launch['date'])}"))
                 if launch.get("place"):
                     lines.append(("-", f"Địa điểm: {launch['place']}"))
+                if launch.get("lead"):
+                    lines.append(("-", f"Đơn vị chủ trì: {launch['lead']}"))
+                if launch.get("cooperating"):
+                    lines.append(("-", f"Đơn vị phối hợp: {', '.join(launch['cooperating'])}"))
+                if launch.get("participants"):
+                    lines.append(("-", "Thành phần tham dự:"))
+                    lines.extend(("+", p) for p in launch["participants"])
                 lines.extend(("+", item) for item in launch.get("agenda") or [])
             elif kind == "reporting":
                 lines.extend(("", row["text"]) for row in data.get("reporting") or [])
             elif kind == "assignments":
                 for assignment in data.get("assignments") or []:
-                    lines.append((number(), assignment["assignee"]))
-                    lines.extend(("-", task["text"]) for task in assignment["tasks"])
+                    lines.extend(assignee_lines(assignment, number(), level))
 
     for index, section in enumerate(data["sections"]):
         lines.append(heading(ROMAN[index], section))

@@ -54,9 +54,10 @@ def test_every_assignee_with_every_task(seed):
     data, _plan, texts = seed
     joined = "\n".join(texts)
     for assignment in data.get("assignments", []):
-        assert assignment["assignee"] in joined
+        assert (assignment.get("label") or assignment["assignee"]) in joined
+        dash = "" if assignment.get("marker") == "paragraph" else "- "
         for task in assignment["tasks"]:
-            assert f"- {task['text']}" in texts
+            assert f"{dash}{task['text']}" in texts
 
 
 def test_reporting_deadlines_recipients_and_signer(seed):
@@ -65,7 +66,11 @@ def test_reporting_deadlines_recipients_and_signer(seed):
     for requirement in data.get("reporting", []):
         assert requirement["text"] in joined
     for recipient in data["recipients"]:
-        assert f"- {recipient}" in texts
+        if isinstance(recipient, dict):  # a group: its sub-heading, then its recipients
+            assert recipient["heading"] in texts
+            assert all(f"- {item}" in texts for item in recipient["items"])
+        else:
+            assert f"- {recipient}" in texts
     for key in ("authority", "deputy", "title", "name"):
         if data["signer"].get(key):
             assert data["signer"][key] in texts

@@ -1,0 +1,134 @@
+"""A ward officer writes the body of her plan in the outline editor, in a real browser: renames a
+section, adds one, adds an indented "+" item with the keyboard, moves a subsection; the preview
+beside the outline and the Word file show the new numbering and text. Chromium as in
+vitreem/web/tests/test_browser.py."""
+
+import io
+
+import pytest
+from docx import Document
+
+from vitreem.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
+from vitreem.plans.services import plan_create
+from vitreem.units.loaders import load_units
+from vitreem.units.models import AdministrativeUnit
+from vitreem.web.tests.test_browser import (  # noqa: F401  (browser: a fixture)
+    ARTIFACTS,
+    assert_fits_a_phone,
+    browser,
+)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def ward_plan(transactional_db):
+    if not AdministrativeUnit.objects.exists():
+        load_units()
+    ward = AdministrativeUnit.objects.get(code="01843", valid_to__isnull=True)  # phường Bắc Kạn
+    officer = MembershipFactory(user=UserFactory(username="canbo.bieumau"), unit=ward).user
+    return plan_create(
+        actor=officer,
+        issuer_unit=ward,
+        kind="action_month",
+        year=2026,
+        title="Triển khai Tháng hành động vì trẻ em năm 2026",
+    )
+
+
+def row(page, text):
+    """The outline's row whose text box holds the text (as the server last rendered it)."""
+    return page.locator("li.node").filter(has=page.locator(f'input.node-text[value="{text}"]'))
+
+
+def test_a_ward_officer_writes_the_body_in_the_outline(ward_plan, live_server, browser):  # noqa: F811
+    base = live_server.url
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    refused: list[str] = []  # what the Content-Security-Policy stopped: nothing, it must be
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("canbo.bieumau")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Đơn vị và vai trò của tôi").wait_for()
+
+    page.goto(f"{base}/plans/{ward_plan.pk}/")
+    page.get_by_role("link", name="Soạn kế hoạch").click()
+    page.get_by_role("navigation", name="Các bước soạn kế hoạch").get_by_role(
+        "link", name="2. Nội dung"
+    ).click()
+    page.get_by_role("heading", name="Dàn ý nội dung").wait_for()
+
+    # Renames a section: the text, then Enter.
+    targets = row(page, "MỤC TIÊU").locator("input.node-text")
+    targets.fill("MỤC TIÊU CỤ THỂ")
+    targets.press("Enter")
+    row(page, "MỤC TIÊU CỤ THỂ").wait_for()
+
+    # Adds a section after the last: Enter on an unchanged row opens a new one below it.
+    row(page, "CHẾ ĐỘ BÁO CÁO").locator("input.node-text").press("Enter")
+    new = page.locator("li.new-row input.node-text")
+    new.fill("KHEN THƯỞNG")
+    new.press("Enter")
+    row(page, "KHEN THƯỞNG").wait_for()
+
+    # An item under "Mục đích" with the add form, then an indented "+" item by the keyboard.
+    row(page, "Mục đích").get_by_role("link", name="Thêm mục").click()
+    form = page.locator("form#new")
+    form.get_by_label("Vị trí").select_option(label="Mục con, ở cuối")
+    form.get_by_label("Loại").select_option(label="Ý liệt kê")
+    form.get_by_label("Nội dung mục mới").fill("Tuyên truyền về quyền trẻ em")
+    form.get_by_role("button", name="Thêm mục").click()
+    item = row(page, "Tuyên truyền về quyền trẻ em").locator("input.node-text")
+    item.press("Enter")
+    new = page.locator("li.new-row input.node-text")
+    new.fill("trên loa truyền thanh của các tổ dân phố")
+    new.press("Enter")
+    sub = row(page, "trên loa truyền thanh của các tổ dân phố")
+    sub.wait_for()
+    page.keyboard.press("Alt+Shift+ArrowRight")  # the new row has the focus
+    page.locator("li.d4").filter(
+        has=page.locator('input[value="trên loa truyền thanh của các tổ dân phố"]')
+    ).wait_for()
+    assert row(page, "trên loa truyền thanh của các tổ dân phố").locator(".num").inner_text() == "+"
+
+    # Moves a subsection: "Yêu cầu" above "Mục đích".
+    row(page, "Yêu cầu").get_by_role("button", name="Chuyển lên").click()
+    page.locator("li.node .num", has_text="1.").first.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('#n0-0 input.node-text').value === 'Yêu cầu'"
+    )
+
+    preview = page.locator(".paper").inner_text()
+    for line in (
+        "III. MỤC TIÊU CỤ THỂ",
+        "VIII. KHEN THƯỞNG",
+        "1. Yêu cầu",
+        "2. Mục đích",
+        "- Tuyên truyền về quyền trẻ em",
+        "+ trên loa truyền thanh của các tổ dân phố",
+    ):
+        assert line in preview, line
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-outline-editor.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "plan-outline-editor-phone.png"), full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert_fits_a_phone(page)
+    assert refused == []
+
+    word = page.request.get(f"{base}/plans/{ward_plan.pk}/document.docx")
+    lines = [p.text for p in Document(io.BytesIO(word.body())).paragraphs]
+    for line in (
+        "III. MỤC TIÊU CỤ THỂ",
+        "VIII. KHEN THƯỞNG",
+        "1. Yêu cầu",
+        "2. Mục đích",
+        "- Tuyên truyền về quyền trẻ em",
+        "+ trên loa truyền thanh của các tổ dân phố",
+    ):
+        assert line in lines, line
+    page.close()
