@@ -246,6 +246,7 @@ def build_outline(lines: list[Line]) -> list[Node]:
     under the heading they follow, "+" items under the "-" item before them."""
     roots: list[Node] = []
     stack: list[tuple[int, Node]] = []  # (level, heading)
+    marks: set[int] = set()  # the headings numbered 1.1.
 
     def parent_children() -> list[Node]:
         return stack[-1][1]["children"] if stack else roots
@@ -254,15 +255,9 @@ def build_outline(lines: list[Line]) -> list[Node]:
     for line in lines:
         if line.kind in levels:
             level = levels[line.kind]
-            if line.kind == "number" and not any(lv == 1 for lv, _ in stack) and stack == []:
-                level = 2
-            if (
-                line.kind == "letter"
-                and stack
-                and stack[-1][0] >= 3
-                and stack[-1][1].get("_letter") is None
-            ):
-                level = stack[-1][0] + 1
+            if line.kind == "letter":  # a) under 1.1. when the plan numbers that deep
+                subs = [lv for lv, n in stack if id(n) in marks]
+                level = subs[-1] + 1 if subs else 3
             while stack and stack[-1][0] >= level:
                 stack.pop()
             node: Node = {
@@ -274,6 +269,8 @@ def build_outline(lines: list[Line]) -> list[Node]:
             }
             parent_children().append(node)
             stack.append((level, node))
+            if line.kind == "sub":
+                marks.add(id(node))
             continue
         children = parent_children()
         if line.kind == "item":
@@ -435,6 +432,10 @@ def _recipients(tail: list[str]) -> tuple[list[str], list[dict[str, Any]], dict[
                 continue
         if _SIGN_PREFIX.match(text):
             prefixes.append(text)
+            last_was_recipient = False
+            continue
+        if text.startswith(("-", "–")) and text.endswith(":"):  # a sub-heading marked as a line
+            groups.append({"heading": text.lstrip("-– ").strip(), "recipients": []})
             last_was_recipient = False
             continue
         if text.startswith(("-", "–")):

@@ -111,6 +111,9 @@ def repair_line(line: str) -> str:
             i += 1
             continue
         lead, core, tail = match.groups()
+        if len(core) == 1 and (tail[:1] in (")", ".") or lead.endswith("(")):
+            i += 1  # a list label: "a)", "(b)", "c."
+            continue
         if not _needs_repair(core):
             side = _frequent_mend(core, lead, tail, gaps_before[i], gaps_after[i])
         else:
