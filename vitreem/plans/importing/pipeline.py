@@ -11,6 +11,7 @@ from vitreem.units.selectors import agencies_of
 
 from .reading import ImportRefusedError, read_lines
 from .recognise import recognise
+from .repair import repair_lines
 
 # Fields of the review, in the order the page shows them (the unsure first, then this order).
 FIELDS = (
@@ -41,8 +42,8 @@ def unit_agencies(unit: AdministrativeUnit, on: date | None = None) -> list[tupl
 def recognise_upload(name: str, data: bytes, unit: AdministrativeUnit) -> dict[str, Any]:
     """The recognised plan (the API's shape) with ``sure`` per field; ImportRefusedError for a
     file that is not a readable plan."""
-    lines = read_lines(name, data)
-    result = recognise(lines, unit_agencies(unit))
+    lines = repair_lines(read_lines(name, data))
+    result = recognise(lines, unit_agencies(unit), repaired=True)
     plan = result.data
     if not plan["title"] and not plan["outline"]:
         raise ImportRefusedError(

@@ -514,10 +514,13 @@ def _period(text: str) -> tuple[str | None, str | None]:
     return _iso(*match.groups()[:3]), _iso(*match.groups()[3:])
 
 
-def recognise(raw_lines: list[str], agencies: list[tuple[str, str]] | None = None) -> Recognised:
-    """The plan the lines hold: its fields (the API's shape), whether each is sure, warnings."""
+def recognise(
+    raw_lines: list[str], agencies: list[tuple[str, str]] | None = None, *, repaired: bool = False
+) -> Recognised:
+    """The plan the lines hold: its fields (the API's shape), whether each is sure, warnings.
+    The lines are repaired first unless ``repaired`` says they already are."""
     agencies = agencies or []
-    lines = repair_lines(raw_lines)
+    lines = raw_lines if repaired else repair_lines(raw_lines)
     z = zones(lines)
     sure: dict[str, bool] = {}
     warnings: list[str] = []

@@ -20,7 +20,10 @@ DAMAGED = [
     ("Trung t m Văn h a – TT và truyền thông", "Trung tâm Văn hóa – TT và truyền thông"),
     ("Uỷ ban nh n d n các xã  phường", "Uỷ ban nhân dân các xã, phường"),
     ("trẻ em có hoàn cảnh kh  khăn và vận", "trẻ em có hoàn cảnh khó khăn và vận"),
-    ("các nhà hảo t m ủng hộ Quỹ Bảo trợ trẻ em các c p", "các nhà hảo tâm ủng hộ Quỹ Bảo trợ trẻ em các cấp"),
+    (
+        "các nhà hảo t m ủng hộ Quỹ Bảo trợ trẻ em các c p",
+        "các nhà hảo tâm ủng hộ Quỹ Bảo trợ trẻ em các cấp",
+    ),
     ("hiện c ng tác trẻ em", "hiện công tác trẻ em"),
     ("Số  ượng", "Số lượng"),
     (" inh phí", "Kinh phí"),
@@ -41,7 +44,12 @@ def test_decomposed_letters_become_nfc():
 
 
 def test_list_labels_and_acronyms_are_not_words_to_mend():
-    for line in ("c) Hoạt động chăm sóc", "(b) Báo cáo", "Lưu: VT, LĐTBXH.", "UBND các xã; TT HĐND"):
+    for line in (
+        "c) Hoạt động chăm sóc",
+        "(b) Báo cáo",
+        "Lưu: VT, LĐTBXH.",
+        "UBND các xã; TT HĐND",
+    ):
         assert repair_line(line) == line
 
 
