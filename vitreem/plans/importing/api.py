@@ -15,6 +15,7 @@ from vitreem.units.selectors import unit_or_404
 
 from .pipeline import recognise_upload
 from .reading import MAX_BYTES, ImportRefusedError
+from .selectors import agency_of_unit
 from .services import plan_import_save
 
 router = Router(tags=["Kế hoạch"])
@@ -87,7 +88,7 @@ def _issuer(request: HttpRequest, code: str, agency_id: int | None) -> tuple[Any
     unit = unit_or_404(code, timezone.localdate())
     agency = None
     if agency_id is not None:
-        agency = Agency.objects.filter(pk=agency_id, unit=unit).first()
+        agency = agency_of_unit(unit, agency_id)
         if agency is None:
             require(request.user, Action.READ, unit)
             raise HttpError(404, "Không có cơ quan này ở đơn vị đã chọn.")

@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 
 from vitreem.plans.importing.recognise import recognise
 
-WORDS = (
-    "tăng cường tuyên truyền vận động chăm sóc giáo dục bảo vệ trẻ em gia đình cộng đồng "
-    "phòng chống tai nạn thương tích đuối nước bạo lực xâm hại hỗ trợ hoàn cảnh đặc biệt "
-    "kiểm tra giám sát quyền tham gia vui chơi giải trí mùa hè an toàn lành mạnh kinh phí "
-    "nguồn lực địa phương xây dựng kế hoạch tổ chức thực hiện hiệu quả thiết thực"
-).split()
+_VOCABULARY = (
+    "tăng cường tuyên truyền vận động chăm sóc giáo dục bảo vệ trẻ em gia đình cộng đồng phòng "
+    "chống tai nạn thương tích đuối nước bạo lực xâm hại hỗ trợ hoàn cảnh đặc biệt kiểm tra "
+    "giám sát quyền tham gia vui chơi giải trí mùa hè an toàn lành mạnh kinh phí nguồn lực địa "
+    "phương xây dựng kế hoạch tổ chức thực hiện hiệu quả thiết thực"
+)
+WORDS = tuple(_VOCABULARY.split(" "))
 AGENCIES = (
     "Phòng Văn hóa - Xã hội",
     "Công an xã",
@@ -79,7 +80,8 @@ def render(plan: dict) -> list[str]:
         plan["title"],
     ]
     body = [
-        f"Căn cứ Kế hoạch số 12/KH-UBND ngày 05/5/{year} của Ủy ban nhân dân huyện về việc triển khai;",
+        f"Căn cứ Kế hoạch số 12/KH-UBND ngày 05/5/{year} của Ủy ban nhân dân huyện "
+        "về việc triển khai;",
         "Ủy ban nhân dân xã xây dựng Kế hoạch, cụ thể như sau:",
         "I. MỤC ĐÍCH, YÊU CẦU",
         "- " + sentence_of(plan, 0),
