@@ -24,6 +24,8 @@ from vitreem.plans.models import Assignment, Plan, PlanKind, ReportingRequiremen
 from vitreem.plans.outline import Node, plain, validate_outline
 from vitreem.units.models import AdministrativeUnit, Agency
 
+from .selectors import cited_plan
+
 
 def _clean(value: Any, limit: int) -> str:
     text = nfc(str(value or ""))
@@ -175,6 +177,7 @@ def plan_import_save(
     plan.symbol = _clean(reviewed.get("symbol"), 40) or plan.symbol
     plan.place = _clean(reviewed.get("place"), 80) or plan.place
     plan.parent_reference = _clean(reviewed.get("parent_reference"), 400)
+    plan.parent = cited_plan(actor, plan.parent_reference)
     plan.theme = _clean(reviewed.get("theme"), 300)
     plan.period_start, plan.period_end = start, end
     plan.scope = _clean(reviewed.get("scope"), 300)
