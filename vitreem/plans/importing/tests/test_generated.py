@@ -61,6 +61,8 @@ def plans(draw: st.DrawFn) -> dict:
             for p in draw(st.lists(st.sampled_from(PLACES), min_size=1, max_size=4, unique=True))
         ]
         + ["Lưu: VT."],
+        "day": draw(st.sampled_from([None, "month", "full"])),
+        "agency": draw(st.sampled_from([None, "PHÒNG VĂN HÓA - XÃ HỘI", "CÔNG AN XÃ"])),
         "width": draw(st.integers(50, 120)),
         "blank": draw(st.booleans()),
         "damage": draw(st.booleans()),
@@ -70,12 +72,18 @@ def plans(draw: st.DrawFn) -> dict:
 def render(plan: dict) -> list[str]:
     year, place = plan["year"], plan["place"]
     number = plan["number"] or ""
+    day, month = {None: ("     ", "    "), "month": ("     ", "5"), "full": ("20", "05")}[
+        plan["day"]
+    ]
+    if plan["agency"]:
+        header = [f"UBND XÃ {place.upper()}", plan["agency"]]
+    else:
+        header = ["ỦY BAN NHÂN DÂN", f"XÃ {place.upper()}"]
     lines = [
-        "ỦY BAN NHÂN DÂN",
-        f"XÃ {place.upper()}",
+        *header,
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        f"Số: {number}/KH-UBND {place}, ngày      tháng     năm {year}",
+        f"Số: {number}/KH-UBND {place}, ngày {day} tháng {month} năm {year}",
         "KẾ HOẠCH",
         plan["title"],
     ]
@@ -127,11 +135,17 @@ def sentence_of(plan: dict, index: int) -> str:
 def test_what_was_written_is_recognised(plan):
     got = recognise(render(plan)).data
     year = plan["year"]
-    assert got["issuer"] == f"ỦY BAN NHÂN DÂN XÃ {plan['place'].upper()}"
+    if plan["agency"]:
+        assert got["issuer"] == plan["agency"]
+        assert got["issuer_above"] == f"UBND XÃ {plan['place'].upper()}"
+    else:
+        assert got["issuer"] == f"ỦY BAN NHÂN DÂN XÃ {plan['place'].upper()}"
+        assert got["issuer_above"] == ""
     assert got["number"] == plan["number"]
     assert got["symbol"] == "KH-UBND"
     assert got["place"] == plan["place"]
-    assert got["date"] == str(year)
+    expected_date = {None: f"{year}", "month": f"{year}-05", "full": f"{year}-05-20"}
+    assert got["date"] == expected_date[plan["day"]]
     assert got["title"] == plan["title"]
     assert got["theme"] == plan["theme"]
     assert (got["period_start"], got["period_end"]) == (f"{year}-06-01", f"{year}-06-30")
