@@ -252,7 +252,22 @@ def build_outline(lines: list[Line]) -> list[Node]:
         return stack[-1][1]["children"] if stack else roots
 
     levels = {"roman": 1, "number": 2, "sub": 3, "letter": 3}
+    last_number = 0  # of the numbered headings of the current section
+    run = 0  # the last number of a numbered list under a deeper heading ("1. …", "2. …")
     for line in lines:
+        if line.kind == "roman":
+            last_number = run = 0
+        if line.kind == "number":
+            number = int(line.number)
+            # headings of a section never number from 1 again: a restart is a list
+            if (number == 1 and last_number >= 1) or (run and number == run + 1):
+                run = number  # a numbered list, not the next heading
+                parent_children().append(_node("item", line.text, "number"))
+                continue
+            run = 0
+            last_number = number
+        elif line.kind != "text":
+            run = 0
         if line.kind in levels:
             level = levels[line.kind]
             if line.kind == "letter":  # a) under 1.1. when the plan numbers that deep
@@ -276,7 +291,12 @@ def build_outline(lines: list[Line]) -> list[Node]:
         if line.kind == "item":
             item = _node("item", line.text, line.marker)
             under_dash = bool(children) and children[-1]["kind"] == "item"
-            if line.marker == "+" and under_dash and children[-1]["marker"] == "-":
+            # "+" items belong to the "-" item before them, unless it is a short "label: value"
+            # row (the launch ceremony's "- Địa điểm: …" rows print their agenda beside them)
+            before = _plain(children[-1]["text"]).rstrip() if under_dash else ""
+            row = len(before.split()) < 12 and ":" in before and not before.endswith(":")
+            announces = under_dash and not row
+            if line.marker == "+" and announces and children[-1]["marker"] == "-":
                 children[-1]["children"].append(item)
                 continue
             children.append(item)

@@ -9,6 +9,7 @@ from vitreem.documents.pdf import docx_to_pdf, libreoffice
 from vitreem.documents.plans import render_plan_docx
 from vitreem.plans.importing.reading import read_lines
 from vitreem.plans.importing.recognise import recognise
+from vitreem.plans.loaders import DATA_DIR
 
 from .seeds import SEEDS, data_file, expected_outline, flat
 
@@ -20,9 +21,19 @@ def printed(request: pytest.FixtureRequest):
     return data, recognise(read_lines(f"{request.param}.docx", docx)).data
 
 
-def test_every_outline_node_comes_back(printed):
-    data, got = printed
+ALL_PLANS = sorted(path.stem for path in DATA_DIR.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("key", ALL_PLANS)
+def test_every_outline_node_comes_back(key):
+    """Every plan of the data files, the seeds and the plans written after them."""
+    data = data_file(key)
+    got = recognise(read_lines(f"{key}.docx", render_plan_docx(data))).data
     assert flat(got["outline"]) == flat(expected_outline(data))
+    assert got["slogans"] == (data.get("slogans") or [])
+    assert [len(a["tasks"]) for a in got["assignments"]] == [
+        len(a["tasks"]) for a in data["assignments"]
+    ]
 
 
 def test_the_facts_come_back(printed):
