@@ -28,7 +28,10 @@ def ward_officer(transactional_db):
 
 
 def test_ward_officer_imports_the_province_plan_and_saves_a_corrected_draft(
-    ward_officer, live_server, browser, tmp_path  # noqa: F811
+    ward_officer,
+    live_server,
+    browser,
+    tmp_path,  # noqa: F811
 ):
     docx = tmp_path / "ke-hoach-tinh.docx"
     docx.write_bytes(render_plan_docx(data_file("thai-nguyen-2026-action-month")))
