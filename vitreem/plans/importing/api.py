@@ -1,7 +1,7 @@
 """The import API: a plan file read and recognised without saving, then the reviewed plan
 saved as a draft. Thin: reading and recognition in this package, the draft in its service."""
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,6 +41,19 @@ class AssignmentIO(Schema):
     assignments: list["AssignmentIO"] = []
 
 
+class BudgetIO(Schema):
+    source: Literal["state", "mobilised", "other"] = "state"
+    text: str
+
+
+class LaunchIO(Schema):
+    held: bool = False
+    date: str | None = None
+    place: str = ""
+    agenda: list[str] = []
+    note: str = ""
+
+
 class RecipientGroupIO(Schema):
     heading: str
     recipients: list[str]
@@ -64,6 +77,8 @@ class RecognisedPlan(Schema):
     slogans: list[str] = []
     assignments: list[AssignmentIO] = []
     reporting: ReportingIO = ReportingIO()
+    budget: list[BudgetIO] = []
+    launch: LaunchIO = LaunchIO()
     recipients: list[str] = []
     recipient_groups: list[RecipientGroupIO] = []
     signer: SignerIO = SignerIO()

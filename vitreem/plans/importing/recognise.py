@@ -637,6 +637,9 @@ def recognise(
     if not assignments:
         warnings.append("no_assignments")
 
+    data["budget"] = _budget(outline)
+    sure["budget"] = bool(data["budget"])
+    data["launch"] = _launch(outline)
     year = (data["period_start"] or data["date"] or "")[:4]
     data["reporting"] = _reporting(outline, int(year) if year.isdigit() else None)
     sure["reporting"] = bool(data["reporting"]["deadline"])
@@ -653,6 +656,74 @@ def recognise(
         warnings.append("no_signature")
     data["warnings"] = warnings
     return Recognised(data=data, sure=sure, warnings=warnings)
+
+
+_MOBILISED = re.compile(r"\b(huy dong|van dong|tai tro|vien tro|xa hoi hoa)\b")
+_OTHER = re.compile(r"\b(hop phap khac|nguon khac)\b")
+
+
+def _budget(outline: list[Node]) -> list[dict[str, str]]:
+    """The budget lines: each item or paragraph of the section on funding ("KINH PHÍ"), with
+    its source: the state budget, funds raised, or other."""
+    section = _find_heading(outline, "KINH PHÍ")
+    if section is None:
+        return []
+    lines = []
+    _head, colon, inline = _plain(section["text"]).partition(":")
+    if colon and inline.strip():  # "4. Kinh phí: Kinh phí cho hoạt động …"
+        lines.append({"source": _budget_source(fold(inline)), "text": inline.strip()})
+    for node in walk(section["children"]):
+        if node["kind"] == "heading" or node.get("role") == "tasks":
+            continue
+        text = _plain(node["text"])
+        folded = fold(text)
+        lines.append({"source": _budget_source(folded), "text": text})
+        node["role"] = "budget"
+    return lines
+
+
+def _budget_source(folded: str) -> str:
+    """A plan's money is the state budget unless the line names funds raised or other sources."""
+    if "ngan sach" in folded or "du toan" in folded:
+        return "state"
+    if _MOBILISED.search(folded):
+        return "mobilised"
+    return "other" if _OTHER.search(folded) else "state"
+
+
+_LAUNCH = re.compile(r"\b(lễ phát động|tổ chức phát động)\b", re.IGNORECASE)
+
+
+def _launch(outline: list[Node]) -> dict[str, Any]:
+    """The launch ceremony: the first line that speaks of it, whether it is held, its date and
+    place when the lines after it give them, and its agenda ("+" lines)."""
+    nodes = walk(outline)
+    for index, node in enumerate(nodes):
+        text = _plain(node["text"])
+        if node["kind"] == "heading" or not _LAUNCH.search(text):
+            continue
+        launch: dict[str, Any] = {
+            "held": "không tổ chức" not in text.lower(),
+            "date": None,
+            "place": "",
+            "agenda": [],
+            "note": text,
+        }
+        for after in nodes[index + 1 : index + 12]:
+            line = _plain(after["text"])
+            if after["kind"] == "heading":
+                break
+            when = re.match(r"Thời gian:\s*(\d{1,2})/(\d{1,2})/(\d{4})", line)
+            if when:
+                launch["date"] = _iso(*when.groups())
+            elif line.startswith("Địa điểm:"):
+                launch["place"] = line.partition(":")[2].strip()
+            elif after["kind"] == "item" and after["marker"] == "+":
+                launch["agenda"].append(line)
+            else:
+                break
+        return launch
+    return {"held": False, "date": None, "place": "", "agenda": [], "note": ""}
 
 
 def _slogans(outline: list[Node], appendix: list[str]) -> list[str]:

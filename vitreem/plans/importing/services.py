@@ -20,7 +20,14 @@ from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc, text_problem
 from vitreem.plans import services
-from vitreem.plans.models import Assignment, Plan, PlanKind, ReportingRequirement, Task
+from vitreem.plans.models import (
+    Assignment,
+    BudgetLine,
+    Plan,
+    PlanKind,
+    ReportingRequirement,
+    Task,
+)
 from vitreem.plans.outline import Node, plain, validate_outline
 from vitreem.units.models import AdministrativeUnit, Agency
 
@@ -71,7 +78,9 @@ def blocks_of(children: list[Node], slogans: list[str]) -> list[dict[str, Any]]:
         if not run:
             return
         texts = [plain(n["text"]) for n in run]
-        if slogans and texts == slogans:
+        if run[0].get("role") == "budget":
+            blocks.append({"type": "budget"})
+        elif slogans and texts == slogans:
             marker = run[0]["marker"]
             blocks.append(
                 {"type": "slogans", "marker": marker} if marker != "number" else {"type": "slogans"}
@@ -82,7 +91,10 @@ def blocks_of(children: list[Node], slogans: list[str]) -> list[dict[str, Any]]:
 
     for node in children:
         if node["kind"] == "item":
-            if run and run[-1]["marker"] != node["marker"]:
+            if run and (run[-1]["marker"], run[-1].get("role")) != (
+                node["marker"],
+                node.get("role"),
+            ):
                 flush()
             run.append(node)
             continue
@@ -188,11 +200,29 @@ def plan_import_save(
     plan.signer_title = _clean(signer.get("title"), 80)
     plan.signer_name = _clean(signer.get("name"), 100)
     plan.opening, plan.sections, plan.closing = opening, sections, []
-    plan.launch = {}
+    launch = reviewed.get("launch") or {}
+    launch_day = _day(launch.get("date"))
+    plan.launch = {
+        "held": bool(launch.get("held")),
+        "date": launch_day.isoformat() if launch_day else None,
+        "place": _clean(launch.get("place"), 200) or None,
+        "agenda": [_clean(a, 500) for a in launch.get("agenda") or [] if str(a).strip()],
+        "note": _clean(launch.get("note"), 1000),
+    }
     plan.source = _clean(reviewed.get("source"), 300)
     plan.refresh_outline()
     plan.full_clean()
     plan.save()
+    BudgetLine.objects.filter(plan=plan).delete()
+    for order, row in enumerate(reviewed.get("budget") or []):
+        line = BudgetLine(
+            plan=plan,
+            order=order,
+            source=row.get("source") or "state",
+            text=_clean(row.get("text"), 2000),
+        )
+        line.full_clean(exclude=["plan"])
+        line.save()
     ReportingRequirement.objects.filter(plan=plan).delete()
     reporting: dict[str, Any] = reviewed.get("reporting") or {}
     if reporting.get("text") or reporting.get("deadline"):

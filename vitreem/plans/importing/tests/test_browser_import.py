@@ -27,12 +27,8 @@ def ward_officer(transactional_db):
     return MembershipFactory(user=UserFactory(username="canbo.nhap"), unit=ward).user
 
 
-def test_ward_officer_imports_the_province_plan_and_saves_a_corrected_draft(
-    ward_officer,
-    live_server,
-    browser,
-    tmp_path,  # noqa: F811
-):
+def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # noqa: F811
+    """The ward officer uploads, corrects the title, saves; the draft is hers."""
     docx = tmp_path / "ke-hoach-tinh.docx"
     docx.write_bytes(render_plan_docx(data_file("thai-nguyen-2026-action-month")))
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})

@@ -34,6 +34,15 @@ def test_every_outline_node_comes_back(key):
     assert [len(a["tasks"]) for a in got["assignments"]] == [
         len(a["tasks"]) for a in data["assignments"]
     ]
+    assert got["budget"] == [
+        {"source": b["source"], "text": b["text"]} for b in data.get("budget") or []
+    ]
+    launch = data.get("launch") or {}
+    if launch:
+        assert got["launch"]["held"] == launch["held"]
+        assert got["launch"]["agenda"] == (launch.get("agenda") or [])
+        day = launch.get("date")
+        assert got["launch"]["date"] == (day.isoformat() if day else None)
 
 
 def test_the_facts_come_back(printed):

@@ -61,6 +61,12 @@ def test_recipients_without_their_sub_headings(seed):
     assert [g["heading"] for g in got["recipient_groups"] if g["heading"]] == headings
 
 
+def test_budget_lines_and_their_sources(seed):
+    data, got = seed
+    expected = [(b["source"], b["text"]) for b in data.get("budget") or []]
+    assert [(b["source"], b["text"]) for b in got["budget"]] == expected
+
+
 def test_signer(seed):
     data, got = seed
     signer = data["signer"]
