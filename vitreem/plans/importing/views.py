@@ -15,7 +15,7 @@ from vitreem.accounts.models import User
 from vitreem.units.selectors import unit_or_404
 
 from .forms import SURE_OF, ReviewForm, UploadForm, review_initial
-from .pipeline import recognise_upload
+from .pipeline import recognise_upload, unit_agencies
 from .reading import MAX_BYTES, ImportRefusedError
 from .services import plan_import_save
 
@@ -30,9 +30,17 @@ def _review_rows(form: ReviewForm, sure: dict[str, bool]) -> list[dict[str, Any]
 
 
 def _render_review(
-    request: HttpRequest, form: ReviewForm, plan: dict[str, Any], source: str
+    request: HttpRequest,
+    form: ReviewForm,
+    plan: dict[str, Any],
+    source: str,
+    agencies: list[tuple[str, str]],
 ) -> HttpResponse:
     sure = plan.get("sure") or {}
+    rows = [
+        {"index": i, "assignment": a, "agency": a.get("agency") or ""}
+        for i, a in enumerate(plan.get("assignments") or [])
+    ]
     return render(
         request,
         "plans/import_review.html",
@@ -42,8 +50,17 @@ def _render_review(
             "plan": plan,
             "source": source,
             "unsure": sum(1 for ok in sure.values() if not ok),
+            "assignments": rows,
+            "agencies": agencies,
         },
     )
+
+
+def _choose_agencies(request: HttpRequest, plan: dict[str, Any], codes: set[str]) -> None:
+    """Each assignee's agency as the officer chose it: one of the unit's, or kept as written."""
+    for index, assignment in enumerate(plan.get("assignments") or []):
+        chosen = request.POST.get(f"agency_{index}", "")
+        assignment["agency"] = chosen if chosen in codes else None
 
 
 @login_required
@@ -54,9 +71,12 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         unit = unit_or_404(request.POST.get("unit", ""), timezone.localdate())
         require(user, Action.ENTER, unit)
         review = ReviewForm(request.POST)
+        agencies = unit_agencies(unit)
         if review.is_valid():
+            reviewed = review.reviewed()
+            _choose_agencies(request, reviewed, {code for code, _name in agencies})
             try:
-                plan = plan_import_save(actor=user, issuer_unit=unit, reviewed=review.reviewed())
+                plan = plan_import_save(actor=user, issuer_unit=unit, reviewed=reviewed)
             except ValidationError as error:
                 for message in error.messages:
                     review.add_error(None, message)
@@ -66,7 +86,8 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         recognised = (
             review.cleaned_data.get("recognised") if hasattr(review, "cleaned_data") else {}
         )
-        return _render_review(request, review, recognised or {}, request.POST.get("source", ""))
+        source = request.POST.get("source", "")
+        return _render_review(request, review, recognised or {}, source, agencies)
     form = UploadForm(request.POST or None, request.FILES or None, units=units)
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
@@ -84,5 +105,5 @@ def plan_import(request: HttpRequest) -> HttpResponse:
         else:
             source = recognised.pop("source_text", "")
             review = ReviewForm(initial=review_initial(unit.code, recognised))
-            return _render_review(request, review, recognised, source)
+            return _render_review(request, review, recognised, source, unit_agencies(unit))
     return render(request, "plans/import.html", {"form": form, "has_units": bool(units)})

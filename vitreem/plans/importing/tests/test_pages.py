@@ -89,3 +89,23 @@ def test_a_refused_file_is_told_on_the_upload_page(client, personas):
     assert response.status_code == 200
     assert "Tệp PDF bị hỏng" in response.content.decode()
     assert Plan.objects.count() == 0
+
+
+def test_the_officer_gives_an_assignee_to_an_agency_of_the_unit(client, personas):
+    from vitreem.units.models import Agency
+
+    police = Agency.objects.create(
+        unit=personas.unit_a,
+        name="Công an phường",
+        kind="police",
+        valid_from=personas.unit_a.valid_from,
+    )
+    page = _review(client, personas).content.decode()
+    assert 'name="agency_0"' in page
+    assert "Công an phường" in page
+    form = _save_form(page, agency_0=str(police.pk), agency_1="999999")
+    assert client.post("/plans/import/", form).status_code == 302
+    first, second = Plan.objects.get().assignments.all()[:2]
+    assert first.assignee_agency == police
+    assert first.assignee_label == "Phòng Lao động - Thương binh và Xã hội"  # as written
+    assert second.assignee_agency is None  # not an agency of the unit: kept as written
