@@ -19,6 +19,7 @@ MAX_UNPACKED = 60 * 1024 * 1024  # a long plan with pictures unpacks to a few me
 MAX_RATIO = 100
 MAX_PAGES = 300
 MIN_TEXT = 40  # characters: less than this in a PDF means it has no text layer
+MAX_TEXT = 1_000_000  # characters: a 300-page plan holds about 900,000
 SUFFIXES = (".docx", ".pdf", ".txt")
 
 
@@ -58,6 +59,12 @@ def read_lines(name: str, data: bytes) -> list[str]:
                 }
             )
         lines = _docx_lines(data) if suffix == ".docx" else _pdf_lines(data)
+    size = sum(len(line) for line in lines)
+    if size > MAX_TEXT:
+        raise _refuse(
+            _("Văn bản quá dài cho một kế hoạch: tối đa %(n)s ký tự.")
+            % {"n": f"{MAX_TEXT:,}".replace(",", ".")}
+        )
     if sum(len(line.strip()) for line in lines) < MIN_TEXT:
         if suffix == ".pdf":
             raise _refuse(

@@ -113,40 +113,65 @@ def _classify(raw: str) -> Line:
     return Line("text", text)
 
 
+@dataclass
+class _Joined:
+    """A logical line being built: its pieces, and what the joining rules ask of it, kept as
+    pieces come so that a long paragraph costs no more than its length."""
+
+    line: Line
+    parts: list[str]
+    upper: bool  # every piece in capitals
+    inline: bool  # a colon with text after it
+
+    def add(self, piece: str) -> None:
+        self.parts.append(piece)
+        self.upper = self.upper and _is_upper(piece)
+        self.inline = self.inline or ":" in piece or self.parts[-2].rstrip().endswith(":")
+
+    @property
+    def tail(self) -> str:
+        return self.parts[-1].rstrip()
+
+
 def logical_lines(lines: list[str]) -> list[Line]:
     """Lines joined into paragraphs, headings and items: a wrapped line continues the one
     before unless it starts a numbering or a marker, or the one before ended a sentence and it
     starts with a capital."""
-    out: list[Line] = []
+    out: list[_Joined] = []
     for raw in lines:
         if not raw.strip():
             continue
         line = _classify(raw)
         if line.kind == "text" and out:
             last = out[-1]
-            new = _END.search(last.text) and _starts_new(line.text)
-            inline = ":" in last.text and last.text.partition(":")[2].strip()
-            if last.kind in ("number", "sub", "letter") and _starts_new(line.text) and not inline:
+            tail = last.tail
+            new = bool(_END.search(tail)) and _starts_new(line.text)
+            heading = last.line.kind in ("number", "sub", "letter") and not last.inline
+            if heading and _starts_new(line.text):
                 # a heading wraps on a lower-case word, or after a comma or a dash
-                new = not re.search(r"[,\-–]\s*$|\b(và|của|cho|các)\s*$", last.text)
-            if last.kind == "roman" and not _is_upper(line.text):
+                new = not re.search(r"[,\-–]$|\b(và|của|cho|các)$", tail)
+            if last.line.kind == "roman" and not _is_upper(line.text):
                 new = True
-            if last.kind == "item" and last.text.rstrip().endswith(";"):
+            if last.line.kind == "item" and tail.endswith(";"):
                 new = False  # an item runs on to its full stop
-            if re.search(r"[,;]\s*$", last.text) and _ISSUER_SENTENCE.match(line.text):
-                new = bool(_BASIS.match(last.text))
-            if not new and not (
-                _is_upper(last.text) != _is_upper(line.text) and last.kind == "text"
-            ):
-                last.text = f"{last.text.rstrip()} {line.text}"
+            if re.search(r"[,;]$", tail) and _ISSUER_SENTENCE.match(line.text):
+                new = bool(_BASIS.match(last.parts[0]))
+            case_turns = last.upper != _is_upper(line.text) and last.line.kind == "text"
+            if not new and not case_turns:
+                last.add(line.text)
                 continue
-        out.append(line)
-    for line in out:
-        line.text = re.sub(r"(?<=\w)\s+([.,;:])(?=\s|$)", r"\1", line.text.rstrip())
+        inline = ":" in line.text and bool(line.text.partition(":")[2].strip())
+        out.append(_Joined(line, [line.text], _is_upper(line.text), inline))
+    result = []
+    for joined in out:
+        line = joined.line
+        text = " ".join(part.strip() for part in joined.parts)
+        text = re.sub(r"(?<=\w)\s+([.,;:])(?=\s|$)", r"\1", text)
         if line.damaged:
-            line.text = re.sub(r"(?<=\w)\s{2,}(?=\w)", ", ", line.text)
-        line.text = nfc(line.text)
-    return out
+            text = re.sub(r"(?<=\w)\s{2,}(?=\w)", ", ", text)
+        line.text = nfc(text)
+        result.append(line)
+    return result
 
 
 # -- zones of the document -----------------------------------------------------------------------

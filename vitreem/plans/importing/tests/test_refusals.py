@@ -101,3 +101,8 @@ def _upload(api_client, code: str, name: str, data: bytes):
         {"unit": code, "file": SimpleUploadedFile(name, data)},
         headers=api_client.headers,
     )
+
+
+def test_a_text_longer_than_any_plan_is_refused():
+    line = "tăng cường tuyên truyền vận động chăm sóc giáo dục bảo vệ trẻ em gia đình\n"
+    assert "quá dài" in _refusal("ke-hoach.txt", (line * 15_000).encode())
