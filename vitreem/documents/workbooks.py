@@ -243,6 +243,12 @@ def _check_xml(data: bytes, on_start: Any = None) -> None:
         raise WorkbookRefusedError(DAMAGED) from error
 
 
+def check_xml_part(data: bytes) -> None:
+    """The shared check of an XML part of an uploaded Office file (a workbook's, a Word
+    document's): well formed, no DTD. WorkbookRefusedError (UNSAFE_XML or DAMAGED) if not."""
+    _check_xml(data)
+
+
 def _xml(data: bytes) -> ElementTree.Element:
     _check_xml(data)  # callers read small parts only: the sheets are read by iterparse
     return ElementTree.fromstring(data)  # noqa: S314  (no DTD: refused above)

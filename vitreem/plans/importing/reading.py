@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from django.utils.translation import gettext as _
 
 from vitreem.documents import attachments
+from vitreem.documents.workbooks import UNSAFE_XML, WorkbookRefusedError, check_xml_part
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED = 60 * 1024 * 1024  # a long plan with pictures unpacks to a few megabytes
@@ -102,6 +103,15 @@ def _docx_lines(data: bytes) -> list[str]:
                 raise _refuse(_("Tệp có nội dung nén bất thường nên bị từ chối."))
             if any(info.filename.startswith("word/vbaProject") for info in infos):
                 raise _refuse(_("Tệp có macro nên bị từ chối; hãy lưu dạng .docx thường."))
+            for info in infos:  # the shared XML check: no DTD, so no entity to expand
+                if info.filename.endswith((".xml", ".rels")):
+                    check_xml_part(archive.read(info))
+    except WorkbookRefusedError as error:
+        if str(error) == UNSAFE_XML:
+            raise _refuse(
+                _("Tệp có nội dung XML không an toàn (khai báo DOCTYPE) nên bị từ chối.")
+            ) from error
+        raise _refuse(_("Tệp Word bị hỏng, không đọc được.")) from error
     except zipfile.BadZipFile as error:
         raise _refuse(_("Tệp Word bị hỏng, không đọc được.")) from error
     import docx  # a heavy import, only when a Word file comes

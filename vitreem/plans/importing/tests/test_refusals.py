@@ -106,3 +106,17 @@ def _upload(api_client, code: str, name: str, data: bytes):
 def test_a_text_longer_than_any_plan_is_refused():
     line = "tăng cường tuyên truyền vận động chăm sóc giáo dục bảo vệ trẻ em gia đình\n"
     assert "quá dài" in _refusal("ke-hoach.txt", (line * 15_000).encode())
+
+
+def test_a_docx_declaring_entities_is_refused():
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", bomb)
+    assert "DOCTYPE" in _refusal("ke-hoach.docx", out.getvalue())
