@@ -54,6 +54,13 @@ class LaunchIO(Schema):
     note: str = ""
 
 
+class ActivityIO(Schema):
+    heading: str
+    group: Literal[
+        "communication", "resources", "participation", "summer", "recreation", "safety", "movement"
+    ]
+
+
 class RecipientGroupIO(Schema):
     heading: str
     recipients: list[str]
@@ -77,6 +84,7 @@ class RecognisedPlan(Schema):
     slogans: list[str] = []
     assignments: list[AssignmentIO] = []
     reporting: ReportingIO = ReportingIO()
+    activities: list[ActivityIO] = []
     budget: list[BudgetIO] = []
     launch: LaunchIO = LaunchIO()
     recipients: list[str] = []

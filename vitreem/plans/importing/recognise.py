@@ -662,6 +662,7 @@ def recognise(
     if not assignments:
         warnings.append("no_assignments")
 
+    data["activities"] = _activities(outline)
     data["budget"] = _budget(outline)
     sure["budget"] = bool(data["budget"])
     data["launch"] = _launch(outline)
@@ -681,6 +682,35 @@ def recognise(
         warnings.append("no_signature")
     data["warnings"] = warnings
     return Recognised(data=data, sure=sure, warnings=warnings)
+
+
+# The seven groups of activities of Circular 28/2019, by the words their headings use; the first
+# that matches wins ("hoạt động hè và … sự tham gia" is the summer's).
+_GROUPS = (
+    ("summer", re.compile(r"\b(he|sinh hoat he)\b")),
+    ("movement", re.compile(r"\bphong trao\b")),
+    ("recreation", re.compile(r"\b(vui choi|giai tri)\b")),
+    ("participation", re.compile(r"\btham gia\b")),
+    ("communication", re.compile(r"\b(truyen thong|tuyen truyen)\b")),
+    ("resources", re.compile(r"\b(van dong|nguon luc|tang qua|tham hoi)\b")),
+    ("safety", re.compile(r"\b(kiem tra|khong an toan|ra soat)\b")),
+)
+
+
+def _activities(outline: list[Node]) -> list[dict[str, str]]:
+    """The activities of an Action Month plan: the headings of its section of activities
+    ("NỘI DUNG HOẠT ĐỘNG") that name one of the seven groups, marked with the role "activity"."""
+    section = _find_heading(outline, "NỘI DUNG HOẠT ĐỘNG")
+    found = []
+    for node in section["children"] if section else []:
+        if node["kind"] != "heading":
+            continue
+        folded = fold(_plain(node["text"]))
+        group = next((name for name, words in _GROUPS if words.search(folded)), None)
+        if group:
+            node["role"] = "activity"
+            found.append({"heading": _plain(node["text"]), "group": group})
+    return found
 
 
 _MOBILISED = re.compile(r"\b(huy dong|van dong|tai tro|vien tro|xa hoi hoa)\b")

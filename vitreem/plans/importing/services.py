@@ -21,6 +21,7 @@ from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc, text_problem
 from vitreem.plans import services
 from vitreem.plans.models import (
+    ActivityGroup,
     Assignment,
     BudgetLine,
     Plan,
@@ -67,9 +68,12 @@ def _items(nodes: list[Node]) -> list[Any]:
     return items
 
 
-def blocks_of(children: list[Node], slogans: list[str]) -> list[dict[str, Any]]:
+def blocks_of(
+    children: list[Node], slogans: list[str], groups: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     """The editor's blocks for an outline's nodes: items as bullets, paragraphs as text, headings
     as subsections, the plan's slogans and assignees as the blocks of those facts."""
+    groups = groups or {}
     blocks: list[dict[str, Any]] = []
     run: list[Node] = []
     assignments_placed = False
@@ -107,19 +111,22 @@ def blocks_of(children: list[Node], slogans: list[str]) -> list[dict[str, Any]]:
                 assignments_placed = True
         else:
             heading, inline = _split_heading(node["text"])
-            blocks.append(
-                {
-                    "type": "subsection",
-                    "heading": heading,
-                    "inline": inline,
-                    "blocks": blocks_of(node["children"], slogans),
-                }
-            )
+            block: dict[str, Any] = {
+                "type": "subsection",
+                "heading": heading,
+                "inline": inline,
+                "blocks": blocks_of(node["children"], slogans, groups),
+            }
+            if node.get("role") == "activity" and groups.get(plain(node["text"])):
+                block["activity_group"] = groups[plain(node["text"])]
+            blocks.append(block)
     flush()
     return blocks
 
 
-def body_of(outline: list[Node], slogans: list[str]) -> tuple[list[Any], list[Any]]:
+def body_of(
+    outline: list[Node], slogans: list[str], groups: dict[str, str] | None = None
+) -> tuple[list[Any], list[Any]]:
     """(opening, sections) of an outline: the paragraphs before the first heading, then each
     top-level heading as a section."""
     opening: list[dict[str, Any]] = []
@@ -127,13 +134,17 @@ def body_of(outline: list[Node], slogans: list[str]) -> tuple[list[Any], list[An
     for node in outline:
         if node["kind"] != "heading":
             if sections:
-                sections[-1]["blocks"].extend(blocks_of([node], slogans))
+                sections[-1]["blocks"].extend(blocks_of([node], slogans, groups))
             else:
                 opening.append({"text": plain(node["text"]), "basis": node.get("role") == "basis"})
             continue
         heading, inline = _split_heading(node["text"])
         sections.append(
-            {"heading": heading, "inline": inline, "blocks": blocks_of(node["children"], slogans)}
+            {
+                "heading": heading,
+                "inline": inline,
+                "blocks": blocks_of(node["children"], slogans, groups),
+            }
         )
     return opening, sections
 
@@ -183,7 +194,12 @@ def plan_import_save(
     )
     outline = validate_outline(reviewed.get("outline") or [])
     slogans = [_clean(s, 500) for s in reviewed.get("slogans") or [] if str(s).strip()]
-    opening, sections = body_of(outline, slogans)
+    groups = {
+        str(a.get("heading")): str(a.get("group"))
+        for a in reviewed.get("activities") or []
+        if a.get("group") in ActivityGroup.values
+    }
+    opening, sections = body_of(outline, slogans, groups)
     signer = reviewed.get("signer") or {}
     plan.subtitle = _clean(reviewed.get("subtitle"), 200)
     plan.symbol = _clean(reviewed.get("symbol"), 40) or plan.symbol

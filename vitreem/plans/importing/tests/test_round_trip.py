@@ -21,6 +21,16 @@ def printed(request: pytest.FixtureRequest):
     return data, recognise(read_lines(f"{request.param}.docx", docx)).data
 
 
+def activities_of(data: dict) -> list[dict[str, str]]:
+    """The activity subsections of a data file, with their groups."""
+    found = []
+    for section in data["sections"]:
+        for block in section["blocks"]:
+            if block.get("type") == "subsection" and block.get("activity_group"):
+                found.append({"heading": block["heading"], "group": block["activity_group"]})
+    return found
+
+
 ALL_PLANS = sorted(path.stem for path in DATA_DIR.glob("*.yaml"))
 
 
@@ -37,6 +47,7 @@ def test_every_outline_node_comes_back(key):
     assert got["budget"] == [
         {"source": b["source"], "text": b["text"]} for b in data.get("budget") or []
     ]
+    assert got["activities"] == activities_of(data)
     launch = data.get("launch") or {}
     if launch:
         assert got["launch"]["held"] == launch["held"]

@@ -40,6 +40,17 @@ def test_the_body_is_kept_as_the_editor_keeps_it(personas):
         "basis": True,
     }
     assert plan.slogans == reviewed["slogans"]
+    groups = {
+        b["heading"]: b["activity_group"]
+        for s in plan.sections
+        for b in s["blocks"]
+        if b.get("activity_group")
+    }
+    assert groups == {a["heading"]: a["group"] for a in reviewed["activities"]}
+    assert groups["Hoạt động tuyên truyền"] == "communication"
+    assert [(b.source, b.text) for b in plan.budget_lines.all()] == [
+        (b["source"], b["text"]) for b in reviewed["budget"]
+    ]
     assert plan.parent is None  # it implements a ministry's letter, not a plan of the system
 
 

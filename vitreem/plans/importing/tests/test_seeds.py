@@ -67,6 +67,13 @@ def test_budget_lines_and_their_sources(seed):
     assert [(b["source"], b["text"]) for b in got["budget"]] == expected
 
 
+def test_activities_and_their_groups(seed):
+    from .test_round_trip import activities_of
+
+    data, got = seed
+    assert got["activities"] == activities_of(data)
+
+
 def test_signer(seed):
     data, got = seed
     signer = data["signer"]
