@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages clean
+.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages bench-trend bench-reminders clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -13,7 +13,13 @@ $(VENV)/.installed: requirements/dev.lock
 	$(VENV)/bin/pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The browser libraries of package.json (Chart.js), pinned with their hashes in package-lock.json
+# and collected as static files from node_modules (settings.STATICFILES_DIRS): no CDN.
+node_modules/.installed: package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Set up everything from a fresh clone and serve the demo at http://127.0.0.1:$(PORT)
 demo: demo-data serve
@@ -23,6 +29,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_units
 	$(DEMO_ENV) $(PY) manage.py load_forms
+	$(DEMO_ENV) $(PY) manage.py load_criteria
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
@@ -87,6 +94,10 @@ bench: install
 bench-consolidation: install
 	$(PY) bench/consolidation.py
 
+## A unit's trend across the 2025 reform: 11 rounds of both eras, the province's and a ward's
+bench-trend: install
+	$(PY) bench/trend.py
+
 ## The registry benchmark: 1,000,000 children at 1/25 of the nation (generated the first time)
 bench-registry: install
 	$(PY) bench/registry.py
@@ -95,9 +106,13 @@ bench-registry: install
 bench-load: install
 	$(PY) bench/load.py
 
+## The national reminder scan: 30,399 owed reports and ~100,000 open tasks (PostgreSQL)
+bench-reminders: install
+	$(PY) bench/reminders.py
+
 ## Page weight and load time of four pages under the "Slow 3G" throttle (needs /usr/bin/chromium)
 bench-pages: install
 	$(PY) bench/pages.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -2,16 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vitreem.api import api
+from vitreem.reporting.views import dashboard
 
 urlpatterns = [
     path("", include("vitreem.web.urls")),
     path("units/", include("vitreem.units.urls")),
     path("plans/", include("vitreem.plans.urls")),
     path("reports/", include("vitreem.reporting.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
     path("children/", include("vitreem.children.urls")),
     path("funds/", include("vitreem.fund.urls")),
+    path("assessments/", include("vitreem.assessments.urls")),
     path("accounts/", include("vitreem.accounts.urls")),
     path("notifications/", include("vitreem.notifications.urls")),
+    path("jobs/", include("vitreem.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

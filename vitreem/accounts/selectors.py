@@ -29,6 +29,38 @@ def unit_agency_members(*, user: User, unit: AdministrativeUnit) -> QuerySet[Age
     )
 
 
+def username_taken(username: str) -> bool:
+    return User.objects.filter(username__iexact=username).exists()
+
+
+def unit_membership_or_404(
+    *, user: User, unit: AdministrativeUnit, membership_id: int
+) -> Membership:
+    """A membership of the unit, for its managers; another unit's is not found."""
+    require(user, Action.MANAGE, unit)
+    membership = (
+        Membership.objects.filter(pk=membership_id, unit=unit).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404(_("Không tìm thấy người dùng của đơn vị."))
+    return membership
+
+
+def agency_membership_or_404(
+    *, user: User, unit: AdministrativeUnit, membership_id: int
+) -> AgencyMembership:
+    """A membership of one of the unit's agencies, for the unit's managers."""
+    require(user, Action.MANAGE, unit)
+    membership = (
+        AgencyMembership.objects.filter(pk=membership_id, agency__unit=unit)
+        .select_related("user", "agency__unit")
+        .first()
+    )
+    if membership is None:
+        raise Http404(_("Không tìm thấy người dùng của cơ quan."))
+    return membership
+
+
 def my_memberships(user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(user=user)

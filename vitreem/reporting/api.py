@@ -1,8 +1,10 @@
 from datetime import date
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import StrictInt
 
@@ -15,7 +17,9 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import User
 from vitreem.core.api import Pagination, paginate
+from vitreem.core.bounds import Day
 from vitreem.units.models import AdministrativeUnit
+from vitreem.units.selectors import unit_or_404
 
 from . import selectors, services, workbooks
 from .models import Round, Submission
@@ -373,4 +377,88 @@ def datavaluesets(
         "orgUnit": target.code,
         "completeDate": None,
         "dataValues": selectors.data_value_set(round_, target),
+    }
+
+
+class TrendFilters(Schema):
+    form: str = Field(
+        ..., min_length=1, max_length=60, description="Mã biểu, ví dụ action-month-result"
+    )
+    as_of: Day | None = Field(
+        None, description="Ngày xem (YYYY-MM-DD): đơn vị tại ngày đó, các đợt kết thúc đến ngày đó"
+    )
+    rounds: int = Field(
+        selectors.TREND_ROUNDS,
+        ge=1,
+        le=selectors.TREND_ROUNDS_MAX,
+        description=f"Số đợt gần nhất, 1–{selectors.TREND_ROUNDS_MAX}",
+    )
+
+
+class TrendFormOut(Schema):
+    code: str
+    title: str
+
+
+class TrendFigureOut(Schema):
+    key: str = Field(description="Mã cột, hoặc mã cột/mã dòng của bảng theo nhóm")
+    table: str
+    label: str
+    type: str = Field(description="count hoặc money (đồng)")
+
+
+class TrendYearOut(Schema):
+    year: int
+    round_id: int
+    round_title: str
+    period_start: date
+    period_end: date
+    values: dict[str, int]
+    from_units: list[str] = Field(description="Mã các đơn vị có báo cáo được cộng vào")
+    note: str
+
+
+class TrendOut(Schema):
+    unit: UnitOut
+    form: TrendFormOut
+    figures: list[TrendFigureOut]
+    years: list[TrendYearOut]
+
+
+@router.get(
+    "/units/{code}/trend",
+    response=TrendOut,
+    summary="Số liệu chính của đơn vị qua các năm, kể cả trước sắp xếp 01/7/2025 (tiền tính bằng "
+    "đồng)",
+)
+def unit_trend(request: HttpRequest, code: str, filters: Query[TrendFilters]) -> dict[str, object]:
+    as_of = filters.as_of or timezone.localdate()
+    unit = unit_or_404(code, as_of)
+    require(request.user, Action.READ, unit)
+    form = selectors.report_form(filters.form)
+    if form is None:
+        raise ValidationError(
+            {"form": _("Không có biểu báo cáo mã “%(code)s”.") % {"code": filters.form}}
+        )
+    trend = selectors.unit_trend(unit, form, as_of, limit=filters.rounds)
+    return {
+        "unit": {"code": unit.code, "name": unit.name},
+        "form": {"code": form.code, "title": form.title},
+        "figures": [
+            {"key": f.key, "table": f.table.code, "label": f.label, "type": f.column.type}
+            for f in trend.figures
+        ],
+        "years": [
+            {
+                "year": y.year,
+                "round_id": y.round_id,
+                "round_title": y.round_title,
+                "period_start": y.period_start,
+                "period_end": y.period_end,
+                "values": y.values,
+                "from_units": [u.code for u in y.from_units],
+                "note": y.note,
+            }
+            for y in trend.years
+        ],
     }

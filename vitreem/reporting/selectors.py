@@ -21,10 +21,10 @@ from vitreem.accounts.access import (
     readable_units_q,
 )
 from vitreem.core.text import fold
-from vitreem.units.models import AdministrativeUnit, Agency
-from vitreem.units.selectors import unit_by_code
+from vitreem.units.models import AdministrativeUnit, Agency, Succession
+from vitreem.units.selectors import formation_links, unit_by_code
 
-from .definitions import TOTAL_CATEGORY, FormDefinition, Table
+from .definitions import TOTAL_CATEGORY, Column, FormDefinition, Row, Table
 from .loaders import definition_of
 from .models import (
     ConsolidatedValue,
@@ -474,3 +474,288 @@ def data_value_set(round_: Round, unit: AdministrativeUnit) -> list[dict[str, st
 def last_rebuild(round_: Round) -> TotalsRebuild | None:
     """The latest recomputation of the round's totals asked for (the round's page shows it)."""
     return round_.rebuilds.first()
+
+
+# The trend of a unit: its figures in the rounds of a form, year after year, across the 2025
+# reform (a unit formed then has, for the years before, the figures of the units it was formed
+# from).
+TREND_ROUNDS = 10  # rounds a trend shows unless asked for fewer or more
+TREND_ROUNDS_MAX = 20
+
+
+def report_form(code: str) -> ReportForm | None:
+    """The latest version of the form of that code."""
+    return ReportForm.objects.filter(code=code).order_by("-year").first()
+
+
+@dataclass(frozen=True)
+class TrendFigure:
+    """A key figure of a form: a column's total for a table with a row per reporter, a row's
+    column for a grid table (the 14 groups). ``key`` is "column" or "column/row"."""
+
+    key: str
+    table: Table
+    column: Column
+    label: str
+
+
+def trend_figures(definition: FormDefinition) -> list[TrendFigure]:
+    figures = []
+    for table in definition.tables:
+        rows: list[Row | None] = list(table.rows) or [None]
+        for row in rows:
+            for column in table.columns:
+                if row is None:
+                    key = column.code
+                    label = f"{column.group} – {column.label}" if column.group else column.label
+                else:
+                    key = f"{column.code}/{row.code}"
+                    label = f"{row.label} – {column.label}"
+                figures.append(TrendFigure(key, table, column, label))
+    return figures
+
+
+@dataclass
+class TrendYear:
+    year: int
+    round_id: int
+    round_title: str
+    period_start: date
+    period_end: date
+    values: dict[str, int] = field(default_factory=dict)  # figure key → sum (money in đồng)
+    from_units: list[AdministrativeUnit] = field(default_factory=list)  # whose reports count
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        return " ".join(self.notes)
+
+
+@dataclass
+class Trend:
+    unit: AdministrativeUnit
+    form: ReportForm
+    figures: list[TrendFigure]
+    years: list[TrendYear]  # oldest first
+
+    def rows(self) -> list[tuple[TrendFigure, list[int | None]]]:
+        """Each figure with its value per year (None: nothing reported)."""
+        return [(f, [y.values.get(f.key) for y in self.years]) for f in self.figures]
+
+
+def _subtrees_q(units: list[AdministrativeUnit], prefix: str) -> Q:
+    """Rows whose unit (``prefix`` e.g. "unit__") is in the subtree of one of the units."""
+    by_field: dict[str, list[int]] = defaultdict(list)
+    for unit in units:
+        by_field[unit.subtree_field].append(unit.pk)
+    q = Q(pk__in=[])
+    for name, ids in by_field.items():
+        q |= Q(**{f"{prefix}{name}__in": ids})
+    return q
+
+
+def _trend_notes(
+    year: TrendYear,
+    unit: AdministrativeUnit,
+    links: list[Succession],
+    filed_by: set[int],
+) -> list[str]:
+    """Why a year's figures hold, or lack, those of a divided commune: they go whole to its
+    default successor."""
+    notes = []
+    by_predecessor: dict[int, list[Succession]] = defaultdict(list)
+    for link in links:
+        by_predecessor[link.predecessor_id].append(link)
+    for predecessor_id, own in by_predecessor.items():
+        if len(own) < 2:
+            continue
+        predecessor = own[0].predecessor
+        default = next(link.successor for link in own if link.is_default)
+        mine = next(link for link in own if link.successor_id == unit.pk)
+        if mine.is_default and predecessor_id in filed_by:
+            others = ", ".join(link.successor.name for link in own if not link.is_default)
+            notes.append(
+                _(
+                    "Gồm toàn bộ số liệu của %(old)s, dù một phần đã nhập vào %(others)s: số "
+                    "liệu cũ tính cho đơn vị kế thừa mặc định."
+                )
+                % {"old": predecessor.name, "others": others}
+            )
+        elif not mine.is_default and predecessor.is_in_force_on(year.period_end):
+            notes.append(
+                _(
+                    "Không gồm số liệu của %(old)s (một phần đã nhập vào đơn vị này): số liệu "
+                    "cũ tính cho %(default)s, đơn vị kế thừa mặc định."
+                )
+                % {"old": predecessor.name, "default": default.name}
+            )
+    return notes
+
+
+def unit_trend(
+    unit: AdministrativeUnit, form: ReportForm, as_of: date, *, limit: int = TREND_ROUNDS
+) -> Trend:
+    """The unit's key figures of a form in its latest rounds ending by a date, oldest first.
+
+    A unit's figures of a round are the filed reports of its subtree summed (its row in the
+    consolidation of the unit above; the total of the round it receives). Before the 2025
+    reform, a unit formed then has the figures of the units it was formed from, summed; a
+    commune divided among several gives its figures whole to its default successor, and a
+    note says so on both sides. Rounds of any version of the form count (by its code).
+    Three queries, whatever the number of predecessors and rounds.
+    """
+    definition = definition_of(form)
+    figures = trend_figures(definition)
+    known = {f.key for f in figures}
+    links = formation_links(unit)
+    sources = {unit.pk: unit}
+    for link in links:
+        if link.successor_id == unit.pk and link.is_default:
+            sources[link.predecessor_id] = link.predecessor
+    subtrees = list(sources.values())
+
+    reporters = (
+        Submission.objects.filter(_subtrees_q(subtrees, "unit__"))
+        .filter(round__form__code=form.code, round__period_end__lte=as_of)
+        .values(
+            "round_id",
+            "round__title",
+            "round__period_start",
+            "round__period_end",
+            "unit_id",
+            "unit__district_id",
+            "unit__province_id",
+        )
+        .annotate(filed=Count("id", filter=Q(status__in=FILED)))
+        .order_by()
+    )
+    years: dict[int, TrendYear] = {}
+    filed_by: dict[int, set[int]] = defaultdict(set)
+    for row in reporters:
+        year = years.get(row["round_id"])
+        if year is None:
+            end = row["round__period_end"]
+            year = years[row["round_id"]] = TrendYear(
+                year=end.year,
+                round_id=row["round_id"],
+                round_title=row["round__title"],
+                period_start=row["round__period_start"],
+                period_end=end,
+            )
+        if row["filed"]:
+            for candidate in (row["unit_id"], row["unit__district_id"], row["unit__province_id"]):
+                if candidate in sources:
+                    filed_by[year.round_id].add(candidate)
+                    break
+    chosen = sorted(years.values(), key=lambda y: (y.period_end, y.period_start, y.round_id))
+    chosen = chosen[-limit:] if limit > 0 else []
+    by_round = {y.round_id: y for y in chosen}
+    values = (
+        DataValue.objects.filter(_subtrees_q(subtrees, "submission__unit__"))
+        .filter(submission__round_id__in=list(by_round), submission__status__in=FILED)
+        .values("submission__round_id", "element__code", "row")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for v in values:
+        key = f"{v['element__code']}/{v['row']}" if v["row"] else v["element__code"]
+        if key in known:
+            by_round[v["submission__round_id"]].values[key] = v["total"]
+    for year in chosen:
+        filed = filed_by[year.round_id]
+        year.from_units = sorted(
+            (sources[i] for i in filed), key=lambda u: (u.valid_from, u.level, u.name_folded)
+        )
+        year.notes = _trend_notes(year, unit, links, filed)
+    return Trend(unit=unit, form=form, figures=figures, years=chosen)
+
+
+# The leader's dashboard: the open rounds of a unit with their completeness per row of its
+# consolidation (its agencies, the units directly below it, its own report).
+DASHBOARD_ROUNDS = 10
+
+
+@dataclass
+class PartProgress:
+    """How the reports of one part of a unit's tree stand in a round."""
+
+    key: str  # "a<agency>", "u<unit below>", or "self"
+    name: str
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+
+
+@dataclass
+class OpenRound:
+    round: Round
+    parts: list[PartProgress]
+
+    @property
+    def total(self) -> PartProgress:
+        total = PartProgress(key="*", name="")
+        for part in self.parts:
+            total.expected += part.expected
+            total.on_time += part.on_time
+            total.late += part.late
+            total.missing += part.missing
+        return total
+
+
+def open_rounds(unit: AdministrativeUnit, today: date) -> list[OpenRound]:
+    """The rounds in which the unit's tree reports and which are still open (a report of the
+    tree not filed yet, or a deadline not passed), latest first, each with its reports counted
+    per part of the unit's consolidation: filed on time, filed late, not filed. Three queries."""
+    below = "unit__district_id" if unit.level == 1 else "unit_id"
+    subs = (
+        Submission.objects.filter(**{f"unit__{unit.subtree_field}": unit.pk})
+        .annotate(day=TruncDate("submitted_at"), below=Coalesce(below, "unit_id"))
+        .order_by()
+    )
+    unfiled = ~Q(status__in=FILED)
+    still_open = subs.filter(unfiled | Q(deadline__gte=today)).values("round_id").distinct()
+    rounds = list(
+        Round.objects.filter(pk__in=still_open)
+        .select_related("form", "receiving_unit")
+        .order_by("-period_end", "-id")[:DASHBOARD_ROUNDS]
+    )
+    filed = Q(status__in=FILED)
+    counts = (
+        subs.filter(round__in=rounds)
+        .values("round_id", "agency_id", "agency__name", "below", "unit_id")
+        .annotate(
+            expected=Count("id"),
+            on_time=Count(
+                "id", filter=filed & (Q(deadline__isnull=True) | Q(day__lte=F("deadline")))
+            ),
+            late=Count("id", filter=filed & Q(day__gt=F("deadline"))),
+        )
+    )
+    parts: dict[int, dict[str, PartProgress]] = defaultdict(dict)
+    unit_ids: set[int] = set()
+    for row in counts:
+        if row["agency_id"] and row["unit_id"] == unit.pk:
+            key, name = f"a{row['agency_id']}", row["agency__name"]
+        elif row["unit_id"] == unit.pk:
+            key, name = "self", unit.name
+        else:
+            key, name = f"u{row['below']}", ""
+            unit_ids.add(row["below"])
+        part = parts[row["round_id"]].setdefault(key, PartProgress(key=key, name=name))
+        part.expected += row["expected"]
+        part.on_time += row["on_time"]
+        part.late += row["late"]
+        part.missing += row["expected"] - row["on_time"] - row["late"]
+    names = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    found = []
+    for round_ in rounds:
+        mine = list(parts[round_.pk].values())
+        for part in mine:
+            if part.key.startswith("u"):
+                part.name = names.get(int(part.key[1:]), part.name)
+        mine.sort(
+            key=lambda p: (0 if p.key == "self" else 1 if p.key[0] == "a" else 2, fold(p.name))
+        )
+        found.append(OpenRound(round=round_, parts=mine))
+    return found

@@ -21,10 +21,14 @@ from vitreem.accounts.access import (
     require_national,
     units_with_action,
 )
-from vitreem.accounts.models import User
+from vitreem.accounts.models import Role, User
+from vitreem.core.text import text_problem
+from vitreem.jobs.models import JobKind
+from vitreem.jobs.services import job_start
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
+from vitreem.units.selectors import unit_by_code
 
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
@@ -239,11 +243,34 @@ def consolidated(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = get_round_for_user(_user(request), round_id)
     unit = _scope(request, round_)
     tables = selectors.consolidate(round_, unit)
+    trend = selectors.unit_trend(unit, round_.form, round_.period_end)
     return render(
         request,
         "reporting/consolidated.html",
-        {"round": round_, "unit": unit, "tables": [_printable(t) for t in tables]},
+        {
+            "round": round_,
+            "unit": unit,
+            "tables": [_printable(t) for t in tables],
+            "trend": _trend_table(trend, round_.pk),
+        },
     )
+
+
+def _trend_table(trend: selectors.Trend, current_round_id: int | None = None) -> dict[str, Any]:
+    """The trend as printed: a row per key figure under its table's title, a column per year
+    (money in thousands of đồng), the units each year sums and its notes."""
+    sections: list[dict[str, Any]] = []
+    for figure, values in trend.rows():
+        if not sections or sections[-1]["table"] is not figure.table:
+            sections.append({"table": figure.table, "rows": []})
+        sections[-1]["rows"].append(
+            {"label": figure.label, "cells": [display_number(v, figure.column) for v in values]}
+        )
+    return {
+        "years": [{"year": y, "current": y.round_id == current_round_id} for y in trend.years],
+        "sections": sections,
+        "has_past": any(y.round_id != current_round_id for y in trend.years),
+    }
 
 
 def _printable(consolidated_table: selectors.ConsolidatedTable) -> dict[str, Any]:
@@ -486,25 +513,32 @@ def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def round_upload(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Upload a .zip of filled forms; the page shows one line per file."""
+    """Upload a .zip of filled forms: checked at once, then imported by a job on the queue
+    whose page shows its progress and then one line per file."""
     user = _user(request)
     round_ = get_round_for_user(user, round_id)
-    results: list[workbooks.FileResult] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Hãy chọn tệp .zip gồm các biểu mẫu đã điền."))
         else:
+            data = upload.read()
             try:
-                results = workbooks.round_import_zip(actor=user, round_=round_, data=upload.read())
+                workbooks.check_zip(data)
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
-    return render(
-        request,
-        "reporting/round_upload.html",
-        {"round": round_, "results": results, "ok": sum(r.ok for r in results)},
-    )
+            else:
+                job = job_start(
+                    actor=user,
+                    kind=JobKind.ROUND_UPLOAD,
+                    unit=round_.receiving_unit,
+                    params={"round": round_.pk},
+                    data=data,
+                    name=upload.name or "",
+                )
+                return redirect("jobs:job", job.pk)
+    return render(request, "reporting/round_upload.html", {"round": round_})
 
 
 def _national_choice(request: HttpRequest) -> dict[str, Any]:
@@ -543,11 +577,72 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def national_xlsx(request: HttpRequest) -> HttpResponse:
-    require_national(_user(request))
+    """GET: the workbook made in the request, as before (scripts, links); POST (the national
+    page's button): made by a job on the queue, whose page offers it when it is ready."""
+    user = _user(request)
+    require_national(user)
     period = _national_choice(request)["period"]
     if period is None:
         raise Http404(_("Chưa có số liệu của kỳ báo cáo này."))
+    if request.method == "POST":
+        job = job_start(
+            actor=user,
+            kind=JobKind.NATIONAL_EXPORT,
+            unit=None,
+            params={
+                "form": period.form.code,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+        )
+        return redirect("jobs:job", job.pk)
     return _xlsx(
         workbooks.national_workbook(period.form, period.start, period.end),
         f"tong-hop-toan-quoc-{period.form.code}-{period.end:%Y%m%d}",
+    )
+
+
+def _dashboard_unit(request: HttpRequest) -> Any:
+    """?unit=CODE (the unit in force today, or the user's own unit of that code in another era)
+    that the user reads, else the user's own unit, the one they lead first."""
+    user = _user(request)
+    code = request.GET.get("unit", "")
+    if code:
+        if text_problem(code) or len(code) > 8:
+            raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
+        unit = unit_by_code(code, timezone.localdate()) or next(
+            (m.unit for m in memberships(user) if m.unit.code == code), None
+        )
+        if unit is None:
+            raise Http404(_("Không tìm thấy dữ liệu của đơn vị này."))
+        require(user, Action.READ, unit)
+        return unit
+    mine = sorted(memberships(user), key=lambda m: (m.role != Role.LEADER, m.unit.level))
+    if not mine:
+        raise Http404(_("Bạn chưa có vai trò tại đơn vị nào."))
+    return mine[0].unit
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The leader's view of a unit: its open rounds with the reports of each part of its tree
+    (on time, late, missing), and its figures year over year, each chart beside its table."""
+    user = _user(request)
+    unit = _dashboard_unit(request)
+    today = timezone.localdate()
+    trends = []
+    for form in selectors.report_forms():
+        trend = selectors.unit_trend(unit, form, today)
+        if trend.years:
+            trends.append({"form": form, **_trend_table(trend)})
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "unit": unit,
+            "today": today,
+            "rounds": selectors.open_rounds(unit, today),
+            "trends": trends,
+            "my_units": [m.unit for m in memberships(user)],
+        },
     )

@@ -134,3 +134,16 @@ def succession_coverage(level: int, valid_to: date) -> Coverage:
     )
     total = units.count()
     return Coverage(level, total - len(unmapped), total, unmapped)
+
+
+def formation_links(unit: AdministrativeUnit) -> list[Succession]:
+    """Every link of the units this one was formed from, to each unit they became (this one and,
+    for a divided commune, the others): one query, predecessors and successors fetched."""
+    formed_from = Succession.objects.filter(successor=unit).values("predecessor_id")
+    links = Succession.objects.filter(predecessor_id__in=formed_from).select_related(
+        "predecessor", "successor"
+    )
+    return sorted(
+        links,
+        key=lambda s: (sort_key(s.predecessor.short_name), not s.is_default, s.successor.code),
+    )

@@ -14,8 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from vitreem.accounts.access import Action, can, can_oversee, require, require_oversight
-from vitreem.accounts.models import AgencyMembership, Membership, User
-from vitreem.accounts.selectors import unit_agency_members, unit_members
+from vitreem.accounts.models import AgencyMembership, User
+from vitreem.accounts.selectors import (
+    agency_membership_or_404,
+    unit_agency_members,
+    unit_members,
+    unit_membership_or_404,
+    username_taken,
+)
 from vitreem.accounts.services import member_add as add_member
 from vitreem.accounts.services import member_remove as remove_member
 from vitreem.accounts.services import membership_set_sensitive
@@ -153,7 +159,7 @@ def member_add(request: HttpRequest, code: str) -> HttpResponse:
     form = _member_form(unit, as_of, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        known = User.objects.filter(username__iexact=data["username"]).exists()
+        known = username_taken(data["username"])
         try:
             membership = add_member(
                 actor=user,
@@ -217,12 +223,7 @@ def _remove(
 def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
     """A leader of the unit takes a member's role in the unit away."""
     user, unit, as_of = _unit_request(request, code)
-    require(user, Action.MANAGE, unit)
-    membership = (
-        Membership.objects.filter(pk=membership_id, unit=unit).select_related("user").first()
-    )
-    if membership is None:
-        raise Http404(_("Không tìm thấy người dùng của đơn vị."))
+    membership = unit_membership_or_404(user=user, unit=unit, membership_id=membership_id)
     return _remove(request, user, unit, as_of, membership)
 
 
@@ -231,14 +232,7 @@ def member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpRe
 def agency_member_remove(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
     """A leader of the unit takes a member's role in one of the unit's agencies away."""
     user, unit, as_of = _unit_request(request, code)
-    require(user, Action.MANAGE, unit)
-    membership = (
-        AgencyMembership.objects.filter(pk=membership_id, agency__unit=unit)
-        .select_related("user", "agency__unit")
-        .first()
-    )
-    if membership is None:
-        raise Http404(_("Không tìm thấy người dùng của cơ quan."))
+    membership = agency_membership_or_404(user=user, unit=unit, membership_id=membership_id)
     return _remove(request, user, unit, as_of, membership)
 
 
