@@ -9,12 +9,14 @@ from vitreem.jobs.api import router as jobs_router
 from vitreem.notifications.api import router as notifications_router
 from vitreem.plans.api import router as plans_router
 from vitreem.plans.api import tasks_router
+from vitreem.plans.importing.api import router as plan_import_router
 from vitreem.reporting.api import router as reporting_router
 from vitreem.units.api import router as units_router
 
 api.add_router("/", health_router)
 api.add_router("/", accounts_router)
 api.add_router("/units", units_router)
+api.add_router("/plans", plan_import_router)
 api.add_router("/plans", plans_router)
 api.add_router("/", tasks_router)
 api.add_router("/", reporting_router)

@@ -276,6 +276,7 @@ REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 2_621_440)
 UPLOAD_WORKBOOK_MAX_BYTES = int(os.environ.get("UPLOAD_WORKBOOK_MAX_BYTES", 6 * 2**20))
 UPLOAD_ATTACHMENT_MAX_BYTES = int(os.environ.get("UPLOAD_ATTACHMENT_MAX_BYTES", 11 * 2**20))
 UPLOAD_ARCHIVE_MAX_BYTES = int(os.environ.get("UPLOAD_ARCHIVE_MAX_BYTES", 201 * 2**20))
+UPLOAD_PLAN_MAX_BYTES = int(os.environ.get("UPLOAD_PLAN_MAX_BYTES", 21 * 2**20))
 # Form fields other than files: the same ceiling as any body.
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 

@@ -53,6 +53,14 @@ def suffix_of(name: str) -> str:
     return "." + base.rsplit(".", 1)[-1].lower() if "." in base.strip(".") else ""
 
 
+def compression_suspicious(infos: list[zipfile.ZipInfo], max_unpacked: int, max_ratio: int) -> bool:
+    """Whether a package's members unpack to more than ``max_unpacked`` bytes or compress better
+    than ``max_ratio`` to one: what a zip bomb does and no honest Office file does."""
+    unpacked = sum(info.file_size for info in infos)
+    packed = max(sum(info.compress_size for info in infos), 1)
+    return unpacked > max_unpacked or unpacked / packed > max_ratio
+
+
 def _zip_holds(stream: BinaryIO, suffix: str) -> bool:
     try:
         with zipfile.ZipFile(stream) as archive:

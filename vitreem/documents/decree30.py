@@ -360,9 +360,18 @@ def _fill_header(table: Any, header_rows: list, columns: int) -> None:
             if c >= columns:
                 break
             text = cell.get("text", "") if isinstance(cell, dict) else str(cell)
-            # A span reaches no further than the header's last row and column.
-            colspan = min(_span(cell, "colspan"), columns - c)
-            rowspan = min(_span(cell, "rowspan"), len(header_rows) - r)
+            # A span reaches no further than the header's last row and column, nor into a cell
+            # an earlier span took (merged regions never overlap).
+            wanted = min(_span(cell, "colspan"), columns - c)
+            colspan = 1
+            while colspan < wanted and (r, c + colspan) not in taken:
+                colspan += 1
+            wanted = min(_span(cell, "rowspan"), len(header_rows) - r)
+            rowspan = 1
+            while rowspan < wanted and all(
+                (r + rowspan, c + dc) not in taken for dc in range(colspan)
+            ):
+                rowspan += 1
             target = grid[r][c]
             end = grid[r + rowspan - 1][c + colspan - 1]
             if end._tc is not target._tc:

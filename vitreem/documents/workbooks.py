@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import attachments
 from .cells import put
 
 FONT = "Times New Roman"
@@ -240,6 +241,12 @@ def _check_xml(data: bytes, on_start: Any = None) -> None:
         _expat(on_start).Parse(data, True)
     except expat.ExpatError as error:
         raise WorkbookRefusedError(DAMAGED) from error
+
+
+def check_xml_part(data: bytes) -> None:
+    """The shared check of an XML part of an uploaded Office file (a workbook's, a Word
+    document's): well formed, no DTD. WorkbookRefusedError (UNSAFE_XML or DAMAGED) if not."""
+    _check_xml(data)
 
 
 def _xml(data: bytes) -> ElementTree.Element:
@@ -923,9 +930,7 @@ def open_workbook(data: bytes) -> UploadedWorkbook:
         names = [info.filename for info in infos]
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             raise WorkbookRefusedError("Tệp không phải bảng tính Excel (.xlsx).")
-        unpacked = sum(info.file_size for info in infos)
-        packed = max(sum(info.compress_size for info in infos), 1)
-        if unpacked > MAX_UNCOMPRESSED or unpacked / packed > MAX_RATIO:
+        if attachments.compression_suspicious(infos, MAX_UNCOMPRESSED, MAX_RATIO):
             raise WorkbookRefusedError("Tệp có nội dung nén bất thường nên bị từ chối.")
         if any(n.startswith("xl/vbaProject") for n in names):
             raise WorkbookRefusedError("Tệp có macro nên bị từ chối; hãy lưu dạng .xlsx thường.")

@@ -383,23 +383,29 @@ def _fact_nodes(node: Node, facts: dict[str, Any]) -> list[Node]:
 
 
 def _launch_nodes(launch: dict[str, Any], marker: str | None) -> list[Node]:
-    """The launch ceremony: its note, date, place, lead and cooperating units, participants
-    ("+" under their line) and agenda ("+")."""
+    """The launch ceremony: its note, date, place, agenda ("+"), lead and cooperating units,
+    participants ("+" under their line)."""
     chosen = marker or "-"
     lines = [launch["note"]] if launch.get("note") else []
     if launch.get("date"):
         lines.append(f"Thời gian: {_day(launch['date'])}")
     if launch.get("place"):
         lines.append(f"Địa điểm: {launch['place']}")
-    if launch.get("lead"):
-        lines.append(f"Đơn vị chủ trì: {launch['lead']}")
-    if launch.get("cooperating"):
-        lines.append(f"Đơn vị phối hợp: {', '.join(launch['cooperating'])}")
     nodes = [_leaf("item", "launch", _escape(line), chosen) for line in lines]
-    if launch.get("participants"):
-        nodes.append(_leaf("item", "launch", "Thành phần tham dự:", chosen))
-        nodes.extend(_leaf("item", "launch", _escape(p), "+") for p in launch["participants"])
+    # The agenda's "+" lines follow the place, as the plans print them.
     nodes.extend(_leaf("item", "launch", _escape(a), "+") for a in launch.get("agenda") or [])
+    units = []
+    if launch.get("lead"):
+        units.append(f"Đơn vị chủ trì: {launch['lead']}")
+    if launch.get("cooperating"):
+        units.append(f"Đơn vị phối hợp: {', '.join(launch['cooperating'])}")
+    nodes.extend(_leaf("item", "launch", _escape(line), chosen) for line in units)
+    if launch.get("participants"):
+        heading = _leaf("item", "launch", "Thành phần tham dự:", chosen)
+        heading["children"] = [
+            _leaf("item", "launch", _escape(p), "+") for p in launch["participants"]
+        ]
+        nodes.append(heading)
     return nodes
 
 

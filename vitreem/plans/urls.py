@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views, views_editor
+from .importing import views as import_views
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="list"),
     path("new/", views.plan_new, name="new"),
+    path("import/", import_views.plan_import, name="import"),
     path("<int:plan_id>/edit/", views.plan_edit, name="edit"),
     path("<int:plan_id>/outline/", views_editor.outline_editor, name="outline"),
     path("<int:plan_id>/", views.plan_detail, name="detail"),

@@ -51,6 +51,36 @@ ENDPOINTS = [
         {"t{task}-agency": "{agency}"},
     ),
     Endpoint("page plan editor", "GET", "/plans/{plan}/edit/", "enter", False),
+    # A plan document imported into A: the reviewed plan saved as A's draft.
+    Endpoint(
+        "page save imported plan",
+        "POST",
+        "/plans/import/",
+        "enter",
+        False,
+        {
+            "step": "save",
+            "unit": "{code}",
+            "title": "Kế hoạch nhập từ tệp",
+            "period_start": "01/06/2026",
+            "period_end": "30/06/2026",
+        },
+    ),
+    Endpoint(
+        "api save imported plan",
+        "POST",
+        "/api/v1/plans/import/save",
+        "enter",
+        True,
+        {
+            "unit": "{code}",
+            "plan": {
+                "title": "Kế hoạch nhập từ tệp",
+                "period_start": "2026-06-01",
+                "period_end": "2026-06-30",
+            },
+        },
+    ),
     Endpoint(
         "page save plan header",
         "POST",

@@ -11,6 +11,7 @@ from vitreem.core.limits import UPLOAD_CLASSES
 from vitreem.documents.workbooks import MAX_BYTES as WORKBOOK_MAX_BYTES
 from vitreem.fund.models import Donation
 from vitreem.fund.tests.factories import give, make_fund
+from vitreem.plans.importing.reading import MAX_BYTES as PLAN_MAX_BYTES
 from vitreem.plans.services import ATTACHMENT_MAX_BYTES
 from vitreem.reporting.workbooks import MAX_ZIP_BYTES
 
@@ -96,6 +97,7 @@ def test_each_upload_class_has_room_for_its_files_own_limit():
         "UPLOAD_WORKBOOK_MAX_BYTES": WORKBOOK_MAX_BYTES,
         "UPLOAD_ATTACHMENT_MAX_BYTES": ATTACHMENT_MAX_BYTES,
         "UPLOAD_ARCHIVE_MAX_BYTES": MAX_ZIP_BYTES,
+        "UPLOAD_PLAN_MAX_BYTES": PLAN_MAX_BYTES,
     }
     for setting in set(UPLOAD_CLASSES.values()):
         assert getattr(settings, setting) > room[setting], setting

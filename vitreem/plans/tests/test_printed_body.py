@@ -96,6 +96,7 @@ def expected_body(data: dict) -> list[tuple[str, str]]:
                     lines.append(("-", f"Thời gian: {written(launch['date'])}"))
                 if launch.get("place"):
                     lines.append(("-", f"Địa điểm: {launch['place']}"))
+                lines.extend(("+", item) for item in launch.get("agenda") or [])
                 if launch.get("lead"):
                     lines.append(("-", f"Đơn vị chủ trì: {launch['lead']}"))
                 if launch.get("cooperating"):
@@ -103,7 +104,6 @@ def expected_body(data: dict) -> list[tuple[str, str]]:
                 if launch.get("participants"):
                     lines.append(("-", "Thành phần tham dự:"))
                     lines.extend(("+", p) for p in launch["participants"])
-                lines.extend(("+", item) for item in launch.get("agenda") or [])
             elif kind == "reporting":
                 lines.extend(("", row["text"]) for row in data.get("reporting") or [])
             elif kind == "assignments":

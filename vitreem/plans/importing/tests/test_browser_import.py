@@ -1,0 +1,63 @@
+"""Importing in a real browser: a ward officer uploads the province's plan as a Word file,
+corrects one field on the review page beside the source, and saves the draft. Chromium as in
+vitreem/web/tests/test_browser.py."""
+
+import pytest
+
+from vitreem.accounts.tests.factories import PASSWORD, MembershipFactory, UserFactory
+from vitreem.documents.plans import render_plan_docx
+from vitreem.plans.models import Plan
+from vitreem.units.loaders import load_units
+from vitreem.units.models import AdministrativeUnit
+from vitreem.web.tests.test_browser import (  # noqa: F401  (browser: a fixture)
+    ARTIFACTS,
+    browser,
+)
+
+from .seeds import data_file
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def ward_officer(transactional_db):
+    if not AdministrativeUnit.objects.exists():
+        load_units()
+    ward = AdministrativeUnit.objects.get(code="01843", valid_to__isnull=True)
+    return MembershipFactory(user=UserFactory(username="canbo.nhap"), unit=ward).user
+
+
+def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # noqa: F811
+    """The ward officer uploads, corrects the title, saves; the draft is hers."""
+    docx = tmp_path / "ke-hoach-tinh.docx"
+    docx.write_bytes(render_plan_docx(data_file("thai-nguyen-2026-action-month")))
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/plans/import/")
+    page.get_by_label("Tên đăng nhập").fill(ward_officer.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    page.get_by_role("heading", name="Nhập kế hoạch từ tệp").wait_for()
+    page.get_by_label("Đơn vị nhập kế hoạch").select_option(label="Phường Bắc Kạn")
+    page.get_by_label("Tệp kế hoạch").set_input_files(str(docx))
+    page.get_by_role("button", name="Đọc tệp").click()
+
+    page.get_by_role("heading", name="Rà soát kế hoạch đã nhận dạng").wait_for()
+    source = page.locator("[data-source]").inner_text()
+    assert "KẾ HOẠCH" in source
+    title = page.get_by_label("Trích yếu (tên kế hoạch)")
+    assert "Tháng hành động vì trẻ em" in title.input_value()
+    assert Plan.objects.count() == 0  # nothing saved while she reviews
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-import-review.png"), full_page=True)
+
+    corrected = "Triển khai Tháng hành động vì trẻ em năm 2026 trên địa bàn phường Bắc Kạn"
+    title.fill(corrected)
+    page.get_by_role("button", name="Lưu thành dự thảo").click()
+
+    page.get_by_text("Đã lưu dự thảo kế hoạch từ tệp đã nhập.").wait_for()
+    plan = Plan.objects.get()
+    assert plan.title == corrected
+    assert plan.issuer_unit.code == "01843"
+    assert plan.assignments.exists()
+    page.close()

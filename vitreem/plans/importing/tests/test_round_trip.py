@@ -1,0 +1,98 @@
+"""Each seed plan printed by the plan printer and imported back: the same structure (every node
+from Word; nine in ten through a PDF, where LibreOffice is installed to make one)."""
+
+import difflib
+
+import pytest
+
+from vitreem.documents.pdf import docx_to_pdf, libreoffice
+from vitreem.documents.plans import render_plan_docx
+from vitreem.plans.importing.reading import read_lines
+from vitreem.plans.importing.recognise import recognise
+from vitreem.plans.loaders import DATA_DIR
+
+from .seeds import SEEDS, data_file, expected_outline, flat
+
+
+@pytest.fixture(scope="module", params=SEEDS)
+def printed(request: pytest.FixtureRequest):
+    data = data_file(request.param)
+    docx = render_plan_docx(data)
+    return data, recognise(read_lines(f"{request.param}.docx", docx)).data
+
+
+def activities_of(data: dict) -> list[dict[str, str]]:
+    """The activity subsections of a data file, with their groups."""
+    found = []
+    for section in data["sections"]:
+        for block in section["blocks"]:
+            if block.get("type") == "subsection" and block.get("activity_group"):
+                found.append({"heading": block["heading"], "group": block["activity_group"]})
+    return found
+
+
+# The ward's 2026 plan prints a task as a plain paragraph and a budget line of two sources,
+# which the import does not read back yet (it makes the task an item, the line one source).
+NOT_YET_READ = {"phuong-bac-kan-2026-action-month"}
+ALL_PLANS = [
+    pytest.param(
+        key,
+        marks=pytest.mark.xfail(
+            strict=True, reason="a plain-paragraph task and a budget line of several sources"
+        ),
+    )
+    if key in NOT_YET_READ
+    else key
+    for key in sorted(path.stem for path in DATA_DIR.glob("*.yaml"))
+]
+
+
+@pytest.mark.parametrize("key", ALL_PLANS)
+def test_every_outline_node_comes_back(key):
+    """Every plan of the data files, the seeds and the plans written after them."""
+    data = data_file(key)
+    got = recognise(read_lines(f"{key}.docx", render_plan_docx(data))).data
+    assert flat(got["outline"]) == flat(expected_outline(data))
+    assert got["slogans"] == (data.get("slogans") or [])
+    assert [len(a["tasks"]) for a in got["assignments"]] == [
+        len(a["tasks"]) for a in data["assignments"]
+    ]
+    assert got["budget"] == [
+        {"source": b["source"], "text": b["text"]} for b in data.get("budget") or []
+    ]
+    assert got["activities"] == activities_of(data)
+    launch = data.get("launch") or {}
+    if launch:
+        assert got["launch"]["held"] == launch["held"]
+        assert got["launch"]["agenda"] == (launch.get("agenda") or [])
+        day = launch.get("date")
+        assert got["launch"]["date"] == (day.isoformat() if day else None)
+
+
+def test_the_facts_come_back(printed):
+    data, got = printed
+    assert got["title"] == data["title"]
+    assert got["issuer"] == data["issuer"]["header_name"]
+    assert got["place"] == data["place"]
+    assert got["theme"] == (data.get("theme") or "")
+    assert got["period_start"] == data["period"]["start"].isoformat()
+    assert got["slogans"] == (data.get("slogans") or [])
+    assert [(a["assignee"], a["tasks"]) for a in got["assignments"]] == [
+        (a["assignee"], [t["text"] for t in a["tasks"]]) for a in data["assignments"]
+    ]
+    assert got["signer"]["name"] == data["signer"]["name"]
+    subheadings = [r for r in data["recipients"] if r.endswith(":") and not r.startswith("Lưu")]
+    assert got["recipients"] == [r for r in data["recipients"] if r not in subheadings]
+
+
+@pytest.mark.skipif(libreoffice() is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("key", SEEDS)
+def test_printed_to_pdf_the_outline_comes_back(key):
+    data = data_file(key)
+    pdf = docx_to_pdf(render_plan_docx(data))
+    assert pdf is not None
+    got = recognise(read_lines(f"{key}.pdf", pdf)).data
+    expected = [(kind, text) for _d, kind, _m, text in flat(expected_outline(data))]
+    found = [(kind, text) for _d, kind, _m, text in flat(got["outline"])]
+    matcher = difflib.SequenceMatcher(None, expected, found, autojunk=False)
+    assert sum(b.size for b in matcher.get_matching_blocks()) / len(expected) >= 0.9

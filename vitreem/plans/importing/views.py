@@ -1,0 +1,109 @@
+"""The import pages: upload a plan file, review what was recognised beside its text, save."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vitreem.accounts.access import Action, require, units_with_action
+from vitreem.accounts.models import User
+from vitreem.units.selectors import unit_or_404
+
+from .forms import SURE_OF, ReviewForm, UploadForm, review_initial
+from .pipeline import recognise_upload, unit_agencies
+from .reading import MAX_BYTES, ImportRefusedError
+from .services import plan_import_save
+
+
+def _review_rows(form: ReviewForm, sure: dict[str, bool]) -> list[dict[str, Any]]:
+    """The review's fields, the unsure first (each keeps its order within its group)."""
+    rows: list[dict[str, Any]] = [
+        {"field": form[name], "sure": sure.get(key, False)} for name, key in SURE_OF.items()
+    ]
+    rows.append({"field": form["subtitle"], "sure": True})
+    return sorted(rows, key=lambda row: bool(row["sure"]))
+
+
+def _render_review(
+    request: HttpRequest,
+    form: ReviewForm,
+    plan: dict[str, Any],
+    source: str,
+    agencies: list[tuple[str, str]],
+) -> HttpResponse:
+    sure = plan.get("sure") or {}
+    rows = [
+        {"index": i, "assignment": a, "agency": a.get("agency") or ""}
+        for i, a in enumerate(plan.get("assignments") or [])
+    ]
+    return render(
+        request,
+        "plans/import_review.html",
+        {
+            "form": form,
+            "rows": _review_rows(form, sure),
+            "plan": plan,
+            "source": source,
+            "unsure": sum(1 for ok in sure.values() if not ok),
+            "assignments": rows,
+            "agencies": agencies,
+        },
+    )
+
+
+def _choose_agencies(request: HttpRequest, plan: dict[str, Any], codes: set[str]) -> None:
+    """Each assignee's agency as the officer chose it: one of the unit's, or kept as written."""
+    for index, assignment in enumerate(plan.get("assignments") or []):
+        chosen = request.POST.get(f"agency_{index}", "")
+        assignment["agency"] = chosen if chosen in codes else None
+
+
+@login_required
+def plan_import(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    units = list(units_with_action(user, Action.ENTER))
+    if request.method == "POST" and request.POST.get("step") == "save":
+        unit = unit_or_404(request.POST.get("unit", ""), timezone.localdate())
+        require(user, Action.ENTER, unit)
+        review = ReviewForm(request.POST)
+        agencies = unit_agencies(unit)
+        if review.is_valid():
+            reviewed = review.reviewed()
+            _choose_agencies(request, reviewed, {code for code, _name in agencies})
+            try:
+                plan = plan_import_save(actor=user, issuer_unit=unit, reviewed=reviewed)
+            except ValidationError as error:
+                for message in error.messages:
+                    review.add_error(None, message)
+            else:
+                messages.success(request, _("Đã lưu dự thảo kế hoạch từ tệp đã nhập."))
+                return redirect("plans:detail", plan.pk)
+        recognised = (
+            review.cleaned_data.get("recognised") if hasattr(review, "cleaned_data") else {}
+        )
+        source = request.POST.get("source", "")
+        return _render_review(request, review, recognised or {}, source, agencies)
+    form = UploadForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        require(user, Action.ENTER, unit)
+        upload = form.cleaned_data["file"]
+        try:
+            if (upload.size or 0) > MAX_BYTES:
+                raise ImportRefusedError(
+                    _("Tệp quá lớn: tối đa %(mb)s MB; không có gì được lưu.")
+                    % {"mb": MAX_BYTES // 2**20}
+                )
+            recognised = recognise_upload(upload.name or "", upload.read(MAX_BYTES + 1), unit)
+        except ImportRefusedError as error:
+            form.add_error("file", str(error))
+        else:
+            source = recognised.pop("source_text", "")
+            review = ReviewForm(initial=review_initial(unit.code, recognised))
+            return _render_review(request, review, recognised, source, unit_agencies(unit))
+    return render(request, "plans/import.html", {"form": form, "has_units": bool(units)})
