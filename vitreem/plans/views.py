@@ -26,6 +26,7 @@ from vitreem.accounts.models import User
 from vitreem.documents import attachments
 from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
+from vitreem.reporting.selectors import plan_targets
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
@@ -123,6 +124,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
         "can_amend": plan.status == PlanStatus.ISSUED and can(user, Action.ENTER, plan.issuer_unit),
         "amendments": selectors.amendments_of(plan),
+        "target_progress": plan_targets(plan, plan.issuer_unit),
         "can_issue": plan.status == PlanStatus.DRAFT
         and can(user, Action.APPROVE, plan.issuer_unit),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),

@@ -26,6 +26,7 @@ from vitreem.core.text import text_problem
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
+from vitreem.plans.selectors import plans_in_force, task_counts
 from vitreem.units.selectors import unit_by_code
 
 from . import documents, selectors, services, workbooks
@@ -611,6 +612,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         trend = selectors.unit_trend(unit, form, today)
         if trend.years:
             trends.append({"form": form, **_trend_table(trend)})
+    plans = [
+        {
+            "plan": plan,
+            "tasks": task_counts(plan, today) if plan.issuer_unit_id == unit.pk else [],
+            "targets": selectors.plan_targets(plan, unit),
+        }
+        for plan in plans_in_force(unit, today)
+    ]
     return render(
         request,
         "reporting/dashboard.html",
@@ -619,6 +628,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "rounds": selectors.open_rounds(unit, today),
             "trends": trends,
+            "plans": plans,
             "my_units": [m.unit for m in memberships(user)],
         },
     )
