@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from vitreem.accounts.access import (
     Action,
     can,
     can_read_national,
+    can_read_sensitive,
     can_submission,
     get_round_for_user,
     get_submission_for_user,
@@ -29,6 +31,7 @@ from vitreem.notifications.forms import ReminderSettingsForm
 from vitreem.plans.selectors import plans_in_force, task_counts
 from vitreem.units.selectors import unit_by_code
 
+from . import dashboard as dashboard_tables
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
 from .forms import ReturnForm, RoundFilterForm, RoundForm
@@ -600,6 +603,33 @@ def _dashboard_unit(request: HttpRequest) -> Any:
     return mine[0].unit
 
 
+def _dashboard_tables(user: User, unit: Any, today: date) -> list[dashboard_tables.DashTable]:
+    """The registry's groups over the years, the support given, the fund: the sensitive groups
+    and kinds of support only for a reader allowed them (the access rule)."""
+    sensitive = can_read_sensitive(user, unit)
+    return [
+        dashboard_tables.registry_table(unit, today, sensitive),
+        dashboard_tables.support_table(unit, today, sensitive),
+        dashboard_tables.fund_table(unit, today),
+    ]
+
+
+@login_required
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    """The dashboard's tables as a workbook: the reports' progress, the registry, the support,
+    the fund."""
+    user = _user(request)
+    unit = _dashboard_unit(request)
+    today = timezone.localdate()
+    tables = [
+        dashboard_tables.completeness_table(selectors.open_rounds(unit, today)),
+        *_dashboard_tables(user, unit, today),
+    ]
+    return _xlsx(
+        dashboard_tables.workbook(unit, today, tables), f"bang-dieu-hanh-{unit.code}-{today:%Y%m%d}"
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The leader's view of a unit: its open rounds with the reports of each part of its tree
@@ -612,6 +642,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         trend = selectors.unit_trend(unit, form, today)
         if trend.years:
             trends.append({"form": form, **_trend_table(trend)})
+    rounds = selectors.open_rounds(unit, today)
     plans = [
         {
             "plan": plan,
@@ -626,9 +657,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "unit": unit,
             "today": today,
-            "rounds": selectors.open_rounds(unit, today),
+            "rounds": rounds,
             "trends": trends,
             "plans": plans,
+            "tables": _dashboard_tables(user, unit, today),
             "my_units": [m.unit for m in memberships(user)],
         },
     )
