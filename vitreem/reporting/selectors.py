@@ -682,6 +682,7 @@ class PartProgress:
     key: str  # "a<agency>", "u<unit below>", or "self"
     name: str
     expected: int = 0
+    code: str = ""  # of the unit below, to open its own dashboard
     on_time: int = 0
     late: int = 0
     missing: int = 0
@@ -747,13 +748,18 @@ def open_rounds(unit: AdministrativeUnit, today: date) -> list[OpenRound]:
         part.on_time += row["on_time"]
         part.late += row["late"]
         part.missing += row["expected"] - row["on_time"] - row["late"]
-    names = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    names = {
+        pk: (name, code)
+        for pk, name, code in AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "name", "code"
+        )
+    }
     found = []
     for round_ in rounds:
         mine = list(parts[round_.pk].values())
         for part in mine:
             if part.key.startswith("u"):
-                part.name = names.get(int(part.key[1:]), part.name)
+                part.name, part.code = names.get(int(part.key[1:]), (part.name, ""))
         mine.sort(
             key=lambda p: (0 if p.key == "self" else 1 if p.key[0] == "a" else 2, fold(p.name))
         )
