@@ -425,8 +425,11 @@ class GroupsOverTime:
     hidden: int
 
 
-def groups_over_time(unit: AdministrativeUnit, days: list[date], sensitive: bool) -> GroupsOverTime:
-    """Children in each of the 14 groups over the unit's subtree on each day. One query."""
+def groups_over_time(
+    unit: AdministrativeUnit | None, days: list[date], sensitive: bool
+) -> GroupsOverTime:
+    """Children in each of the 14 groups over the unit's subtree (the nation: None) on each day.
+    One query."""
     hidden = catalogue.sensitive_groups()
     shown = {
         code: group
@@ -436,7 +439,7 @@ def groups_over_time(unit: AdministrativeUnit, days: list[date], sensitive: bool
     annotations = {f"d{i}": Count("id", filter=active_on(day)) for i, day in enumerate(days)}
     rows_found: Any = (
         Circumstance.objects.filter(
-            _scope(unit), legal_basis=catalogue.LAW_2016, group__in=list(shown)
+            _scope(unit) if unit else Q(), legal_basis=catalogue.LAW_2016, group__in=list(shown)
         )
         .values("group")
         .annotate(**annotations)
@@ -457,7 +460,7 @@ class SupportTable:
 
 
 def support_by_kind_and_source(
-    unit: AdministrativeUnit, start: date, end: date, sensitive: bool
+    unit: AdministrativeUnit | None, start: date, end: date, sensitive: bool
 ) -> SupportTable:
     """Support given to the unit's children in the span, per kind and funding source; medical
     care and surgery only for a reader allowed sensitive data. One query."""
@@ -465,7 +468,9 @@ def support_by_kind_and_source(
     cells: dict[str, dict[str, int]] = defaultdict(dict)
     records: dict[str, int] = defaultdict(int)
     for row in (
-        support_in(unit, start, end)
+        SupportRecord.objects.filter(
+            _scope(unit) if unit else Q(), given_on__gte=start, given_on__lte=end
+        )
         .values("kind", "source")
         .annotate(n=Count("id"), total=Sum("value"))
         .order_by()

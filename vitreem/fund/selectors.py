@@ -397,13 +397,13 @@ class FundYear:
     balance: int  # at the end of the year (or on the day, for the current year)
 
 
-def fund_years(unit: AdministrativeUnit, years: list[int]) -> list[FundYear]:
+def fund_years(unit: AdministrativeUnit | None, years: list[int]) -> list[FundYear]:
     """The funds of the unit's subtree summed: receipts and payments of each year and the balance
     at its end, the ledger's whole past counted in the balance. Two queries."""
     if not years:
         return []
     first = min(years)
-    scope = {f"fund__unit__{unit.subtree_field}": unit.pk}
+    scope = {f"fund__unit__{unit.subtree_field}": unit.pk} if unit else {}
 
     def by_year(model: type[Donation] | type[Disbursement], day: str) -> dict[int, int]:
         rows = (

@@ -35,7 +35,7 @@ def registry_days(today: date) -> list[date]:
     return [date(today.year - n, 12, 31) for n in range(YEARS - 1, 0, -1)] + [today]
 
 
-def registry_table(unit: AdministrativeUnit, today: date, sensitive: bool) -> DashTable:
+def registry_table(unit: AdministrativeUnit | None, today: date, sensitive: bool) -> DashTable:
     found = groups_over_time(unit, registry_days(today), sensitive)
     note = ""
     if found.hidden:
@@ -53,7 +53,7 @@ def registry_table(unit: AdministrativeUnit, today: date, sensitive: bool) -> Da
     )
 
 
-def support_table(unit: AdministrativeUnit, today: date, sensitive: bool) -> DashTable:
+def support_table(unit: AdministrativeUnit | None, today: date, sensitive: bool) -> DashTable:
     found = support_by_kind_and_source(unit, date(today.year, 1, 1), today, sensitive)
     return DashTable(
         key="support",
@@ -68,7 +68,7 @@ def support_table(unit: AdministrativeUnit, today: date, sensitive: bool) -> Das
     )
 
 
-def fund_table(unit: AdministrativeUnit, today: date) -> DashTable:
+def fund_table(unit: AdministrativeUnit | None, today: date) -> DashTable:
     years = fund_years(unit, list(range(today.year - YEARS + 1, today.year + 1)))
     return DashTable(
         key="fund",
@@ -98,13 +98,14 @@ def completeness_table(rounds: list[OpenRound]) -> DashTable:
     )
 
 
-def workbook(unit: AdministrativeUnit, today: date, tables: list[DashTable]) -> bytes:
-    """The dashboard's tables, one sheet each, headed by the unit and the day."""
+def workbook(unit: AdministrativeUnit | None, today: date, tables: list[DashTable]) -> bytes:
+    """The dashboard's tables, one sheet each, headed by the unit (or the nation) and the
+    day."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for table in tables:
         sheet = book.create_sheet(table.key)
-        put_row(sheet, 1, [unit.name, today.strftime("%d/%m/%Y")])
+        put_row(sheet, 1, [unit.name if unit else _("Toàn quốc"), today.strftime("%d/%m/%Y")])
         put_row(sheet, 2, [table.title])
         put_row(sheet, 4, table.header)
         for number, row in enumerate(table.rows, start=5):

@@ -614,6 +614,55 @@ def _dashboard_tables(user: User, unit: Any, today: date) -> list[dashboard_tabl
     ]
 
 
+def _national_tables(today: date) -> list[dashboard_tables.DashTable]:
+    """The nation's registry, support and funds; the sensitive groups and kinds are left out
+    (no national reader is granted children's sensitive data)."""
+    return [
+        dashboard_tables.registry_table(None, today, False),
+        dashboard_tables.support_table(None, today, False),
+        dashboard_tables.fund_table(None, today),
+    ]
+
+
+@login_required
+def dashboard_national(request: HttpRequest) -> HttpResponse:
+    """The ministry's view: every province's open rounds with their reports on time, late or
+    missing; the nation's registry, support and funds, each chart over its table."""
+    require_national(_user(request))
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/dashboard_national.html",
+        {
+            "today": today,
+            "rounds": selectors.national_open_rounds(today),
+            "tables": _national_tables(today),
+        },
+    )
+
+
+@login_required
+def dashboard_national_xlsx(request: HttpRequest) -> HttpResponse:
+    require_national(_user(request))
+    today = timezone.localdate()
+    rounds = selectors.national_open_rounds(today)
+    progress = dashboard_tables.DashTable(
+        key="rounds",
+        title=_("Tiến độ nộp báo cáo các đợt đang mở"),
+        header=[_("Đơn vị"), _("Phải nộp"), _("Đúng hạn"), _("Trễ hạn"), _("Chưa nộp")],
+        rows=[[f"{r.province} — {r.title}", *_counts(r.progress)] for r in rounds],
+        chart="progress",
+    )
+    return _xlsx(
+        dashboard_tables.workbook(None, today, [progress, *_national_tables(today)]),
+        f"bang-dieu-hanh-toan-quoc-{today:%Y%m%d}",
+    )
+
+
+def _counts(part: selectors.PartProgress) -> list[int]:
+    return [part.expected, part.on_time, part.late, part.missing]
+
+
 @login_required
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
     """The dashboard's tables as a workbook: the reports' progress, the registry, the support,
@@ -635,6 +684,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The leader's view of a unit: its open rounds with the reports of each part of its tree
     (on time, late, missing), and its figures year over year, each chart beside its table."""
     user = _user(request)
+    if not request.GET.get("unit") and can_read_national(user) and not memberships(user):
+        return redirect("dashboard_national")  # the ministry's
     unit = _dashboard_unit(request)
     today = timezone.localdate()
     trends = []
