@@ -30,6 +30,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py load_units
 	$(DEMO_ENV) $(PY) manage.py load_forms
 	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py children_follow_succession
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
 ## The web server (gunicorn, as in production; 4 processes unless WEB_CONCURRENCY says otherwise)
