@@ -397,17 +397,25 @@ class FundYear:
     balance: int  # at the end of the year (or on the day, for the current year)
 
 
-def fund_years(unit: AdministrativeUnit | None, years: list[int]) -> list[FundYear]:
-    """The funds of the unit's subtree summed: receipts and payments of each year and the balance
-    at its end, the ledger's whole past counted in the balance. Two queries."""
+def fund_years(
+    unit: AdministrativeUnit | None,
+    years: list[int],
+    formed_from: Sequence[AdministrativeUnit] = (),
+) -> list[FundYear]:
+    """The funds of the unit's subtree summed (the nation's: None), with the ledgers of the units
+    it was formed from, which keep their past: receipts and payments of each year and the
+    balance at its end, the ledgers' whole past counted in the balance. Two queries."""
     if not years:
         return []
     first = min(years)
-    scope = {f"fund__unit__{unit.subtree_field}": unit.pk} if unit else {}
+    scope = Q()
+    if unit is not None:
+        for part in (unit, *formed_from):
+            scope |= Q(**{f"fund__unit__{part.subtree_field}": part.pk})
 
     def by_year(model: type[Donation] | type[Disbursement], day: str) -> dict[int, int]:
         rows = (
-            model.objects.filter(**scope)
+            model.objects.filter(scope)
             .annotate(y=ExtractYear(day))
             .values("y")
             .annotate(total=Sum("amount"))

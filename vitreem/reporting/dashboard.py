@@ -13,6 +13,7 @@ from vitreem.children.selectors import groups_over_time, support_by_kind_and_sou
 from vitreem.documents.cells import put_row
 from vitreem.fund.selectors import fund_years
 from vitreem.units.models import AdministrativeUnit
+from vitreem.units.selectors import formation_links
 
 from .selectors import OpenRound
 
@@ -69,7 +70,18 @@ def support_table(unit: AdministrativeUnit | None, today: date, sensitive: bool)
 
 
 def fund_table(unit: AdministrativeUnit | None, today: date) -> DashTable:
-    years = fund_years(unit, list(range(today.year - YEARS + 1, today.year + 1)))
+    """The funds of the unit's tree and, for a unit formed in the reform, the ledgers of the
+    units it was formed from (a divided commune's with its default successor)."""
+    formed_from = (
+        [
+            link.predecessor
+            for link in formation_links(unit)
+            if link.successor_id == unit.pk and link.is_default
+        ]
+        if unit is not None
+        else []
+    )
+    years = fund_years(unit, list(range(today.year - YEARS + 1, today.year + 1)), formed_from)
     return DashTable(
         key="fund",
         title=_("Quỹ Bảo trợ trẻ em: thu, chi và số dư qua các năm (đồng)"),
@@ -80,7 +92,14 @@ def fund_table(unit: AdministrativeUnit | None, today: date) -> DashTable:
             [_("Số dư cuối năm"), *(y.balance for y in years)],
         ],
         chart="trend",
-        note=_("Gồm các quỹ của đơn vị và các đơn vị trực thuộc; số dư tính cả các năm trước."),
+        note=_("Gồm các quỹ của đơn vị và các đơn vị trực thuộc; số dư tính cả các năm trước.")
+        + (
+            " "
+            + _("Trước ngày 01/7/2025: sổ quỹ của %(units)s.")
+            % {"units": ", ".join(u.name for u in formed_from)}
+            if formed_from
+            else ""
+        ),
         choose=_("Dòng trên biểu đồ"),
     )
 

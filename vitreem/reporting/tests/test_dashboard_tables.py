@@ -2,6 +2,7 @@
 over the years (sensitive groups only for those allowed), support given by kind and source, the
 fund's receipts, payments and balance over the years; the same tables in the download."""
 
+import re
 from datetime import UTC, date, datetime
 from io import BytesIO
 
@@ -143,3 +144,30 @@ def test_another_ward_is_refused_the_dashboard_and_its_download(client, personas
         assert "3.500.000" not in refused.content.decode()
     client.logout()
     assert client.get("/dashboard/xlsx/?unit=01843").status_code == 302
+
+
+def test_a_ward_formed_in_the_reform_has_the_past_of_its_predecessors_fund(client, personas):
+    from conftest import PRE_REFORM_DAY, unit
+    from vitreem.fund.services import donation_record, donor_add, fund_create
+
+    old_ward = unit("01837", PRE_REFORM_DAY)  # one of the wards that formed phường Bắc Kạn
+    old_fund = fund_create(actor=personas.admin, unit=old_ward, name="Quỹ Bảo trợ trẻ em cũ")
+    donor = donor_add(
+        actor=personas.admin, fund=old_fund, kind="organisation", name="Công ty C", anonymous=False
+    )
+    donation_record(
+        actor=personas.admin,
+        fund=old_fund,
+        donor=donor,
+        received_on=date(2024, 6, 1),
+        amount=4_000_000,
+        today=date(2024, 6, 2),
+    )
+    html = page(client, personas.leader_a)
+    assert row("Thu trong năm", 0, 0, "4.000.000", 0, 0) in html
+    assert row("Số dư cuối năm", 0, 0, "4.000.000", "4.000.000", "4.000.000") in html
+    note = re.search(r"Trước ngày 01/7/2025: sổ quỹ của ([^<]*)\.</p>", html)
+    assert note is not None
+    assert old_ward.name in note.group(1).split(", ")
+    # Another ward formed from other wards does not get it.
+    assert row("Thu trong năm", 0, 0, 0, 0, 0) in page(client, personas.officer_b, "05443")
