@@ -385,6 +385,7 @@ def _target_initial(plan: Plan) -> list[dict[str, object]]:
             "unit": t.unit,
             "denominator": t.denominator,
             "baseline": t.baseline,
+            "data_element_code": t.data_element_code,
         }
         for t in plan.targets.all()
     ]

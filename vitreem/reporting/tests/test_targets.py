@@ -226,3 +226,38 @@ def test_another_province_is_refused_the_dashboard_and_sees_no_target(client, pe
     assert refused.status_code == 404
     assert "986/1.000" not in refused.content.decode()
     assert client.get(f"/plans/{plan.pk}/").status_code in (403, 404)
+
+
+def test_the_editor_links_a_target_to_its_report_row_and_refuses_another(client, personas):
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind="child_protection",
+        year=2026,
+        title="Kế hoạch năm 2026",
+    )
+    client.force_login(personas.supervisor)
+
+    def post(code: str):
+        return client.post(
+            f"/plans/{plan.pk}/edit/",
+            {
+                "part": "targets",
+                "targets-TOTAL_FORMS": "1",
+                "targets-INITIAL_FORMS": "0",
+                "targets-MIN_NUM_FORMS": "0",
+                "targets-MAX_NUM_FORMS": "1000",
+                "targets-0-text": "100% trẻ em dưới 6 tuổi có thẻ BHYT",
+                "targets-0-value": "100",
+                "targets-0-unit": "%",
+                "targets-0-data_element_code": code,
+            },
+        )
+
+    post("insurance_under6")
+    assert list(plan.targets.values_list("data_element_code", flat=True)) == ["insurance_under6"]
+    editor = client.get(f"/plans/{plan.pk}/edit/").content.decode()
+    assert '<option value="insurance_under6" selected>' in editor
+    refused = post("gifts_children")  # a row of the Action Month form
+    assert refused.status_code == 200
+    assert list(plan.targets.values_list("data_element_code", flat=True)) == ["insurance_under6"]
