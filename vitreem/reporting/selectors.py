@@ -859,6 +859,14 @@ class PlanTargets:
     unit: AdministrativeUnit
     round: Round | None
     targets: list[TargetProgress]
+    # The units directly below the plan's issuer (within the unit read) that have issued their
+    # own plan implementing it, and those that have not: "every commune has a plan issued".
+    issued_below: list[AdministrativeUnit] = field(default_factory=list)
+    not_issued_below: list[AdministrativeUnit] = field(default_factory=list)
+
+    @property
+    def below_total(self) -> int:
+        return len(self.issued_below) + len(self.not_issued_below)
 
     @property
     def followed(self) -> list[TargetProgress]:
@@ -964,7 +972,26 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
                     else:
                         progress.lacking.append(commune)
         found.targets.append(progress)
+    _plans_below(plan, unit, found)
     return found
+
+
+def _plans_below(plan: Any, unit: AdministrativeUnit, found: PlanTargets) -> None:
+    """Which units directly below the plan's issuer, in the unit's tree, have issued a plan
+    implementing it. Two queries."""
+    issuer = plan.issuer_unit
+    if plan.status != "issued" or issuer.level == 3:
+        return
+    below = AdministrativeUnit.objects.filter(parent=issuer).filter(**{unit.subtree_field: unit.pk})
+    below = below.filter(valid_from__lte=plan.period_end).exclude(valid_to__lt=plan.period_start)
+    units = list(below.order_by("name_folded"))
+    issued = set(
+        plan.children.filter(status="issued", issuer_unit__in=units).values_list(
+            "issuer_unit_id", flat=True
+        )
+    )
+    found.issued_below = [u for u in units if u.pk in issued]
+    found.not_issued_below = [u for u in units if u.pk not in issued]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import unit
 from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
 from vitreem.plans.models import Target, Task
-from vitreem.plans.services import plan_create, plan_issue, plan_targets_replace
+from vitreem.plans.services import plan_create, plan_derive, plan_issue, plan_targets_replace
 from vitreem.reporting.models import DataValue, ReportForm, Submission
 from vitreem.reporting.selectors import plan_targets
 from vitreem.reporting.services import round_create, submission_save, submission_submit
@@ -261,3 +261,20 @@ def test_the_editor_links_a_target_to_its_report_row_and_refuses_another(client,
     refused = post("gifts_children")  # a row of the Action Month form
     assert refused.status_code == 200
     assert list(plan.targets.values_list("data_element_code", flat=True)) == ["insurance_under6"]
+
+
+def test_the_communes_that_have_and_have_not_issued_a_plan_implementing_it(
+    client, personas, followed
+):
+    plan, _round = followed
+    ward_plan = plan_derive(actor=personas.leader_a, parent=plan, issuer_unit=personas.unit_a)
+    plan_issue(actor=personas.leader_a, plan=ward_plan, issued_on=date(2026, 2, 1))
+    found = plan_targets(plan, personas.province)
+    assert personas.unit_a in found.issued_below
+    assert personas.unit_b in found.not_issued_below
+    assert personas.unit_a not in found.not_issued_below
+    client.force_login(personas.supervisor)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    total = len(found.issued_below) + len(found.not_issued_below)
+    assert f"Đơn vị trực thuộc đã ban hành kế hoạch thực hiện: 1/{total}" in page
+    assert f'<ul class="units-issued"><li>{personas.unit_a.name}</li></ul>' in page
