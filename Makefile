@@ -29,6 +29,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput
 	$(DEMO_ENV) $(PY) manage.py load_units
 	$(DEMO_ENV) $(PY) manage.py load_forms
+	$(DEMO_ENV) $(PY) manage.py load_criteria
 	$(DEMO_ENV) $(PY) manage.py load_demo
 	$(DEMO_ENV) $(PY) manage.py children_follow_succession
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connections
 
+from vitreem.assessments.loaders import load_criteria
 from vitreem.reporting.loaders import load_forms
 from vitreem.units.loaders import load_units
 
@@ -33,6 +34,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_units()
         load_forms()
+        load_criteria()
 
 
 @pytest.fixture(autouse=True)

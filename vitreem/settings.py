@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "vitreem.children",
     "vitreem.fund",
     "vitreem.notifications",
+    "vitreem.jobs",
+    "vitreem.assessments",
     "vitreem.web",
     "vitreem.demo",
 ]
@@ -122,6 +124,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     # Tests read the replica's tables through the primary's test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# The name of the database the tests create and drop (by default "test_" and the name above).
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 REPORTS_DATABASE = "replica" if "replica" in DATABASES else "default"
 DATABASE_ROUTERS = ["vitreem.core.routers.ReportsReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -142,10 +147,17 @@ TASKS = {
 }
 # The daily scan of deadlines (reminders, escalations, digests) runs at this hour, Vietnam's time.
 REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR") or 7)
+# Who appraises and recognises a child-friendly commune (Decision 06/2019/QĐ-TTg): "auto" (the
+# district of a pre-reform commune, the province once the district level is gone), "province"
+# or "district" (falling back to the province where there is no district).
+ASSESSMENT_APPRAISER = os.environ.get("ASSESSMENT_APPRAISER") or "auto"
 # The address of the site in mails (links to the inbox and to what a notice is about).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # A job waiting longer than this means no worker is taking jobs: /api/v1/health answers 503.
 TASKS_STALLED_AFTER = timedelta(minutes=int(os.environ.get("TASKS_STALLED_MINUTES") or 10))
+# A running import or export that has not moved for this long lost its worker: it is marked
+# failed (its work ran in one transaction, so nothing of it was kept) by the next worker.
+JOBS_ABANDONED_AFTER = timedelta(minutes=int(os.environ.get("JOBS_ABANDONED_MINUTES") or 30))
 
 # Optional Redis for the cache and the sessions (several web servers share them).
 REDIS_URL = os.environ.get("REDIS_URL", "")

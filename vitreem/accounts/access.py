@@ -17,6 +17,8 @@
 - A unit formed in the 2025 reform is the heir of the units it was formed from: its readers
   read their filed reports summed, as its own figures of the years before (its trend; a
   divided commune's go to its default successor only). Never those units' reports one by one.
+- A background job (an import, an export, a PDF) and the file it made are read by the user who
+  started it and by the readers of its unit.
 - Superusers administer everything.
 - "Not found" and "not yours" look the same to the caller (404); a unit that the user may read
   but not change answers 403.
@@ -40,8 +42,10 @@ from vitreem.units.models import AdministrativeUnit
 from .models import AgencyMembership, Membership, Role, User
 
 if TYPE_CHECKING:
+    from vitreem.assessments.models import Assessment
     from vitreem.children.models import Child
     from vitreem.fund.models import Fund
+    from vitreem.jobs.models import Job
     from vitreem.plans.models import Plan, Task
     from vitreem.reporting.models import Round, Submission
     from vitreem.units.models import Agency
@@ -160,6 +164,11 @@ def require_agency(user: AnyUser, action: Action, agency: "Agency") -> None:
         raise Http404(_("Không tìm thấy dữ liệu của cơ quan này."))
     if not can_agency(user, action, agency):
         raise PermissionDenied(_("Vai trò của bạn tại cơ quan này không cho phép thao tác này."))
+
+
+def agencies_with_action(user: AnyUser, action: Action) -> list["Agency"]:
+    """The agencies where the user holds an agency role that allows the action."""
+    return [am.agency for am in agency_memberships(user) if action in ROLE_ACTIONS[am.role]]
 
 
 def agency_ids_with_action(user: AnyUser, action: Action) -> set[int]:
@@ -428,3 +437,47 @@ def get_fund_for_user(user: AnyUser, fund_id: int, action: Action = Action.READ)
     if action is not Action.READ:
         require(user, action, fund.unit)
     return fund
+
+
+def can_read_job(user: AnyUser, job: "Job") -> bool:
+    """A background job (an import, an export, a PDF) and its result: the user who started it,
+    and the readers of its unit; a job of no unit (the national export) only its starter."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or job.started_by_id == user.pk:
+        return True
+    return job.unit is not None and can(user, Action.READ, job.unit)
+
+
+def get_job_for_user(user: AnyUser, job_id: int) -> "Job":
+    from vitreem.jobs.models import Job
+
+    job = Job.objects.select_related("unit", "started_by").filter(pk=job_id).first()
+    if job is None or not can_read_job(user, job):
+        raise Http404(_("Không tìm thấy công việc."))
+    return job
+
+
+def get_assessment_for_user(
+    user: AnyUser, assessment_id: int, action: Action = Action.READ
+) -> "Assessment":
+    """A commune's child-friendly assessment: read by the commune's readers (the commune and
+    those above), entered (ENTER) and submitted (APPROVE) by the commune's own members."""
+    from vitreem.assessments.models import Assessment
+
+    assessment = (
+        Assessment.objects.select_related("unit", "appraising_unit")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or not can(user, Action.READ, assessment.unit):
+        raise Http404(_("Không tìm thấy bản tự đánh giá."))
+    if action is not Action.READ:
+        require(user, action, assessment.unit)
+    return assessment
+
+
+def require_appraisal(user: AnyUser, assessment: "Assessment") -> None:
+    """Appraising and recognising belong to the leaders of the appraising unit (the unit above):
+    404 to those who may not read that unit, 403 to its other readers."""
+    require(user, Action.APPROVE, assessment.appraising_unit)

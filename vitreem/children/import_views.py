@@ -6,19 +6,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, require, units_with_action
 from vitreem.accounts.models import User
 from vitreem.documents.workbooks import MAX_BYTES
+from vitreem.jobs.models import JobKind
+from vitreem.jobs.services import job_start
 from vitreem.units.models import AdministrativeUnit
 from vitreem.units.selectors import unit_or_404
 
 from . import imports
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOB_KINDS = {imports.CHILDREN: JobKind.CHILDREN_IMPORT, imports.SUPPORT: JobKind.SUPPORT_IMPORT}
 FILE_NAMES = {imports.CHILDREN: "mau-nhap-tre-em", imports.SUPPORT: "mau-nhap-ho-tro"}
 
 
@@ -46,7 +49,8 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
-    """Choose a commune, download a template, upload it filled; the result is shown below."""
+    """Choose a commune, download a template, upload it filled: checked at once, then imported
+    by a job on the queue whose page shows its progress and its result."""
     user = _user(request)
     today = timezone.localdate()
     units = imports.importable_units(units_with_action(user, Action.ENTER), today)
@@ -56,7 +60,6 @@ def import_page(request: HttpRequest) -> HttpResponse:
     unit = _unit(request, code) if code else None
     if unit is not None and unit not in units:
         units = [unit, *units]  # an administrator's choice
-    result: imports.ImportResult | None = None
     kind = request.POST.get("kind", "")
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -71,26 +74,29 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 request, _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_BYTES // 2**20}
             )
         else:
+            data = upload.read()
             try:
-                result = imports.registry_import(
-                    actor=user, unit=unit, kind=kind, data=upload.read(), today=today
-                )
+                imports.registry_check(actor=user, unit=unit, kind=kind, data=data, today=today)
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
+            else:
+                job = job_start(
+                    actor=user,
+                    kind=JOB_KINDS[kind],
+                    unit=unit,
+                    params={"kind": kind},
+                    data=data,
+                    name=upload.name or "",
+                )
+                return redirect("jobs:job", job.pk)
     context: dict[str, Any] = {
         "units": units,
         "unit": unit,
         "kind": kind,
-        "result": result,
-        "errors_shown": result.errors[:ERRORS_SHOWN] if result else [],
-        "errors_hidden": max(0, len(result.errors) - ERRORS_SHOWN) if result else 0,
         "kinds": [
             (imports.CHILDREN, _("Danh sách trẻ em"), _("Mẫu nhập danh sách trẻ em")),
             (imports.SUPPORT, _("Hỗ trợ trẻ em"), _("Mẫu nhập hỗ trợ trẻ em")),
         ],
     }
     return render(request, "children/import.html", context)
-
-
-ERRORS_SHOWN = 500

@@ -1539,6 +1539,19 @@ def registry_import(
     raise ValidationError(_("Loại tệp nhập không hợp lệ."))
 
 
+def registry_check(
+    *, actor: User, unit: AdministrativeUnit, kind: str, data: bytes, today: date | None = None
+) -> int:
+    """The checks made at the upload, before the import is queued: the access rule, the commune,
+    and the file itself (hostile-file checks, template kind and unit, header, number of rows),
+    with the same messages as the import. Returns the number of filled rows."""
+    if kind not in KINDS:
+        raise ValidationError(_("Loại tệp nhập không hợp lệ."))
+    require(actor, Action.ENTER, unit)
+    _check_commune(unit, today or timezone.localdate())
+    return len(read_rows(kind, unit, data))
+
+
 def importable_units(units: Iterable[AdministrativeUnit], today: date) -> list[AdministrativeUnit]:
     """Communes in force among the units (the user's units where they may enter data)."""
     return sorted(
@@ -1554,6 +1567,7 @@ __all__ = [
     "RowError",
     "children_import",
     "importable_units",
+    "registry_check",
     "registry_import",
     "support_import",
     "template_workbook",

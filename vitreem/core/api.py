@@ -197,6 +197,8 @@ _ERROR_HINTS = {
 
 
 def _field_name(loc: list[Any]) -> str:
+    if loc and loc[0] in ("form", "file"):  # a multipart body: its fields and its files
+        loc = loc[1:]
     parts = [str(p) for p in loc if p not in ("query", "body", "path", "payload")]
     return ".".join(parts) or "?"
 

@@ -21,6 +21,8 @@ UPLOAD_CLASSES = {
     "reporting:upload": "UPLOAD_WORKBOOK_MAX_BYTES",  # one report form filled in, .xlsx
     "reporting:round_upload": "UPLOAD_ARCHIVE_MAX_BYTES",  # a .zip of filled forms
     "plans:progress": "UPLOAD_ATTACHMENT_MAX_BYTES",  # a task's progress with its attachment
+    "api:task_progress_upload": "UPLOAD_ATTACHMENT_MAX_BYTES",  # the same through the API
+    "assessments:file": "UPLOAD_ATTACHMENT_MAX_BYTES",  # a criterion's evidence file
 }
 
 

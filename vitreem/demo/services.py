@@ -14,6 +14,7 @@ from vitreem.units.selectors import unit_by_code, unit_children
 from vitreem.units.services import agencies_create_standard
 
 from .agencies import demo_agency_members, demo_inboxes
+from .assessments import demo_assessments
 from .children import demo_registry
 from .personas import (
     AGENCY_UNITS,
@@ -68,11 +69,13 @@ def demo_load() -> dict[str, int]:
     load_forms()
     registry = demo_registry(admin)  # before the rounds: their reports are filled from it
     rounds = demo_rounds(admin)
+    assessments = demo_assessments(admin)  # after the rounds: criteria 11-12 read table 3
     demo_inboxes()
     return {
         "children": registry["children"],
         "funds": registry["funds"],
         "rounds": rounds,
+        "assessments": assessments,
         "personas": len(PERSONAS) + agency_members + 1,
         "agencies_created": agencies,
         "plans": len(plans) + derived,

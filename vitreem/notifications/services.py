@@ -557,15 +557,23 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
 
 
 def preference_save(*, user: User, mail: str, muted: Iterable[str]) -> Preference:
+    """The user's own choice of how to be told (recorded in the audit trail)."""
     if mail not in MailMode.values:
         raise ValidationError({"mail": _("Cách nhận thư không hợp lệ.")})
     chosen = sorted(set(muted))
     unknown = [e for e in chosen if e not in Event.values]
     if unknown:
         raise ValidationError({"muted": _("Sự kiện không có trong danh sách.")})
-    preference, _created = Preference.objects.update_or_create(
-        user=user, defaults={"mail": mail, "muted": chosen}
-    )
+    with transaction.atomic():
+        preference, _created = Preference.objects.update_or_create(
+            user=user, defaults={"mail": mail, "muted": chosen}
+        )
+        audit_record(
+            actor=user,
+            action="notifications.preference",
+            target=preference,
+            data={"mail": mail, "muted": chosen},
+        )
     return preference
 
 

@@ -7,7 +7,9 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskResult, TaskResultStatus, task
+
+from vitreem.assessments import services as assessment_services
 
 from . import services
 from .models import Schedule
@@ -22,15 +24,34 @@ def send_mails() -> int:
     return services.send_pending_mails()
 
 
+# The national scan takes about a minute: a run marked running for longer lost its worker.
+SCAN_ABANDONED_AFTER = timedelta(hours=1)
+# A run that failed is tried again this much later (the worker keeps the failure's reason).
+SCAN_RETRY_AFTER = timedelta(minutes=30)
+
+
+class AbandonedScanError(Exception):
+    """The worker running the scan stopped before the scan ended (killed, or its machine)."""
+
+
 @task()
 def daily_scan() -> dict[str, int]:
     """The day's reminders and digests; safe to run twice (each notice once per key)."""
     today = timezone.localdate()
-    result = services.scan_reports(today).as_dict()
-    tasks = services.scan_tasks(today)
-    result["tasks_due"], result["tasks_overdue"] = tasks.due, tasks.late
-    result["digests"] = services.send_digests(today)
-    result["mails"] = services.send_pending_mails()
+    try:
+        result = services.scan_reports(today).as_dict()
+        tasks = services.scan_tasks(today)
+        result["tasks_due"], result["tasks_overdue"] = tasks.due, tasks.late
+        result["assessments_due"] = assessment_services.remind_due(today)
+        result["digests"] = services.send_digests(today)
+        result["mails"] = services.send_pending_mails()
+    except Exception:
+        # The worker marks this run failed with its reason; another tries again soon.
+        try:
+            schedule_daily_scan(after_run=True, retry=True)
+        except Exception:
+            log.exception("Could not queue another run of the daily scan")
+        raise
     Schedule.objects.update_or_create(
         name=DAILY_SCAN, defaults={"last_run": timezone.now(), "last_result": result}
     )
@@ -45,17 +66,32 @@ def next_scan_at(now: datetime) -> datetime:
     return at if at > local else at + timedelta(days=1)
 
 
-def schedule_daily_scan(*, after_run: bool = False) -> Schedule:
+def schedule_daily_scan(*, after_run: bool = False, retry: bool = False) -> Schedule:
     """Make sure one run of the daily scan waits in the queue: called when a worker starts and
-    by each run for the next day. The schedule's row lock makes concurrent callers agree."""
+    by each run for the next day (``retry``: by a failed run, for a run soon). The schedule's
+    row lock makes concurrent callers agree.
+
+    A worker that starts while the scan is marked running cannot tell whether another worker
+    runs it or the worker that ran it was killed: a run then waits until the scan would have
+    ended; a scan running for longer is marked failed as abandoned, and run again at once.
+    """
     with transaction.atomic():
         schedule, _created = Schedule.objects.get_or_create(name=DAILY_SCAN)
         if not daily_scan.get_backend().supports_defer:
             return schedule  # jobs run at once (tests): nothing can wait for the morning
         schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
-        if schedule.task_id and not after_run and _waiting(schedule.task_id):
-            return schedule
-        run_at = next_scan_at(timezone.now())
+        now = timezone.now()
+        run_at = now + SCAN_RETRY_AFTER if retry else next_scan_at(now)
+        last = _result(schedule.task_id)
+        if last is not None and last.status == TaskResultStatus.READY:
+            return schedule  # a run waits already
+        if last is not None and last.status == TaskResultStatus.RUNNING and not after_run:
+            started = last.started_at or now
+            if now - started < SCAN_ABANDONED_AFTER:
+                run_at = started + SCAN_ABANDONED_AFTER
+            else:
+                _abandon(last.id)
+                run_at = now
         result = daily_scan.using(run_after=run_at).enqueue()
         schedule.task_id = str(result.id)
         schedule.next_run = run_at
@@ -63,9 +99,24 @@ def schedule_daily_scan(*, after_run: bool = False) -> Schedule:
         return schedule
 
 
-def _waiting(task_id: str) -> bool:
+def _result(task_id: str) -> TaskResult | None:
+    if not task_id:
+        return None
     try:
-        result = daily_scan.get_result(task_id)
+        return daily_scan.get_result(task_id)
     except Exception:  # removed, or a backend that keeps no results
-        return False
-    return result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+        return None
+
+
+def _abandon(task_id: str) -> None:
+    """Mark a run whose worker stopped as failed, with the reason."""
+    from django_tasks_db.models import DBTaskResult
+
+    found = DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).first()
+    if found is not None:
+        found.set_failed(
+            AbandonedScanError(
+                f"abandoned: still marked running {SCAN_ABANDONED_AFTER} after it started"
+            )
+        )
+        log.warning("Daily scan %s abandoned by its worker: run again", task_id)

@@ -4,7 +4,8 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from vitreem.accounts.access import Action, get_plan_for_user, get_task_for_user, require
 from vitreem.accounts.models import User
@@ -337,3 +338,32 @@ def post_progress(request: HttpRequest, task_id: int, payload: ProgressIn) -> St
         actor=request.user, task=task, status=payload.status, note=nfc(payload.note)
     )
     return Status(201, ProgressOut.from_orm(progress))
+
+
+class ProgressFileOut(ProgressOut):
+    attachment_filename: str = Field(description="Tên tệp đính kèm như đã gửi")
+
+
+@tasks_router.post(
+    "/tasks/{task_id}/progress/upload",
+    response={201: ProgressFileOut},
+    url_name="task_progress_upload",
+    summary="Báo cáo tiến độ kèm tệp (multipart/form-data: status, note, attachment): PDF, Word, "
+    "Excel hoặc ảnh, tối đa 10 MB",
+)
+def post_progress_upload(
+    request: HttpRequest,
+    task_id: int,
+    payload: Form[ProgressIn],
+    attachment: File[UploadedFile],
+) -> Status[ProgressFileOut]:
+    assert isinstance(request.user, User)
+    task = get_task_for_user(request.user, task_id)
+    progress = task_progress_post(
+        actor=request.user,
+        task=task,
+        status=payload.status,
+        note=nfc(payload.note),
+        attachment=attachment,
+    )
+    return Status(201, ProgressFileOut.from_orm(progress))

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -108,16 +109,28 @@ class NewPlanForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), min_value=2018, max_value=2100)
     title = forms.CharField(label=_("Trích yếu"), max_length=300)
 
-    def __init__(self, *args: object, units: list[AdministrativeUnit], **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        units: list[AdministrativeUnit],
+        agencies: list[Agency] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``units``: where the user drafts the committee's plans (and any of their agencies');
+        ``agencies``: the agencies whose own plans the user drafts as their member."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        agencies = agencies or []
+        self.committee_unit_ids = {u.pk for u in units}
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = AdministrativeUnit.objects.filter(pk__in=[u.pk for u in units])
+        field.queryset = AdministrativeUnit.objects.filter(
+            pk__in=self.committee_unit_ids | {a.unit_id for a in agencies}
+        )
         agency = self.fields["agency"]
         assert isinstance(agency, forms.ModelChoiceField)
-        agency.queryset = Agency.objects.filter(unit__in=[u.pk for u in units]).select_related(
-            "unit"
-        )
+        agency.queryset = Agency.objects.filter(
+            Q(unit__in=self.committee_unit_ids) | Q(pk__in=[a.pk for a in agencies])
+        ).select_related("unit")
         agency.label_from_instance = lambda a: agency_label(a)  # type: ignore[method-assign,assignment]
 
     def clean_title(self) -> str:
@@ -133,6 +146,15 @@ class NewPlanForm(forms.Form):
         )
         if mismatched:
             self.add_error("agency", _("Cơ quan này không thuộc đơn vị đã chọn."))
+        elif (
+            agency is None
+            and isinstance(unit, AdministrativeUnit)
+            and unit.pk not in self.committee_unit_ids
+        ):
+            self.add_error(
+                "agency",
+                _("Hãy chọn cơ quan của bạn: bạn lập kế hoạch của cơ quan, không của Ủy ban."),
+            )
         return data
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from vitreem.accounts.access import (
     Action,
+    agencies_with_action,
     can,
     can_close_task,
     can_task,
@@ -26,6 +27,8 @@ from vitreem.accounts.models import User
 from vitreem.documents import attachments
 from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
+from vitreem.jobs.models import JobKind
+from vitreem.jobs.services import job_start
 from vitreem.reporting.selectors import plan_targets
 from vitreem.units.models import AdministrativeUnit
 
@@ -82,7 +85,19 @@ def plan_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    return plan_pdf_response(get_plan_for_user(request.user, plan_id))
+    """GET: the PDF made in the request, as before (scripts, links); POST (the plan page's
+    button): made by a job on the queue, whose page shows when it is ready to download (or
+    why not: a server without LibreOffice, whose plan page offers no such button)."""
+    plan = get_plan_for_user(request.user, plan_id)
+    if request.method != "POST":
+        return plan_pdf_response(plan)
+    job = job_start(
+        actor=_user(request),
+        kind=JobKind.PLAN_PDF,
+        unit=plan.issuer_unit,
+        params={"plan": plan.pk},
+    )
+    return redirect("jobs:job", job.pk)
 
 
 def _user(request: HttpRequest) -> User:
@@ -343,9 +358,11 @@ def task_progress_file(request: HttpRequest, task_id: int, progress_id: int) -> 
 def plan_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     units = list(units_with_action(user, Action.ENTER))
+    agencies = agencies_with_action(user, Action.ENTER)
     form = NewPlanForm(
         request.POST or None,
         units=units,
+        agencies=agencies,
         initial={"year": timezone.localdate().year, "kind": PlanKind.ACTION_MONTH},
     )
     if request.method == "POST" and form.is_valid():
@@ -359,7 +376,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Đã tạo dự thảo kế hoạch."))
         return redirect("plans:edit", plan.pk)
-    return render(request, "plans/new.html", {"form": form, "has_units": bool(units)})
+    return render(request, "plans/new.html", {"form": form, "has_units": bool(units or agencies)})
 
 
 def _task_initial(plan: Plan) -> list[dict[str, object]]:

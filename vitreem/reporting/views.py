@@ -25,6 +25,8 @@ from vitreem.accounts.access import (
 )
 from vitreem.accounts.models import Role, User
 from vitreem.core.text import text_problem
+from vitreem.jobs.models import JobKind
+from vitreem.jobs.services import job_start
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
@@ -515,25 +517,32 @@ def submission_docx(request: HttpRequest, submission_id: int) -> HttpResponse:
 
 @login_required
 def round_upload(request: HttpRequest, round_id: int) -> HttpResponse:
-    """Upload a .zip of filled forms; the page shows one line per file."""
+    """Upload a .zip of filled forms: checked at once, then imported by a job on the queue
+    whose page shows its progress and then one line per file."""
     user = _user(request)
     round_ = get_round_for_user(user, round_id)
-    results: list[workbooks.FileResult] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Hãy chọn tệp .zip gồm các biểu mẫu đã điền."))
         else:
+            data = upload.read()
             try:
-                results = workbooks.round_import_zip(actor=user, round_=round_, data=upload.read())
+                workbooks.check_zip(data)
             except ValidationError as error:
                 for message in error.messages:
                     messages.error(request, message)
-    return render(
-        request,
-        "reporting/round_upload.html",
-        {"round": round_, "results": results, "ok": sum(r.ok for r in results)},
-    )
+            else:
+                job = job_start(
+                    actor=user,
+                    kind=JobKind.ROUND_UPLOAD,
+                    unit=round_.receiving_unit,
+                    params={"round": round_.pk},
+                    data=data,
+                    name=upload.name or "",
+                )
+                return redirect("jobs:job", job.pk)
+    return render(request, "reporting/round_upload.html", {"round": round_})
 
 
 def _national_choice(request: HttpRequest) -> dict[str, Any]:
@@ -572,10 +581,25 @@ def national(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def national_xlsx(request: HttpRequest) -> HttpResponse:
-    require_national(_user(request))
+    """GET: the workbook made in the request, as before (scripts, links); POST (the national
+    page's button): made by a job on the queue, whose page offers it when it is ready."""
+    user = _user(request)
+    require_national(user)
     period = _national_choice(request)["period"]
     if period is None:
         raise Http404(_("Chưa có số liệu của kỳ báo cáo này."))
+    if request.method == "POST":
+        job = job_start(
+            actor=user,
+            kind=JobKind.NATIONAL_EXPORT,
+            unit=None,
+            params={
+                "form": period.form.code,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+        )
+        return redirect("jobs:job", job.pk)
     return _xlsx(
         workbooks.national_workbook(period.form, period.start, period.end),
         f"tong-hop-toan-quoc-{period.form.code}-{period.end:%Y%m%d}",

@@ -2,12 +2,15 @@
 
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from vitreem.accounts.models import User
@@ -265,26 +268,71 @@ CHUNK_FILES = 250  # files read, then saved in one transaction, at a time
 NOT_ALLOWED = "Bạn không có quyền nhập báo cáo của đơn vị này."
 
 
-def round_import_zip(*, actor: User, round_: Round, data: bytes) -> list[FileResult]:
-    """A .zip of filled forms, one per report: each file all or nothing, each with its result.
-
-    Files are read a chunk at a time, and a chunk's readable files are saved together (one
-    query for their reports, a few statements for their values); a bad file refuses only itself.
-    """
+def check_zip(data: bytes) -> int:
+    """The checks of a .zip of filled forms made before anything is read (at the upload, so
+    that a bad file is refused at once): its size, its kind, its number of files. Returns the
+    number of files."""
     if len(data) > MAX_ZIP_BYTES:
         raise ValidationError(f"Tệp nén quá lớn (tối đa {MAX_ZIP_BYTES // 2**20} MB).")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValidationError("Tệp không phải tệp nén .zip.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            count = sum(1 for i in archive.infolist() if not i.is_dir())
+    except zipfile.BadZipFile as damaged:
+        raise ValidationError("Tệp không phải tệp nén .zip.") from damaged
+    if count > MAX_ZIP_FILES:
+        raise ValidationError(f"Tệp nén có quá nhiều tệp (tối đa {MAX_ZIP_FILES}).")
+    return count
+
+
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    return None
+
+
+def round_import_zip(
+    *,
+    actor: User,
+    round_: Round,
+    data: bytes,
+    progress: Callable[[int, int, str], None] = _no_progress,
+) -> list[FileResult]:
+    """A .zip of filled forms, one per report: each file all or nothing, each with its result.
+
+    Files are read a chunk at a time (``progress`` is told after each chunk), then every
+    chunk's readable files are saved in one transaction (one query for a chunk's reports, a
+    few statements for their values): a bad file refuses only itself, and a run stopped on the
+    way leaves nothing saved.
+    """
+    check_zip(data)
     definition = definition_of(round_.form)
-    results = []
+    results: list[FileResult | None] = []
+    batches: list[tuple[list[tuple[int, str, str]], list[tuple[Submission, Cells]]]] = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         entries = [i for i in archive.infolist() if not i.is_dir()]
-        if len(entries) > MAX_ZIP_FILES:
-            raise ValidationError(f"Tệp nén có quá nhiều tệp (tối đa {MAX_ZIP_FILES}).")
         for start in range(0, len(entries), CHUNK_FILES):
             chunk = entries[start : start + CHUNK_FILES]
-            results += _import_chunk(actor, round_, definition, archive, chunk)
-    return results
+            read, saving, batch = _read_chunk(round_, definition, archive, chunk, len(results))
+            results += read
+            batches.append((saving, batch))
+            progress(start + len(chunk), len(entries), _("Đang đọc các tệp."))
+    progress(len(entries), len(entries), _("Đang lưu số liệu."))
+    with transaction.atomic():
+        for saving, batch in batches:
+            outcomes = services.submission_save_many(
+                actor=actor, form=round_.form, batch=batch, source="excel"
+            )
+            for (index, name, reporter), outcome in zip(saving, outcomes, strict=True):
+                results[index] = _saved(name, reporter, outcome)
+    return [result for result in results if result is not None]
+
+
+def _saved(name: str, reporter: str, outcome: object) -> FileResult:
+    if isinstance(outcome, ValidationError):
+        return FileResult(name, reporter, False, " ".join(outcome.messages))
+    if isinstance(outcome, PermissionDenied | Http404):
+        return FileResult(name, reporter, False, NOT_ALLOWED)
+    return FileResult(name, reporter, True, "Đã nhập." if outcome else "Không có gì thay đổi.")
 
 
 def _open_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> UploadedWorkbook | str:
@@ -309,13 +357,15 @@ def _report_id(meta: dict[str, str]) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
-def _import_chunk(
-    actor: User,
+def _read_chunk(
     round_: Round,
     definition: FormDefinition,
     archive: zipfile.ZipFile,
     entries: list[zipfile.ZipInfo],
-) -> list[FileResult]:
+    offset: int,
+) -> tuple[list[FileResult | None], list[tuple[int, str, str]], list[tuple[Submission, Cells]]]:
+    """A chunk's files read: the refused ones' results, and the readable ones' values to save
+    (with their place among the results, counted from ``offset``)."""
     results: list[FileResult | None] = [None] * len(entries)
     opened = []
     for index, info in enumerate(entries):
@@ -356,16 +406,5 @@ def _import_chunk(
             results[index] = FileResult(name, submission.reporter_name, False, message)
             continue
         batch.append((submission, cells))
-        saving.append((index, name, submission.reporter_name))
-    outcomes = services.submission_save_many(
-        actor=actor, form=round_.form, batch=batch, source="excel"
-    )
-    for (index, name, reporter), outcome in zip(saving, outcomes, strict=True):
-        if isinstance(outcome, ValidationError):
-            results[index] = FileResult(name, reporter, False, " ".join(outcome.messages))
-        elif isinstance(outcome, PermissionDenied | Http404):
-            results[index] = FileResult(name, reporter, False, NOT_ALLOWED)
-        else:
-            message = "Đã nhập." if outcome else "Không có gì thay đổi."
-            results[index] = FileResult(name, reporter, True, message)
-    return [result for result in results if result is not None]
+        saving.append((offset + index, name, submission.reporter_name))
+    return results, saving, batch

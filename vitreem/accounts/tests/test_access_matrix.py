@@ -194,6 +194,14 @@ ENDPOINTS = [
         {"remind_days": "5, 2", "escalate_after": "2"},
     ),
     Endpoint(
+        "api round reminder days",
+        "PUT",
+        "/api/v1/rounds/{draft_round}/reminders",
+        "decide",
+        True,
+        {"remind_days": [5, 2], "escalate_after": 2},
+    ),
+    Endpoint(
         "page approve report of A",
         "POST",
         "/reports/submissions/{filed_report}/decide/",
@@ -381,6 +389,14 @@ ENDPOINTS = [
         {"status": "done"},
     ),
     Endpoint(
+        "api progress with a file of a task of A's police",
+        "POST",
+        "/api/v1/tasks/{police_task}/progress/upload",
+        "agency_enter",
+        True,
+        {"status": "in_progress", "attachment": b"%PDF-1.4\n%%EOF\n"},  # bytes: a file sent
+    ),
+    Endpoint(
         "api report of A's police",
         "GET",
         "/api/v1/submissions/{police_report}",
@@ -502,6 +518,20 @@ ENDPOINTS = [
         True,
         {"donor": "{fund.donor}", "received_on": "2026-06-01", "amount": 1000000},
     ),
+    # A background job on A (an import started by another of A's officers) and the file it made:
+    # its starter and A's readers.
+    Endpoint("page job of A", "GET", "/jobs/{job}/", "read", False),
+    Endpoint("page file of a job of A", "GET", "/jobs/{job}/result", "read", False),
+    Endpoint("api job of A", "GET", "/api/v1/jobs/{job}", "read", True),
+    # Jobs started by a page: the PDF of A's draft plan (its readers), the national workbook.
+    Endpoint("page pdf job of a draft plan", "POST", "/plans/{plan}/document.pdf", "read", False),
+    Endpoint(
+        "page national workbook job",
+        "POST",
+        "/reports/national.xlsx?form=action-month-result&year=2026&round={draft_round}",
+        "national",
+        False,
+    ),
     # A user's own account: everyone signed in reaches their own ("self"); one token of A's
     # officer is revoked only by that officer ("own"; administrators use the admin site).
     Endpoint("api my tokens", "GET", "/api/v1/auth/tokens", "self", True),
@@ -530,6 +560,17 @@ ENDPOINTS = [
     ),
     Endpoint("page my notification settings", "GET", "/notifications/settings/", "self", False),
     Endpoint(
+        "api my notification settings", "GET", "/api/v1/notifications/preferences", "self", True
+    ),
+    Endpoint(
+        "api save my notification settings",
+        "PUT",
+        "/api/v1/notifications/preferences",
+        "self",
+        True,
+        {"mail": "digest", "muted": ["report_approved"]},
+    ),
+    Endpoint(
         "api revoke a token of A's officer", "DELETE", "/api/v1/auth/tokens/{token}", "own", True
     ),
     Endpoint(
@@ -540,6 +581,71 @@ ENDPOINTS = [
         False,
     ),
 ]
+
+# The child-friendly commune assessment of A (2026): entered by A's officers, submitted by its
+# leader, appraised ("decide") by the province's leader.
+ASSESSMENT_ENDPOINTS = [
+    Endpoint(
+        "api assessments of A", "GET", "/api/v1/assessments?unit={code}&year=2026", "read", True
+    ),
+    Endpoint("api assessment of A", "GET", "/api/v1/assessments/{assessment}", "read", True),
+    Endpoint(
+        "api open an assessment of A",
+        "POST",
+        "/api/v1/assessments",
+        "enter",
+        True,
+        {"unit": "{code}", "year": 2025},
+    ),
+    Endpoint(
+        "api save assessment points",
+        "PUT",
+        "/api/v1/assessments/{assessment}/scores",
+        "enter",
+        True,
+        {"scores": [{"criterion": 1, "points": 50}]},
+    ),
+    Endpoint(
+        "api submit assessment", "POST", "/api/v1/assessments/{assessment}/submit", "approve", True
+    ),
+    Endpoint(
+        "api appraise assessment",
+        "POST",
+        "/api/v1/assessments/{submitted_assessment}/appraise",
+        "decide",
+        True,
+        {"recognised": False},
+    ),
+    Endpoint("page assessments of A", "GET", "/assessments/?unit={code}&year=2026", "read", False),
+    Endpoint(
+        "page assessments xlsx",
+        "GET",
+        "/assessments/export.xlsx?unit={code}&year=2026",
+        "read",
+        False,
+    ),
+    Endpoint("page assessment of A", "GET", "/assessments/{assessment}/", "read", False),
+    Endpoint(
+        "page save assessment points",
+        "POST",
+        "/assessments/{assessment}/",
+        "enter",
+        False,
+        {"commune_type": "other", "points_1": "50"},
+    ),
+    Endpoint(
+        "page submit assessment", "POST", "/assessments/{assessment}/submit/", "approve", False
+    ),
+    Endpoint(
+        "page appraise assessment",
+        "POST",
+        "/assessments/{submitted_assessment}/appraise/",
+        "decide",
+        False,
+        {"recognised": "0"},
+    ),
+]
+ENDPOINTS += ASSESSMENT_ENDPOINTS
 
 # persona → outcome per action on unit A (phường Bắc Kạn).
 # "decide" is the province's approval of A's filed report: A itself may not decide on it.
@@ -896,11 +1002,54 @@ def agency_member_of(personas) -> int:
     return membership.pk
 
 
+def job_of(unit) -> int:
+    """A finished job on A, with its file, started by an officer who is none of the personas."""
+    from django.core.files.base import ContentFile
+
+    from vitreem.accounts.models import User
+    from vitreem.jobs.models import Job
+
+    job = Job.objects.create(
+        kind="plan_pdf",
+        started_by=User.objects.create_user("matrix.jobs"),
+        unit=unit,
+        status="done",
+        result_name="ke-hoach.pdf",
+    )
+    job.result_file.save("ke-hoach.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    return job.pk
+
+
 def token_of(user) -> int:
     from vitreem.accounts.models import ApiToken, hash_token
     from vitreem.accounts.services import token_issue
 
     return ApiToken.objects.get(digest=hash_token(token_issue(user=user, name="matrix"))).pk
+
+
+def assessment_of(personas, *, submitted: bool = False):
+    """A's 2026 self-assessment, every criterion scored (submitted by A's leader if asked)."""
+    from vitreem.assessments.loaders import load_criteria
+    from vitreem.assessments.models import Assessment
+    from vitreem.assessments.services import (
+        ScoreInput,
+        assessment_save,
+        assessment_start,
+        assessment_submit,
+    )
+
+    found = Assessment.objects.filter(unit=personas.unit_a, year=2026).first()
+    if found is None:
+        load_criteria()
+        found = assessment_start(actor=personas.admin, unit=personas.unit_a, year=2026)
+        assessment_save(
+            actor=personas.admin,
+            assessment=found,
+            scores=[ScoreInput(n, 70) for n in range(1, 14)],
+        )
+    if submitted and found.status == "draft":
+        found = assessment_submit(actor=personas.admin, assessment=found)
+    return found
 
 
 def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
@@ -931,6 +1080,9 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "police_task": lambda: police_task_of(personas.unit_a).pk,
         "police_report": lambda: police_report_of(personas).pk,
         "agency_membership": lambda: agency_member_of(personas),
+        "job": lambda: job_of(personas.unit_a),
+        "assessment": lambda: assessment_of(personas).pk,
+        "submitted_assessment": lambda: assessment_of(personas, submitted=True).pk,
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())
     return {
@@ -961,6 +1113,14 @@ def call(client, personas, persona: str, endpoint: Endpoint, names: dict[str, ob
         return client.put(path, body, content_type="application/json", headers=headers)
     if endpoint.method == "DELETE":
         return client.delete(path, headers=headers)
+    if any(isinstance(value, bytes) for value in body.values()):  # a multipart body with a file
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        files = {
+            key: SimpleUploadedFile("bao-cao.pdf", value) if isinstance(value, bytes) else value
+            for key, value in body.items()
+        }
+        return client.post(path, files, headers=headers)
     if endpoint.api:
         return client.post(path, body, content_type="application/json", headers=headers)
     return client.post(path, body, headers=headers)

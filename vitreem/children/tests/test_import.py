@@ -81,6 +81,19 @@ def import_children(personas, data: bytes) -> imports.ImportResult:
     )
 
 
+def import_on_page(client, capture, unit_code: str, kind: str, data: bytes):
+    """Upload a file on the import page: accepted, it is imported by a job whose page is
+    returned (the job runs when the request commits, as a worker would run it)."""
+    with capture(execute=True):
+        sent = client.post(
+            reverse("children:import"), {"unit": unit_code, "kind": kind, "file": io.BytesIO(data)}
+        )
+    if sent.status_code != 302:
+        return sent
+    assert "/jobs/" in sent["Location"]
+    return client.get(sent["Location"])
+
+
 def snapshot() -> tuple[int, ...]:
     return (
         Child.objects.count(),
@@ -92,7 +105,9 @@ def snapshot() -> tuple[int, ...]:
 
 
 @time_machine.travel(date(2026, 6, 15))
-def test_template_downloaded_filled_and_imported_gives_back_the_same_values(personas, client):
+def test_template_downloaded_filled_and_imported_gives_back_the_same_values(
+    personas, client, django_capture_on_commit_callbacks
+):
     client.force_login(personas.officer_a)
     template = client.get(reverse("children:import_template", args=["children"]), {"unit": "01843"})
     assert template.status_code == 200
@@ -121,14 +136,12 @@ def test_template_downloaded_filled_and_imported_gives_back_the_same_values(pers
         ],
         template.content,
     )
-    page = client.post(
-        reverse("children:import"),
-        {"unit": "01843", "kind": "children", "file": io.BytesIO(data)},
-    )
+    page = import_on_page(client, django_capture_on_commit_callbacks, "01843", "children", data)
     assert page.status_code == 200
-    result = page.context["result"]
-    assert result.ok, result.errors
-    assert (result.created, result.present, result.circumstances) == (2, 0, 2)
+    assert "Hoàn thành" in page.content.decode()
+    result = page.context["view"]["result"]
+    assert result["ok"], result["errors"]
+    assert (result["created"], result["present"], result["circumstances"]) == (2, 0, 2)
     mai = Child.objects.get(personal_id="019316000123")
     assert (mai.full_name, mai.name_folded, mai.date_of_birth) == (
         "Hoàng Thị Mai",
@@ -190,13 +203,10 @@ def test_template_downloaded_filled_and_imported_gives_back_the_same_values(pers
             reverse("children:import_template", args=["support"]), {"unit": "01843"}
         ).content,
     )
-    page = client.post(
-        reverse("children:import"),
-        {"unit": "01843", "kind": "support", "file": io.BytesIO(support)},
-    )
-    result = page.context["result"]
-    assert result.ok, result.errors
-    assert result.created == 2
+    page = import_on_page(client, django_capture_on_commit_callbacks, "01843", "support", support)
+    result = page.context["view"]["result"]
+    assert result["ok"], result["errors"]
+    assert result["created"] == 2
     gift = SupportRecord.objects.get(child=mai)
     assert (gift.kind, gift.given_on, gift.value, gift.source, gift.occasion) == (
         "gift",
@@ -449,22 +459,27 @@ def test_a_hostile_or_foreign_file_is_refused(personas, make, words):
 
 
 @time_machine.travel(date(2026, 6, 15))
-def test_the_page_shows_a_refused_file_and_a_file_with_errors(personas, client):
+def test_the_page_shows_a_refused_file_and_a_file_with_errors(
+    personas, client, django_capture_on_commit_callbacks
+):
+    from vitreem.jobs.models import Job
+
     client.force_login(personas.officer_a)
-    page = client.post(
-        reverse("children:import"),
-        {"unit": "01843", "kind": "children", "file": io.BytesIO(b"not a workbook")},
+    page = import_on_page(
+        client, django_capture_on_commit_callbacks, "01843", "children", b"not a workbook"
     )
+    assert page.status_code == 200  # refused at the upload: no job
     assert "không phải bảng tính Excel" in page.content.decode()
+    assert not Job.objects.exists()
     data = children_file(personas.unit_a, {"date_of_birth": "01/01/2005"})
-    page = client.post(
-        reverse("children:import"),
-        {"unit": "01843", "kind": "children", "file": io.BytesIO(data)},
-    )
+    page = import_on_page(client, django_capture_on_commit_callbacks, "01843", "children", data)
     body = page.content.decode()
+    assert "Không thành công" in body
     assert "Tệp có 1 lỗi" in body
     assert "dưới 16 tuổi" in body
+    assert "Ngày sinh" in body  # the error names its column (and its row)
     assert not Child.objects.exists()
+    assert not Job.objects.get().input_file  # the uploaded file is not kept
 
 
 @time_machine.travel(date(2026, 6, 15))

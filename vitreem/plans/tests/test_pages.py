@@ -84,6 +84,50 @@ def test_pdf_of_a_plan_when_libreoffice_is_installed(client, personas, seeds):
     assert response.content.startswith(b"%PDF")
 
 
+def test_the_plan_page_makes_its_pdf_in_a_job(
+    client, personas, seeds, monkeypatch, django_capture_on_commit_callbacks
+):
+    from vitreem.jobs.models import Job
+    from vitreem.plans import jobs, views
+
+    # The conversion itself is LibreOffice's (tested above where it is installed).
+    monkeypatch.setattr(views, "libreoffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(jobs, "docx_to_pdf", lambda docx: b"%PDF-1.4 " + docx[:2])
+    plan = seeds["bac-kan-city-2021-action-month"]
+    client.force_login(personas.old_officer)
+    assert "Tạo bản PDF" in client.get(f"/plans/{plan.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/plans/{plan.pk}/document.pdf")
+    job = Job.objects.get()
+    assert sent["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.status, job.unit) == ("plan_pdf", "done", plan.issuer_unit)
+    download = client.get(f"/jobs/{job.pk}/result")
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 PK"  # made from the Word file
+    client.force_login(personas.officer_a)  # another era's unit: neither the plan nor the job
+    assert client.get(f"/jobs/{job.pk}/").status_code == 404
+    assert client.post(f"/plans/{plan.pk}/document.pdf").status_code == 404
+    assert Job.objects.count() == 1
+
+
+def test_without_libreoffice_the_pdf_job_says_why(
+    client, personas, seeds, monkeypatch, django_capture_on_commit_callbacks
+):
+    from vitreem.plans import jobs, views
+
+    monkeypatch.setattr(views, "libreoffice", lambda: None)
+    monkeypatch.setattr(jobs, "docx_to_pdf", lambda docx: None)
+    client.force_login(personas.old_officer)
+    plan = seeds["bac-kan-city-2021-action-month"]
+    assert "Tạo bản PDF" not in client.get(f"/plans/{plan.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/plans/{plan.pk}/document.pdf")
+    page = client.get(sent["Location"]).content.decode()
+    assert "Không thành công" in page
+    assert "chưa cài LibreOffice" in page
+    assert "/result" not in page
+
+
 def test_pdf_of_a_hidden_plan_is_404(client, personas, seeds):
     client.force_login(personas.officer_a)
     response = client.get(f"/plans/{seeds['bac-kan-city-2021-action-month'].pk}/document.pdf")

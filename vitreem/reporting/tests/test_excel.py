@@ -278,11 +278,31 @@ def test_a_zip_bomb_of_forms_is_refused_file_by_file(personas, report):
     assert [(r.ok, r.message) for r in results] == [(False, "Tệp quá lớn hoặc nén bất thường.")]
 
 
-def test_the_bulk_upload_page_lists_each_file(client, personas, report):
+def test_the_bulk_upload_page_lists_each_file(
+    client, personas, report, django_capture_on_commit_callbacks
+):
     good = fill(submission_workbook(report), {("Bảng 3", "D7"): 5})
     client.force_login(personas.officer_a)
     upload = io.BytesIO(zipped({"bac-kan.xlsx": good}))
     upload.name = "bao-cao.zip"
-    page = client.post(f"/reports/{report.round_id}/upload/", {"file": upload}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/reports/{report.round_id}/upload/", {"file": upload})
+    assert sent.status_code == 302
+    assert "/jobs/" in sent["Location"]
+    page = client.get(sent["Location"]).content.decode()
+    assert "Hoàn thành" in page
     assert "1/1 tệp đã nhập" in page
+    assert "bac-kan.xlsx" in page
     assert report.values.get(element__code="forums").value == 5
+
+
+def test_a_file_that_is_no_zip_is_refused_at_the_upload(client, personas, report):
+    from vitreem.jobs.models import Job
+
+    client.force_login(personas.officer_a)
+    upload = io.BytesIO(b"PK not really a zip")
+    upload.name = "bao-cao.zip"
+    page = client.post(f"/reports/{report.round_id}/upload/", {"file": upload})
+    assert page.status_code == 200
+    assert "Tệp không phải tệp nén .zip." in page.content.decode()
+    assert not Job.objects.exists()

@@ -97,6 +97,32 @@ def test_the_national_page_shows_each_province_and_downloads_the_workbook(
     assert sheet["B11"].value == 65
 
 
+def test_the_national_workbook_is_made_by_a_job_and_kept_for_its_starter(
+    client, personas, two_provinces, django_capture_on_commit_callbacks
+):
+    from vitreem.jobs.models import Job
+
+    client.force_login(personas.admin)
+    assert "Tạo tệp Excel theo mẫu" in client.get(PAGE).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(f"/reports/national.xlsx?form={FORM}&year=2026")
+    job = Job.objects.get()
+    assert sent["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.status, job.unit) == ("national_export", "done", None)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Đã tạo bảng tổng hợp toàn quốc." in page
+    download = client.get(f"/jobs/{job.pk}/result")
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"tong-hop-toan-quoc-{FORM}-" in download["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content)))["Bảng 2"]
+    assert sheet["B11"].value == 65
+    client.force_login(personas.supervisor)  # a province's leader: not the ministry's file
+    assert client.get(f"/jobs/{job.pk}/result").status_code == 404
+    assert client.post(f"/reports/national.xlsx?form={FORM}&year=2026").status_code == 404
+    assert Job.objects.count() == 1
+
+
 def test_a_year_without_provincial_rounds_says_so(client, personas):
     client.force_login(personas.admin)
     page = client.get(f"/reports/national/?form={FORM}&year=2030").content.decode()
