@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ENV := VITREEM_DEMO=1
 
-.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages bench-trend bench-reminders clean
+.PHONY: install demo demo-data serve test smoke lint typecheck check openapi messages messages-check lock bench bench-consolidation bench-registry bench-load bench-pages bench-trend bench-dashboard bench-reminders clean
 
 $(VENV)/.installed: requirements/dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "vitreem needs Python 3.11")'
@@ -31,6 +31,7 @@ demo-data: install
 	$(DEMO_ENV) $(PY) manage.py load_forms
 	$(DEMO_ENV) $(PY) manage.py load_criteria
 	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py children_follow_succession
 	$(DEMO_ENV) $(PY) manage.py rebuild_consolidation --missing
 
 ## The web server (gunicorn, as in production; 4 processes unless WEB_CONCURRENCY says otherwise)
@@ -97,6 +98,10 @@ bench-consolidation: install
 ## A unit's trend across the 2025 reform: 11 rounds of both eras, the province's and a ward's
 bench-trend: install
 	$(PY) bench/trend.py
+
+## The dashboards: a province's, the nation's, a 2026 province's five-year trend (PostgreSQL)
+bench-dashboard: install
+	$(PY) bench/dashboard.py
 
 ## The registry benchmark: 1,000,000 children at 1/25 of the nation (generated the first time)
 bench-registry: install

@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vitreem.api import api
-from vitreem.reporting.views import dashboard
+from vitreem.reporting.views import (
+    dashboard,
+    dashboard_national,
+    dashboard_national_xlsx,
+    dashboard_xlsx,
+)
 
 urlpatterns = [
     path("", include("vitreem.web.urls")),
@@ -10,6 +15,9 @@ urlpatterns = [
     path("plans/", include("vitreem.plans.urls")),
     path("reports/", include("vitreem.reporting.urls")),
     path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/xlsx/", dashboard_xlsx, name="dashboard_xlsx"),
+    path("dashboard/national/", dashboard_national, name="dashboard_national"),
+    path("dashboard/national/xlsx/", dashboard_national_xlsx, name="dashboard_national_xlsx"),
     path("children/", include("vitreem.children.urls")),
     path("funds/", include("vitreem.fund.urls")),
     path("assessments/", include("vitreem.assessments.urls")),

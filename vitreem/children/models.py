@@ -386,3 +386,31 @@ class PrefillChoice(models.Model):
     def __str__(self) -> str:
         verdict = "accepted" if self.accepted else "kept"
         return f"{self.submission_id}/{self.element_code}: {self.proposed} {verdict}"
+
+
+class ChildResidence(models.Model):
+    """A commune where the child was registered before, and until when: kept when the record
+    moves (on 1/7/2025, from a commune that no longer exists to its default successor)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="residences")
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("Xã, phường nơi cư trú"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_on = models.DateField(_("Từ ngày"))
+    to_on = models.DateField(_("Đến ngày"))
+    reason = models.CharField(_("Lý do"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["child", "from_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "unit"], name="child_residence_uniq"),
+            models.CheckConstraint(
+                condition=Q(to_on__gte=models.F("from_on")), name="child_residence_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id}@{self.unit_id}"

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,8 +27,10 @@ from .models import (
     ChildRead,
     Circumstance,
     Consent,
+    FundingSource,
     PossibleDuplicate,
     ReadVia,
+    SupportKind,
     SupportRecord,
 )
 from .services import CHILD_AGE_LIMIT, birthday
@@ -411,3 +413,73 @@ def open_duplicates(unit: AdministrativeUnit, limit: int = 20) -> list[PossibleD
         .select_related("child__unit", "other__unit")
         .order_by("-flagged_at", "-id")[:limit]
     )
+
+
+@dataclass
+class GroupsOverTime:
+    """The registry's children per group of the 2016 law on each of a list of days; the
+    sensitive groups are left out (``hidden`` says how many) for a reader not allowed them."""
+
+    days: list[date]
+    rows: list[tuple[str, list[int]]]  # (group title, count per day)
+    hidden: int
+
+
+def groups_over_time(
+    unit: AdministrativeUnit | None, days: list[date], sensitive: bool
+) -> GroupsOverTime:
+    """Children in each of the 14 groups over the unit's subtree (the nation: None) on each day.
+    One query."""
+    hidden = catalogue.sensitive_groups()
+    shown = {
+        code: group
+        for code, group in catalogue.groups().items()
+        if group.basis == catalogue.LAW_2016 and (sensitive or code not in hidden)
+    }
+    annotations = {f"d{i}": Count("id", filter=active_on(day)) for i, day in enumerate(days)}
+    rows_found: Any = (
+        Circumstance.objects.filter(
+            _scope(unit) if unit else Q(), legal_basis=catalogue.LAW_2016, group__in=list(shown)
+        )
+        .values("group")
+        .annotate(**annotations)
+        .order_by()  # see _GROUPED
+    )
+    counts = {row["group"]: [row[f"d{i}"] for i in range(len(days))] for row in rows_found}
+    rows = [(group.title, counts.get(code, [0] * len(days))) for code, group in shown.items()]
+    left_out = sum(1 for code, g in catalogue.groups().items() if g.basis == catalogue.LAW_2016)
+    return GroupsOverTime(days=days, rows=rows, hidden=left_out - len(shown))
+
+
+@dataclass
+class SupportTable:
+    """Support given over a span: value (đồng) and records per kind, by funding source."""
+
+    sources: list[tuple[str, str]]  # (code, label)
+    rows: list[tuple[str, int, list[int]]]  # (kind label, records, value per source)
+
+
+def support_by_kind_and_source(
+    unit: AdministrativeUnit | None, start: date, end: date, sensitive: bool
+) -> SupportTable:
+    """Support given to the unit's children in the span, per kind and funding source; medical
+    care and surgery only for a reader allowed sensitive data. One query."""
+    sources = list(FundingSource.choices)
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    records: dict[str, int] = defaultdict(int)
+    for row in (
+        SupportRecord.objects.filter(
+            _scope(unit) if unit else Q(), given_on__gte=start, given_on__lte=end
+        )
+        .values("kind", "source")
+        .annotate(n=Count("id"), total=Sum("value"))
+        .order_by()
+    ):
+        cells[row["kind"]][row["source"]] = int(row["total"] or 0)
+        records[row["kind"]] += row["n"]
+    rows = [
+        (str(label), records[kind], [cells[kind].get(code, 0) for code, _label in sources])
+        for kind, label in SupportKind.choices
+        if kind in records and (sensitive or kind not in SENSITIVE_SUPPORT)
+    ]
+    return SupportTable(sources=[(c, str(label)) for c, label in sources], rows=rows)

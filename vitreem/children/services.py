@@ -603,3 +603,71 @@ def export_record(*, actor: User, unit: AdministrativeUnit, count: int) -> None:
     audit_record(
         actor=actor, action="children.export", target=unit, unit=unit, data={"count": count}
     )
+
+
+@dataclass
+class SuccessionMove:
+    children: int = 0
+    circumstances: int = 0
+    communes: int = 0
+
+
+def children_follow_succession(*, actor: User | None, day: date) -> SuccessionMove:
+    """Move the records of children registered in communes that ended the day before ``day``
+    (the reform of 1/7/2025) to each commune's default successor: the old commune stays in the
+    child's residences, up to the day before; the groups the child is still in on the day go
+    with the record, those ended before stay where they were, and so does the support given
+    then. Run again, it finds nothing left to move. One transaction."""
+    from vitreem.units.models import Succession
+
+    from .models import ChildResidence, Circumstance
+
+    moved = SuccessionMove()
+    last_day = day - timedelta(days=1)
+    links = (
+        Succession.objects.filter(
+            is_default=True,
+            successor__level=Level.COMMUNE,
+            predecessor__level=Level.COMMUNE,
+            predecessor__valid_to__lt=day,
+            predecessor__in=Child.objects.values("unit_id"),
+        )
+        .select_related("predecessor", "successor")
+        .order_by("predecessor__code")
+    )
+    reason = _("Sắp xếp đơn vị hành chính, hiệu lực từ ngày %(day)s") % {"day": _d(day)}
+    with transaction.atomic():
+        for link in links:
+            old, new = link.predecessor, link.successor
+            children = Child.objects.select_for_update().filter(unit=old)
+            ids = list(children.values_list("pk", flat=True))
+            if not ids:
+                continue
+            ChildResidence.objects.bulk_create(
+                [
+                    ChildResidence(
+                        child_id=pk,
+                        unit=old,
+                        from_on=min(registered, last_day),
+                        to_on=last_day,
+                        reason=reason,
+                    )
+                    for pk, registered in children.values_list("pk", "registered_on")
+                ],
+                ignore_conflicts=True,
+            )
+            Child.objects.filter(pk__in=ids).update(unit=new, province=new.province_id)
+            open_groups = Circumstance.objects.filter(child_id__in=ids, unit=old).exclude(
+                ended_on__lt=day
+            )
+            moved.circumstances += open_groups.update(unit=new, province=new.province_id)
+            moved.children += len(ids)
+            moved.communes += 1
+            audit_record(
+                actor=actor,
+                action="children.succession",
+                target=new,
+                unit=new,
+                data={"from": old.code, "children": len(ids)},
+            )
+    return moved

@@ -11,10 +11,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can, readable_units_q
+from vitreem.units.models import AdministrativeUnit
 
 from .models import (
     Disbursement,
@@ -386,3 +387,50 @@ def fund_overview(fund: Fund, *, year: int, today: date, as_of: date | None = No
         honour=honour_roll(fund, year),
         donors=list(donors_of(fund)),
     )
+
+
+@dataclass
+class FundYear:
+    year: int
+    received: int
+    paid: int
+    balance: int  # at the end of the year (or on the day, for the current year)
+
+
+def fund_years(
+    unit: AdministrativeUnit | None,
+    years: list[int],
+    formed_from: Sequence[AdministrativeUnit] = (),
+) -> list[FundYear]:
+    """The funds of the unit's subtree summed (the nation's: None), with the ledgers of the units
+    it was formed from, which keep their past: receipts and payments of each year and the
+    balance at its end, the ledgers' whole past counted in the balance. Two queries."""
+    if not years:
+        return []
+    first = min(years)
+    scope = Q()
+    if unit is not None:
+        for part in (unit, *formed_from):
+            scope |= Q(**{f"fund__unit__{part.subtree_field}": part.pk})
+
+    def by_year(model: type[Donation] | type[Disbursement], day: str) -> dict[int, int]:
+        rows = (
+            model.objects.filter(scope)
+            .annotate(y=ExtractYear(day))
+            .values("y")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        found: dict[int, int] = defaultdict(int)
+        for row in rows:
+            found[max(row["y"], first - 1)] += int(row["total"] or 0)
+        return found
+
+    received_by, paid_by = by_year(Donation, "received_on"), by_year(Disbursement, "paid_on")
+    running = received_by.get(first - 1, 0) - paid_by.get(first - 1, 0)
+    found = []
+    for year in range(first, max(years) + 1):
+        running += received_by.get(year, 0) - paid_by.get(year, 0)
+        if year in years:
+            found.append(FundYear(year, received_by.get(year, 0), paid_by.get(year, 0), running))
+    return found

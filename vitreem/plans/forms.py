@@ -180,6 +180,17 @@ class PlanHeaderForm(forms.ModelForm):
         return {k: nfc(v) if isinstance(v, str) else v for k, v in data.items()}
 
 
+def report_row_choices() -> list[tuple[str, str]]:
+    """The rows of table 2 of the child-protection report, which measure a plan's targets."""
+    from vitreem.reporting.loaders import FORMS_DIR, read_form_file
+
+    from .datafile import REPORT_FORM, REPORT_TABLE
+
+    form = read_form_file(FORMS_DIR / REPORT_FORM)
+    table = next(t for t in form["tables"] if str(t["code"]) == REPORT_TABLE)
+    return [("", "—")] + [(str(row["code"]), str(row["label"])) for row in table["rows"]]
+
+
 class TargetForm(forms.Form):
     text = forms.CharField(label=_("Chỉ tiêu"), max_length=500)
     value = forms.DecimalField(label=_("Giá trị"), max_digits=14, decimal_places=2, min_value=0)
@@ -187,6 +198,9 @@ class TargetForm(forms.Form):
     denominator = count_field(_("Mẫu số"), required=False, min_value=1)
     baseline = forms.DecimalField(
         label=_("Giá trị gốc"), required=False, max_digits=14, decimal_places=2
+    )
+    data_element_code = forms.ChoiceField(
+        label=_("Theo dõi qua dòng báo cáo"), required=False, choices=report_row_choices
     )
 
     def clean_text(self) -> str:

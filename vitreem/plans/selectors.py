@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -17,7 +17,16 @@ from vitreem.accounts.access import (
 from vitreem.units.models import AdministrativeUnit
 
 from .dates import from_stored, parse_partial
-from .models import ActivityGroup, Assignment, Plan, ReportingRequirement, Task, TaskProgress
+from .models import (
+    ActivityGroup,
+    Assignment,
+    Plan,
+    PlanStatus,
+    ReportingRequirement,
+    Task,
+    TaskProgress,
+    TaskStatus,
+)
 from .outline import printed, with_facts
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
@@ -392,3 +401,59 @@ def derived_plans(parent: Plan, units: list[AdministrativeUnit]) -> list[Plan]:
         .select_related("issuer_unit")
         .order_by("issuer_unit__name", "status", "pk")
     )
+
+
+def plans_in_force(unit: AdministrativeUnit, today: date, *, limit: int = 5) -> list[Plan]:
+    """The issued plans of the unit and of the units above it whose period holds the day, the
+    unit's own first, with their targets. Two queries."""
+    issuers = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
+    found = (
+        Plan.objects.filter(
+            issuer_unit_id__in=issuers,
+            status=PlanStatus.ISSUED,
+            period_start__lte=today,
+            period_end__gte=today,
+        )
+        .select_related("issuer_unit")
+        .prefetch_related("targets")
+        .order_by("-issuer_unit__level", "-period_start", "-pk")
+    )
+    return list(found[:limit])
+
+
+@dataclass
+class AgencyTasks:
+    """How the tasks a plan gives one agency stand on a day."""
+
+    name: str
+    total: int = 0
+    done: int = 0
+    open: int = 0
+    overdue: int = 0
+
+
+def task_counts(plan: Plan, today: date) -> list[AgencyTasks]:
+    """The plan's tasks per assignee: done (or found impossible), still open, overdue. One
+    query."""
+    closed = Q(status__in=[TaskStatus.DONE, TaskStatus.CANNOT_DO])
+    late = ~closed & Q(due_on__lt=today)
+    rows = (
+        Task.objects.filter(assignment__plan=plan)
+        .values("assignment_id", "assignment__assignee_label", "assignment__order")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=closed),
+            overdue=Count("id", filter=late),
+        )
+        .order_by("assignment__order", "assignment_id")
+    )
+    return [
+        AgencyTasks(
+            name=r["assignment__assignee_label"],
+            total=r["total"],
+            done=r["done"],
+            open=r["total"] - r["done"] - r["overdue"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]

@@ -34,6 +34,7 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
 
+from .datafile import report_rows
 from .models import (
     PUBLISHED,
     AssigneeGroup,
@@ -781,8 +782,21 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
 
 
 def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any]]) -> Plan:
-    """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline}."""
+    """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline,
+    data_element_code}. A target measured by a report names a row of table 2 of the
+    child-protection report; one naming anything else is refused and nothing changes."""
     require_plan(actor, Action.ENTER, plan)
+    errors = [
+        _(
+            "Chỉ tiêu %(n)s: “%(code)s” không phải một dòng của bảng 2 (Kết quả thực hiện các "
+            "chỉ tiêu) của biểu Báo cáo công tác bảo vệ, chăm sóc trẻ em."
+        )
+        % {"n": number, "code": str(item["data_element_code"])[:60]}
+        for number, item in enumerate(targets, start=1)
+        if item.get("data_element_code") and item["data_element_code"] not in report_rows()
+    ]
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
         Target.objects.filter(plan=plan).delete()

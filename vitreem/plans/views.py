@@ -29,6 +29,7 @@ from vitreem.documents.pdf import libreoffice
 from vitreem.documents.plans import render_plan_preview
 from vitreem.jobs.models import JobKind
 from vitreem.jobs.services import job_start
+from vitreem.reporting.selectors import plan_targets
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
@@ -137,6 +138,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
         "can_amend": plan.status == PlanStatus.ISSUED and can(user, Action.ENTER, plan.issuer_unit),
         "amendments": selectors.amendments_of(plan),
+        "target_progress": plan_targets(plan, plan.issuer_unit),
         "can_issue": plan.status == PlanStatus.DRAFT
         and can(user, Action.APPROVE, plan.issuer_unit),
         "issue_form": IssueForm(initial={"issued_on": timezone.localdate()}),
@@ -399,6 +401,7 @@ def _target_initial(plan: Plan) -> list[dict[str, object]]:
             "unit": t.unit,
             "denominator": t.denominator,
             "baseline": t.baseline,
+            "data_element_code": t.data_element_code,
         }
         for t in plan.targets.all()
     ]

@@ -682,6 +682,7 @@ class PartProgress:
     key: str  # "a<agency>", "u<unit below>", or "self"
     name: str
     expected: int = 0
+    code: str = ""  # of the unit below, to open its own dashboard
     on_time: int = 0
     late: int = 0
     missing: int = 0
@@ -747,15 +748,303 @@ def open_rounds(unit: AdministrativeUnit, today: date) -> list[OpenRound]:
         part.on_time += row["on_time"]
         part.late += row["late"]
         part.missing += row["expected"] - row["on_time"] - row["late"]
-    names = dict(AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    names = {
+        pk: (name, code)
+        for pk, name, code in AdministrativeUnit.objects.filter(pk__in=unit_ids).values_list(
+            "pk", "name", "code"
+        )
+    }
     found = []
     for round_ in rounds:
         mine = list(parts[round_.pk].values())
         for part in mine:
             if part.key.startswith("u"):
-                part.name = names.get(int(part.key[1:]), part.name)
+                part.name, part.code = names.get(int(part.key[1:]), (part.name, ""))
         mine.sort(
             key=lambda p: (0 if p.key == "self" else 1 if p.key[0] == "a" else 2, fold(p.name))
         )
         found.append(OpenRound(round=round_, parts=mine))
+    return found
+
+
+# A plan's targets followed: each target names a row of table 2 of the child-protection report
+# (Target.data_element_code); the rounds of that form give, per unit, the total and the number
+# achieved, summed up the tree from the filed reports.
+TARGET_FORM, TARGET_TABLE = "special-circumstances", "2"
+TARGET_TOTAL, TARGET_ACHIEVED = "indicator_total", "indicator_achieved"
+# Rows a commune reports as 1 of 1 when it has the thing: the targets "every commune has …".
+EVERY_COMMUNE_ROWS = ("communes_with_fund", "child_friendly")
+
+
+def _rate(achieved: int | None, total: int | None) -> Decimal | None:
+    if achieved is None or not total:
+        return None
+    return (Decimal(achieved) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class TargetPart:
+    """A target's total and achieved count in one part of a unit's tree."""
+
+    key: str  # "u<unit directly below>" or "self"
+    name: str
+    total: int | None = None
+    achieved: int | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return _rate(self.achieved, self.total)
+
+
+@dataclass
+class TargetProgress:
+    """A target planned vs achieved: ``achieved`` is a rate (%) for a percentage target, else
+    the count; ``progress`` how far towards the planned value (100 = reached). A target whose
+    value is below its baseline is one to bring down (malnutrition): reached at or below."""
+
+    target: Any  # plans.Target
+    row: str
+    total: int | None = None
+    count: int | None = None
+    parts: list[TargetPart] = field(default_factory=list)
+    having: list[AdministrativeUnit] = field(default_factory=list)
+    lacking: list[AdministrativeUnit] = field(default_factory=list)
+    unreported: list[AdministrativeUnit] = field(default_factory=list)
+
+    @property
+    def every_commune(self) -> bool:
+        return self.row in EVERY_COMMUNE_ROWS
+
+    @property
+    def downward(self) -> bool:
+        baseline = self.target.baseline
+        return baseline is not None and baseline > self.target.value
+
+    @property
+    def rate(self) -> Decimal | None:
+        return _rate(self.count, self.total)
+
+    @property
+    def achieved(self) -> Decimal | None:
+        if self.target.unit == "%":
+            return _rate(self.count, self.total)
+        return None if self.count is None else Decimal(self.count)
+
+    @property
+    def reached(self) -> bool | None:
+        if self.achieved is None:
+            return None
+        if self.downward:
+            return self.achieved <= self.target.value
+        return self.achieved >= self.target.value
+
+    @property
+    def progress(self) -> int | None:
+        """Per cent of the way to the planned value, 0–100."""
+        achieved, planned = self.achieved, self.target.value
+        if achieved is None:
+            return None
+        if self.downward:
+            baseline = self.target.baseline
+            share = (baseline - achieved) / (baseline - planned)
+        elif planned:
+            share = achieved / planned
+        else:
+            share = Decimal(1)
+        return max(0, min(100, int(share * 100)))
+
+
+@dataclass
+class PlanTargets:
+    unit: AdministrativeUnit
+    round: Round | None
+    targets: list[TargetProgress]
+    # The units directly below the plan's issuer (within the unit read) that have issued their
+    # own plan implementing it, and those that have not: "every commune has a plan issued".
+    issued_below: list[AdministrativeUnit] = field(default_factory=list)
+    not_issued_below: list[AdministrativeUnit] = field(default_factory=list)
+
+    @property
+    def below_total(self) -> int:
+        return len(self.issued_below) + len(self.not_issued_below)
+
+    @property
+    def followed(self) -> list[TargetProgress]:
+        return [t for t in self.targets if t.row]
+
+
+def target_round(plan: Any, unit: AdministrativeUnit) -> Round | None:
+    """The round of the child-protection report that measures the plan's targets for the unit:
+    one the unit reports in (received by the unit or a unit above it), over the plan's period,
+    the one opened for the plan first, then the latest. One query."""
+    receivers = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
+    return (
+        Round.objects.filter(
+            form__code=TARGET_FORM,
+            receiving_unit_id__in=receivers,
+            period_end__gte=plan.period_start,
+            period_start__lte=plan.period_end,
+        )
+        .annotate(mine=Count("id", filter=Q(plan=plan)))
+        .order_by("-mine", "-period_end", "-id")
+        .first()
+    )
+
+
+def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
+    """The plan's targets for the unit, planned vs achieved: the filed reports of the unit's tree
+    in the round that measures them, summed for the unit and for each unit directly below it;
+    for the targets "every commune has …", the communes that have it, lack it, or have not
+    reported. Four queries whatever the size of the tree."""
+    targets = list(plan.targets.all())
+    round_ = target_round(plan, unit) if any(t.data_element_code for t in targets) else None
+    found = PlanTargets(unit=unit, round=round_, targets=[])
+    rows = {t.data_element_code for t in targets if t.data_element_code}
+    below = "unit__district_id" if unit.level == 1 else "unit_id"
+    # (part, row, column) → sum; (commune, row) → achieved
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
+    communes_with: dict[tuple[int, str], int] = defaultdict(int)
+    communes: dict[int, AdministrativeUnit] = {}
+    if round_ is not None:
+        values = (
+            DataValue.objects.filter(
+                submission__round=round_,
+                submission__status__in=FILED,
+                element__table_code=TARGET_TABLE,
+                element__code__in=(TARGET_TOTAL, TARGET_ACHIEVED),
+                row__in=rows,
+                **{f"submission__unit__{unit.subtree_field}": unit.pk},
+            )
+            .annotate(below=Coalesce(f"submission__{below}", "submission__unit_id"))
+            .values("below", "submission__unit_id", "row", "element__code")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for v in values:
+            part = "self" if v["submission__unit_id"] == unit.pk else f"u{v['below']}"
+            sums[(part, v["row"], v["element__code"])] += v["total"]
+            if v["element__code"] == TARGET_ACHIEVED:
+                communes_with[(v["submission__unit_id"], v["row"])] += v["total"]
+        if rows & set(EVERY_COMMUNE_ROWS):
+            communes = {
+                u.pk: u
+                for u in AdministrativeUnit.objects.filter(
+                    level=3,
+                    pk__in=round_submissions(round_, unit).filter(agency=None).values("unit_id"),
+                ).order_by("name_folded")
+            }
+    filed = (
+        set(
+            round_submissions(round_, unit)
+            .filter(agency=None, status__in=FILED)
+            .values_list("unit_id", flat=True)
+        )
+        if communes and round_ is not None
+        else set()
+    )
+    part_ids = {int(k[0][1:]) for k in sums if k[0] != "self"}
+    names = dict(AdministrativeUnit.objects.filter(pk__in=part_ids).values_list("pk", "name"))
+    for target in targets:
+        code = target.data_element_code
+        progress = TargetProgress(target=target, row=code)
+        if code and round_ is not None:
+            keys = sorted({k[0] for k in sums if k[1] == code}, key=lambda k: (k != "self", k))
+            for key in keys:
+                name = unit.name if key == "self" else names.get(int(key[1:]), "")
+                progress.parts.append(
+                    TargetPart(
+                        key=key,
+                        name=name,
+                        total=sums.get((key, code, TARGET_TOTAL)),
+                        achieved=sums.get((key, code, TARGET_ACHIEVED)),
+                    )
+                )
+            progress.parts.sort(key=lambda p: (p.key != "self", fold(p.name)))
+            if progress.parts:
+                progress.total = sum(p.total or 0 for p in progress.parts)
+                progress.count = sum(p.achieved or 0 for p in progress.parts)
+            if progress.every_commune:
+                for commune_id, commune in communes.items():
+                    if commune_id not in filed:
+                        progress.unreported.append(commune)
+                    elif communes_with.get((commune_id, code), 0) > 0:
+                        progress.having.append(commune)
+                    else:
+                        progress.lacking.append(commune)
+        found.targets.append(progress)
+    _plans_below(plan, unit, found)
+    return found
+
+
+def _plans_below(plan: Any, unit: AdministrativeUnit, found: PlanTargets) -> None:
+    """Which units directly below the plan's issuer, in the unit's tree, have issued a plan
+    implementing it. Two queries."""
+    issuer = plan.issuer_unit
+    if plan.status != "issued" or issuer.level == 3:
+        return
+    below = AdministrativeUnit.objects.filter(parent=issuer).filter(**{unit.subtree_field: unit.pk})
+    below = below.filter(valid_from__lte=plan.period_end).exclude(valid_to__lt=plan.period_start)
+    units = list(below.order_by("name_folded"))
+    issued = set(
+        plan.children.filter(status="issued", issuer_unit__in=units).values_list(
+            "issuer_unit_id", flat=True
+        )
+    )
+    found.issued_below = [u for u in units if u.pk in issued]
+    found.not_issued_below = [u for u in units if u.pk not in issued]
+
+
+@dataclass
+class ProvinceRound:
+    """A province's open round and how its reports stand, for the national dashboard."""
+
+    round_id: int
+    title: str
+    province: str
+    progress: PartProgress
+
+
+NATIONAL_ROUNDS = 80  # the open provincial rounds the national dashboard lists, latest first
+
+
+def national_open_rounds(today: date) -> list[ProvinceRound]:
+    """The rounds the provinces receive that are still open (a report not filed, or a deadline
+    not passed), latest first, each with its reports on time, late, missing. Two queries."""
+    filed = Q(status__in=FILED)
+    subs = (
+        Submission.objects.filter(round__receiving_unit__level=1)
+        .annotate(day=TruncDate("submitted_at"))
+        .order_by()
+    )
+    still_open = subs.filter(~filed | Q(deadline__gte=today)).values("round_id").distinct()
+    rounds = list(
+        Round.objects.filter(pk__in=still_open)
+        .select_related("receiving_unit")
+        .order_by("-period_end", "receiving_unit__code", "-id")[:NATIONAL_ROUNDS]
+    )
+    counts = {
+        row["round_id"]: row
+        for row in subs.filter(round__in=rounds)
+        .values("round_id")
+        .annotate(
+            expected=Count("id"),
+            on_time=Count(
+                "id", filter=filed & (Q(deadline__isnull=True) | Q(day__lte=F("deadline")))
+            ),
+            late=Count("id", filter=filed & Q(day__gt=F("deadline"))),
+        )
+    }
+    found = []
+    for round_ in rounds:
+        row = counts.get(round_.pk, {"expected": 0, "on_time": 0, "late": 0})
+        progress = PartProgress(
+            key=f"u{round_.receiving_unit_id}",
+            name=round_.receiving_unit.name,
+            code=round_.receiving_unit.code,
+            expected=row["expected"],
+            on_time=row["on_time"],
+            late=row["late"],
+            missing=row["expected"] - row["on_time"] - row["late"],
+        )
+        found.append(ProvinceRound(round_.pk, round_.title, round_.receiving_unit.name, progress))
     return found

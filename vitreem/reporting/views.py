@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from vitreem.accounts.access import (
     Action,
     can,
     can_read_national,
+    can_read_sensitive,
     can_submission,
     get_round_for_user,
     get_submission_for_user,
@@ -28,8 +30,10 @@ from vitreem.jobs.services import job_start
 from vitreem.notifications import selectors as reminder_selectors
 from vitreem.notifications import services as reminder_services
 from vitreem.notifications.forms import ReminderSettingsForm
+from vitreem.plans.selectors import plans_in_force, task_counts
 from vitreem.units.selectors import unit_by_code
 
+from . import dashboard as dashboard_tables
 from . import documents, selectors, services, workbooks
 from .definitions import FormDefinition, Row, Table
 from .forms import ReturnForm, RoundFilterForm, RoundForm
@@ -623,11 +627,89 @@ def _dashboard_unit(request: HttpRequest) -> Any:
     return mine[0].unit
 
 
+def _dashboard_tables(user: User, unit: Any, today: date) -> list[dashboard_tables.DashTable]:
+    """The registry's groups over the years, the support given, the fund: the sensitive groups
+    and kinds of support only for a reader allowed them (the access rule)."""
+    sensitive = can_read_sensitive(user, unit)
+    return [
+        dashboard_tables.registry_table(unit, today, sensitive),
+        dashboard_tables.support_table(unit, today, sensitive),
+        dashboard_tables.fund_table(unit, today),
+    ]
+
+
+def _national_tables(today: date) -> list[dashboard_tables.DashTable]:
+    """The nation's registry, support and funds; the sensitive groups and kinds are left out
+    (no national reader is granted children's sensitive data)."""
+    return [
+        dashboard_tables.registry_table(None, today, False),
+        dashboard_tables.support_table(None, today, False),
+        dashboard_tables.fund_table(None, today),
+    ]
+
+
+@login_required
+def dashboard_national(request: HttpRequest) -> HttpResponse:
+    """The ministry's view: every province's open rounds with their reports on time, late or
+    missing; the nation's registry, support and funds, each chart over its table."""
+    require_national(_user(request))
+    today = timezone.localdate()
+    return render(
+        request,
+        "reporting/dashboard_national.html",
+        {
+            "today": today,
+            "rounds": selectors.national_open_rounds(today),
+            "tables": _national_tables(today),
+        },
+    )
+
+
+@login_required
+def dashboard_national_xlsx(request: HttpRequest) -> HttpResponse:
+    require_national(_user(request))
+    today = timezone.localdate()
+    rounds = selectors.national_open_rounds(today)
+    progress = dashboard_tables.DashTable(
+        key="rounds",
+        title=_("Tiến độ nộp báo cáo các đợt đang mở"),
+        header=[_("Đơn vị"), _("Phải nộp"), _("Đúng hạn"), _("Trễ hạn"), _("Chưa nộp")],
+        rows=[[f"{r.province} — {r.title}", *_counts(r.progress)] for r in rounds],
+        chart="progress",
+    )
+    return _xlsx(
+        dashboard_tables.workbook(None, today, [progress, *_national_tables(today)]),
+        f"bang-dieu-hanh-toan-quoc-{today:%Y%m%d}",
+    )
+
+
+def _counts(part: selectors.PartProgress) -> list[int]:
+    return [part.expected, part.on_time, part.late, part.missing]
+
+
+@login_required
+def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
+    """The dashboard's tables as a workbook: the reports' progress, the registry, the support,
+    the fund."""
+    user = _user(request)
+    unit = _dashboard_unit(request)
+    today = timezone.localdate()
+    tables = [
+        dashboard_tables.completeness_table(selectors.open_rounds(unit, today)),
+        *_dashboard_tables(user, unit, today),
+    ]
+    return _xlsx(
+        dashboard_tables.workbook(unit, today, tables), f"bang-dieu-hanh-{unit.code}-{today:%Y%m%d}"
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The leader's view of a unit: its open rounds with the reports of each part of its tree
     (on time, late, missing), and its figures year over year, each chart beside its table."""
     user = _user(request)
+    if not request.GET.get("unit") and can_read_national(user) and not memberships(user):
+        return redirect("dashboard_national")  # the ministry's
     unit = _dashboard_unit(request)
     today = timezone.localdate()
     trends = []
@@ -635,14 +717,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         trend = selectors.unit_trend(unit, form, today)
         if trend.years:
             trends.append({"form": form, **_trend_table(trend)})
+    rounds = selectors.open_rounds(unit, today)
+    plans = [
+        {
+            "plan": plan,
+            "tasks": task_counts(plan, today) if plan.issuer_unit_id == unit.pk else [],
+            "targets": selectors.plan_targets(plan, unit),
+        }
+        for plan in plans_in_force(unit, today)
+    ]
     return render(
         request,
         "reporting/dashboard.html",
         {
             "unit": unit,
             "today": today,
-            "rounds": selectors.open_rounds(unit, today),
+            "rounds": rounds,
             "trends": trends,
+            "plans": plans,
+            "tables": _dashboard_tables(user, unit, today),
             "my_units": [m.unit for m in memberships(user)],
         },
     )

@@ -18,11 +18,14 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.views.decorators.csrf import requires_csrf_token
 
-from vitreem.accounts.models import User
+from vitreem.accounts.access import Action, can
+from vitreem.accounts.models import Role, User
 from vitreem.accounts.selectors import my_memberships
 from vitreem.core import logs
 from vitreem.plans.selectors import is_overdue, tasks_for_user
-from vitreem.reporting.selectors import my_open_submissions
+from vitreem.reporting.selectors import my_open_submissions, open_rounds
+
+HOME_UNITS, HOME_ROUNDS = 3, 3  # units and open rounds whose completeness the home page shows
 
 
 @login_required
@@ -34,11 +37,26 @@ def home(request: HttpRequest) -> HttpResponse:
         (task, is_overdue(task, today))
         for task in tasks_for_user(request.user).exclude(status__in=["done", "cannot_do"])[:8]
     ]
+    memberships = list(my_memberships(request.user))
+    # A leader's day starts at the dashboard; everyone sees how the reports of their units stand.
+    leads = [m.unit for m in memberships if m.role == Role.LEADER and m.unit.is_in_force_on(today)]
+    units = [
+        m.unit
+        for m in memberships
+        if m.unit.is_in_force_on(today) and can(request.user, Action.READ, m.unit)
+    ]
+    completeness = [
+        (unit, rounds)
+        for unit in list(dict.fromkeys(units))[:HOME_UNITS]
+        if (rounds := open_rounds(unit, today)[:HOME_ROUNDS])
+    ]
     return render(
         request,
         "web/home.html",
         {
-            "memberships": my_memberships(request.user),
+            "memberships": memberships,
+            "leads": leads,
+            "completeness": completeness,
             "reports": my_open_submissions(request.user)[:8],
             "tasks": tasks,
             "today": today,

@@ -233,6 +233,11 @@ ENDPOINTS = [
         False,
     ),
     Endpoint("page dashboard of A", "GET", "/dashboard/?unit={code}", "read", False),
+    Endpoint("page dashboard workbook of A", "GET", "/dashboard/xlsx/?unit={code}", "read", False),
+    Endpoint("page national dashboard", "GET", "/dashboard/national/", "national", False),
+    Endpoint(
+        "page national dashboard workbook", "GET", "/dashboard/national/xlsx/", "national", False
+    ),
     # Recomputing the totals of the round the province receives: its leaders, as for deciding.
     Endpoint(
         "page rebuild round totals", "POST", "/reports/{draft_round}/rebuild/", "decide", False

@@ -34,6 +34,11 @@ def row(name: str, expected: int, on_time: int, late: int, missing: int) -> str:
     return f'<th scope="row">{name}</th>{cells}'
 
 
+def link(commune) -> str:
+    """A commune's row opens its own dashboard."""
+    return f'<a href="?unit={commune.code}">{commune.name}</a>'
+
+
 @pytest.fixture
 def filed(personas, province_round):
     """In the 2026 round of Thái Nguyên (communes' deadline 20/07/2026): phường Phan Đình Phùng
@@ -48,10 +53,10 @@ def test_the_province_sees_each_commune_on_time_late_or_missing(client, personas
     page = client.get("/dashboard/?unit=19").content.decode()
     assert "Các đợt báo cáo đang mở" in page
     assert filed.title in page
-    assert row(personas.unit_b.name, 1, 1, 0, 0) in page
-    assert row(personas.unit_a.name, 1, 0, 1, 0) in page
+    assert row(link(personas.unit_b), 1, 1, 0, 0) in page
+    assert row(link(personas.unit_a), 1, 0, 1, 0) in page
     communes = Submission.objects.filter(round=filed, agency=None).count()
-    assert row(unit("01840").name, 1, 0, 0, 1) in page  # phường Đức Xuân has not filed
+    assert row(link(unit("01840")), 1, 0, 0, 1) in page  # phường Đức Xuân has not filed
     total = re.search(r'<tr class="total"><th scope="row">Tổng cộng</th>(.*?)</tr>', page)
     assert total is not None
     assert re.findall(r">(\d+)<", total.group(1)) == [
