@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from vitreem.accounts.access import Action, require, require_agency
+from vitreem.core.bounds import RecordId
 from vitreem.units.models import Agency
 from vitreem.units.selectors import unit_or_404
 
@@ -69,7 +70,7 @@ class RecipientGroupIO(Schema):
 class RecognisedPlan(Schema):
     issuer: str = ""
     issuer_above: str = ""
-    number: int | None = None
+    number: RecordId | None = None
     symbol: str = ""
     place: str = ""
     date: str = ""

@@ -105,3 +105,23 @@ def test_a_viewer_may_not_import(api_client, personas):
 
 def test_an_anonymous_caller_is_asked_to_authenticate(personas):
     assert _upload({}, personas.unit_a.code).status_code == 401
+
+
+def test_a_document_number_out_of_bounds_is_refused_and_nothing_saved(api_client, personas):
+    api_client.login(personas.officer_a)
+    for number in (2**63, 0, "264", True):
+        response = api_client.post(
+            "/api/v1/plans/import/save",
+            {
+                "unit": personas.unit_a.code,
+                "plan": {
+                    "title": "Kế hoạch",
+                    "number": number,
+                    "period_start": "2026-06-01",
+                    "period_end": "2026-06-30",
+                },
+            },
+        )
+        assert response.status_code == 422, (number, response.content)
+        assert "number" in response.content.decode()
+    assert Plan.objects.count() == 0
