@@ -80,10 +80,18 @@ def phone_pages() -> dict[str, list[str]]:
             f"/children/{child.public_id}/",
             "/funds/",
             f"/funds/{fund.pk}/",
+            "/notifications/",
+            "/plans/new/",
+            "/plans/import/",
         ],
+        # The ward's police: its own tasks and inbox.
+        "congan.backan": ["/", "/plans/tasks/", "/notifications/"],
         # The ward's leader: the registry, its read log (the officer's reads above) and a
         # child's lines of it.
         "lanhdao.backan": [
+            "/",
+            "/dashboard/",
+            f"/units/{ward}/members/",
             "/children/",
             "/children/reads/",
             f"/children/reads/?child={child.public_id}",
@@ -97,6 +105,7 @@ def phone_pages() -> dict[str, list[str]]:
         "giamsat.thainguyen": [
             f"/reports/{province_round.pk}/?unit=19",
             f"/reports/{province_round.pk}/consolidated/?unit=19",
+            "/dashboard/?unit=19",
             "/children/",
         ],
     }
