@@ -162,16 +162,54 @@ def logical_lines(lines: list[str]) -> list[Line]:
                 continue
         inline = ":" in line.text and bool(line.text.partition(":")[2].strip())
         out.append(_Joined(line, [line.text], _is_upper(line.text), inline))
+    out = _headings_whole(out)
     result = []
     for joined in out:
         line = joined.line
-        text = " ".join(part.strip() for part in joined.parts)
+        text = _joined_text(joined.parts)
         text = re.sub(r"(?<=\w)\s+([.,;:])(?=\s|$)", r"\1", text)
         if line.damaged:
             text = re.sub(r"(?<=\w)\s{2,}(?=\w)", ", ", text)
         line.text = nfc(text)
         result.append(line)
     return result
+
+
+def _headings_whole(out: list[_Joined]) -> list[_Joined]:
+    """A numbered heading wrapped on a capital or a number ("… thành viên Ban" and "Chỉ đạo …",
+    "… năm" and "2024") made whole again: the heading, then a line of text that ends no sentence
+    and is followed by a marker or a numbering, is one heading (a paragraph ends with its stop)."""
+    kept: list[_Joined] = []
+    for index, joined in enumerate(out):
+        if kept and joined.line.kind == "text":
+            last = kept[-1]
+            after = out[index + 1].line.kind if index + 1 < len(out) else "item"
+            text = " ".join(part.strip() for part in joined.parts)
+            if (
+                last.line.kind in ("number", "sub", "letter")
+                and not last.inline
+                and not _END.search(last.tail)
+                and not _END.search(text)
+                and after != "text"
+                and len(text) <= 150
+            ):
+                for part in joined.parts:
+                    last.add(part)
+                continue
+        kept.append(joined)
+    return kept
+
+
+def _joined_text(parts: list[str]) -> str:
+    """The pieces of a wrapped line as one: a space between them, none after a hyphen inside a
+    word ("COVID-" and "19", "Số 95/KH-" and "UBND": the line broke at the hyphen)."""
+    text = ""
+    for part in parts:
+        piece = part.strip()
+        if text and not re.search(r"[\w/]-$", text):
+            text += " "
+        text += piece
+    return text
 
 
 # -- zones of the document -----------------------------------------------------------------------
