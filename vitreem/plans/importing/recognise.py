@@ -779,10 +779,11 @@ def _budget(outline: list[Node]) -> list[dict[str, Any]]:
     section = _find_heading(outline, "KINH PHÍ")
     if section is None:
         return []
+    head, colon, inline = _plain(section["text"]).partition(":")
+    if colon and inline.strip():  # "4. Kinh phí: Kinh phí cho hoạt động …": the heading, its line
+        section["text"] = _node("heading", head.strip())["text"]
+        section["children"].insert(0, _node("item", inline.strip(), "-"))
     lines = []
-    _head, colon, inline = _plain(section["text"]).partition(":")
-    if colon and inline.strip():  # "4. Kinh phí: Kinh phí cho hoạt động …"
-        lines.append(_budget_line(inline.strip()))
     for node in walk(section["children"]):
         if node["kind"] == "heading" or node.get("role") == "tasks":
             continue

@@ -11,9 +11,10 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vitreem.core.text import fold
 from vitreem.documents.plans import render_plan_docx
 from vitreem.plans.importing.reading import read_lines
-from vitreem.plans.importing.recognise import recognise
+from vitreem.plans.importing.recognise import recognise, walk
 
 from .seeds import data_file, expected_outline, flat
 
@@ -109,7 +110,11 @@ def render(plan: dict) -> list[str]:
         *[f"+ {s}" for s in plan["slogans"]],
     ]
     sections = iter(["IV", "V", "VI"])
-    if plan.get("budget"):
+    if plan.get("budget") and plan.get("budget_inline"):  # "2. Kinh phí: …" with its first line
+        first, *rest = plan["budget"]
+        body.append(f"2. Kinh phí: {first['text']}")
+        body.extend(f"- {line['text']}" for line in rest)
+    elif plan.get("budget"):
         body.append(f"{next(sections)}. KINH PHÍ THỰC HIỆN")
         body.extend(f"- {line['text']}" for line in plan["budget"])
     body.append(f"{next(sections)}. TỔ CHỨC THỰC HIỆN")
@@ -220,6 +225,7 @@ def plans_with_markers(draw: st.DrawFn) -> dict:
     plan = draw(plans())
     plan["markers"] = {a: draw(st.sampled_from(MARKERS)) for a in plan["assignees"]}
     plan["budget"] = draw(st.lists(budget_lines(), min_size=1, max_size=4))
+    plan["budget_inline"] = draw(st.booleans())
     plan["width"] = draw(st.one_of(st.none(), st.integers(50, 120)))
     return plan
 
@@ -239,6 +245,10 @@ def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
     assert [(b["sources"], b["source"], b["text"]) for b in got["budget"]] == [
         (b["sources"], b["sources"][0], b["text"]) for b in plan["budget"]
     ]
+    budget = next(
+        n for n in walk(got["outline"]) if n["kind"] == "heading" and "kinh phi" in fold(n["text"])
+    )
+    assert [c["text"] for c in budget["children"]] == [b["text"] for b in plan["budget"]]
     if plan["width"] is None:  # a Word document's text: each task as it was printed
         for assignee, node in zip(plan["assignees"], assignee_nodes(got["outline"]), strict=True):
             marker = plan["markers"][assignee]
