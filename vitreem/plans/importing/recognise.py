@@ -765,9 +765,18 @@ def _activities(outline: list[Node]) -> list[dict[str, str]]:
     return found
 
 
+# The words that name each source, folded. "Vận động" alone is also the campaigning of a plan's
+# activities ("tuyên truyền, vận động"): funds raised are "nguồn vận động" or "vận động tài trợ";
+# "ngoài ngân sách" is money from outside the state budget.
 _SOURCES = (
-    ("state", re.compile(r"\b(ngan sach|du toan)\b")),
-    ("mobilised", re.compile(r"\b(huy dong|van dong|tai tro|vien tro|xa hoi hoa|xhh)\b")),
+    ("state", re.compile(r"(?<!ngoai )\b(ngan sach|du toan)\b")),
+    (
+        "mobilised",
+        re.compile(
+            r"\b(huy dong|tai tro|vien tro|xa hoi hoa|xhh|nguon van dong"
+            r"|van dong (?:tai tro|ung ho|dong gop|nguon luc))\b"
+        ),
+    ),
     ("other", re.compile(r"\b(hop phap khac|nguon khac)\b")),
 )
 
@@ -800,13 +809,15 @@ def _budget_line(text: str) -> dict[str, Any]:
 def _budget_sources(folded: str) -> list[str]:
     """The sources a budget line names, in the order it names them ("từ ngân sách phường và
     nguồn vận động": the state budget, then funds raised); the state budget when it names none
-    (a plan's money is the state's unless it says otherwise)."""
+    (a plan's money is the state's unless it says otherwise, "ngoài ngân sách")."""
     found = []
     for source, words in _SOURCES:
         match = words.search(folded)
         if match is not None:
             found.append((match.start(), source))
-    return [source for _at, source in sorted(found)] or ["state"]
+    if not found:
+        return ["other" if "ngoai ngan sach" in folded else "state"]
+    return [source for _at, source in sorted(found)]
 
 
 _LAUNCH = re.compile(r"\b(lễ phát động|tổ chức phát động)\b", re.IGNORECASE)

@@ -8,13 +8,14 @@ import functools
 import textwrap
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vitreem.core.text import fold
 from vitreem.documents.plans import render_plan_docx
 from vitreem.plans.importing.reading import read_lines
-from vitreem.plans.importing.recognise import recognise, walk
+from vitreem.plans.importing.recognise import _budget_sources, recognise, walk
 
 from .seeds import data_file, expected_outline, flat
 
@@ -299,3 +300,19 @@ def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
     assert [(b["sources"], b["text"]) for b in got["budget"]] == [
         (b["sources"], b["text"]) for b in plan["budget"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("Kinh phí Lễ phát động: từ ngân sách phường và nguồn vận động.", ["state", "mobilised"]),
+        ("Nguồn vận động, tài trợ và ngân sách xã.", ["mobilised", "state"]),
+        ("Kinh phí tuyên truyền, vận động được bố trí trong dự toán ngân sách xã.", ["state"]),
+        ("Nguồn vận động ngoài ngân sách.", ["mobilised"]),
+        ("Kinh phí ngoài ngân sách nhà nước.", ["other"]),
+        ("Kinh phí thường xuyên của cơ quan, đơn vị.", ["state"]),
+        ("Ngân sách xã, nguồn xã hội hóa, nguồn hợp pháp khác.", ["state", "mobilised", "other"]),
+    ],
+)
+def test_a_budget_line_names_its_sources_in_order(text, sources):
+    assert _budget_sources(fold(text)) == sources

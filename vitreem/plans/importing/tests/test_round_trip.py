@@ -1,5 +1,5 @@
-"""Each seed plan printed by the plan printer and imported back: the same structure (every node
-from Word; nine in ten through a PDF, where LibreOffice is installed to make one)."""
+"""Each plan of the data files printed by the plan printer and imported back: the same structure
+(every node from Word; nine in ten through a PDF, where LibreOffice is installed to make one)."""
 
 import difflib
 
