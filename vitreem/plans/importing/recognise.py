@@ -766,15 +766,15 @@ def _activities(outline: list[Node]) -> list[dict[str, str]]:
 
 
 # The words that name each source, folded. "Vận động" alone is also the campaigning of a plan's
-# activities ("tuyên truyền, vận động"): funds raised are "nguồn vận động" or "vận động tài trợ";
+# activities ("tuyên truyền, vận động"): funds raised are "nguồn vận động", donations, support;
 # "ngoài ngân sách" is money from outside the state budget.
 _SOURCES = (
     ("state", re.compile(r"(?<!ngoai )\b(ngan sach|du toan)\b")),
     (
         "mobilised",
         re.compile(
-            r"\b(huy dong|tai tro|vien tro|xa hoi hoa|xhh|nguon van dong"
-            r"|van dong (?:tai tro|ung ho|dong gop|nguon luc))\b"
+            r"\b(huy dong|tai tro|vien tro|ung ho|dong gop|xa hoi hoa|xhh|nguon van dong"
+            r"|van dong nguon luc)\b"
         ),
     ),
     ("other", re.compile(r"\b(hop phap khac|nguon khac)\b")),

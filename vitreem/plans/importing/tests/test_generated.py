@@ -309,6 +309,7 @@ def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
         ("Nguồn vận động, tài trợ và ngân sách xã.", ["mobilised", "state"]),
         ("Kinh phí tuyên truyền, vận động được bố trí trong dự toán ngân sách xã.", ["state"]),
         ("Nguồn vận động ngoài ngân sách.", ["mobilised"]),
+        ("Vận động các tổ chức, cá nhân ủng hộ.", ["mobilised"]),
         ("Kinh phí ngoài ngân sách nhà nước.", ["other"]),
         ("Kinh phí thường xuyên của cơ quan, đơn vị.", ["state"]),
         ("Ngân sách xã, nguồn xã hội hóa, nguồn hợp pháp khác.", ["state", "mobilised", "other"]),
