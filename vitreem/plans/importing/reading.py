@@ -7,6 +7,7 @@ result is a list of lines in reading order, not yet repaired (``repair.py`` does
 """
 
 import io
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -150,6 +151,23 @@ def _table_lines(table: object) -> list[str]:
     return lines
 
 
+# "2", "- 2 -", "Trang 2", "2/7": a page's number, printed above or below its text (Decree 30
+# numbers the pages from the second, at the top)
+_PAGE_NUMBER = re.compile(r"^[-–]?\s*(?:Trang\s+)?(?P<n>\d{1,3})\s*(?:[-–]|/\s*\d{1,3})?$")
+
+
+def _without_page_number(lines: list[str], number: int) -> list[str]:
+    """A page's lines without its number, the first or the last line that is only the page's
+    own number (it would end up inside the paragraph that runs on to the next page)."""
+    for at in (0, -1):
+        if not lines:
+            break
+        match = _PAGE_NUMBER.match(lines[at].strip())
+        if match is not None and int(match.group("n")) == number:
+            del lines[at]
+    return lines
+
+
 def _pdf_lines(data: bytes) -> list[str]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -161,8 +179,8 @@ def _pdf_lines(data: bytes) -> list[str]:
         if len(reader.pages) > MAX_PAGES:
             raise _refuse(_("Tệp PDF quá dài: tối đa %(pages)s trang.") % {"pages": MAX_PAGES})
         lines: list[str] = []
-        for page in reader.pages:
-            lines.extend(page.extract_text().splitlines())
+        for number, page in enumerate(reader.pages, start=1):
+            lines.extend(_without_page_number(page.extract_text().splitlines(), number))
     except ImportRefusedError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as error:

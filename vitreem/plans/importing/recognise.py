@@ -162,16 +162,54 @@ def logical_lines(lines: list[str]) -> list[Line]:
                 continue
         inline = ":" in line.text and bool(line.text.partition(":")[2].strip())
         out.append(_Joined(line, [line.text], _is_upper(line.text), inline))
+    out = _headings_whole(out)
     result = []
     for joined in out:
         line = joined.line
-        text = " ".join(part.strip() for part in joined.parts)
+        text = _joined_text(joined.parts)
         text = re.sub(r"(?<=\w)\s+([.,;:])(?=\s|$)", r"\1", text)
         if line.damaged:
             text = re.sub(r"(?<=\w)\s{2,}(?=\w)", ", ", text)
         line.text = nfc(text)
         result.append(line)
     return result
+
+
+def _headings_whole(out: list[_Joined]) -> list[_Joined]:
+    """A numbered heading wrapped on a capital or a number ("… thành viên Ban" and "Chỉ đạo …",
+    "… năm" and "2024") made whole again: the heading, then a line of text that ends no sentence
+    and is followed by a marker or a numbering, is one heading (a paragraph ends with its stop)."""
+    kept: list[_Joined] = []
+    for index, joined in enumerate(out):
+        if kept and joined.line.kind == "text":
+            last = kept[-1]
+            after = out[index + 1].line.kind if index + 1 < len(out) else "item"
+            text = " ".join(part.strip() for part in joined.parts)
+            if (
+                last.line.kind in ("number", "sub", "letter")
+                and not last.inline
+                and not _END.search(last.tail)
+                and not _END.search(text)
+                and after != "text"
+                and len(text) <= 150
+            ):
+                for part in joined.parts:
+                    last.add(part)
+                continue
+        kept.append(joined)
+    return kept
+
+
+def _joined_text(parts: list[str]) -> str:
+    """The pieces of a wrapped line as one: a space between them, none after a hyphen inside a
+    word ("COVID-" and "19", "Số 95/KH-" and "UBND": the line broke at the hyphen)."""
+    text = ""
+    for part in parts:
+        piece = part.strip()
+        if text and not re.search(r"[\w/]-$", text):
+            text += " "
+        text += piece
+    return text
 
 
 # -- zones of the document -----------------------------------------------------------------------
@@ -405,7 +443,9 @@ def _match_agency(name: str, agencies: list[tuple[str, str]]) -> tuple[str | Non
 _SENTENCE = re.compile(r"(?<=[a-zà-ỹ)][.])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
-def _assignment(node: Node, agencies: list[tuple[str, str]]) -> dict[str, Any]:
+def _assignment(node: Node, agencies: list[tuple[str, str]], whole: bool = False) -> dict[str, Any]:
+    """An assignee and its tasks: one an item; a paragraph is one task when the text keeps its
+    paragraphs whole (``whole``), else one a sentence."""
     text = _plain(node["text"])
     assignee, colon, inline = text.partition(":")
     if not colon or len(assignee.split()) > 25:
@@ -414,10 +454,12 @@ def _assignment(node: Node, agencies: list[tuple[str, str]]) -> dict[str, Any]:
     divisions = []
     for child in node["children"]:
         if child["kind"] == "heading":
-            divisions.append(_assignment(child, agencies))
+            divisions.append(_assignment(child, agencies, whole))
         elif child["kind"] == "item":
             plus = [_plain(c["text"]) for c in child["children"]]
             tasks.append(" ".join([_plain(child["text"]), *plus]).strip())
+        elif child["kind"] == "paragraph" and whole:  # a task printed as a plain paragraph
+            tasks.append(_plain(child["text"]).strip())
         elif child["kind"] == "paragraph":  # a paragraph of tasks: one a sentence
             tasks.extend(s for s in _SENTENCE.split(_plain(child["text"])) if s.strip())
     code, _exact = _match_agency(assignee.strip(), agencies)
@@ -435,15 +477,23 @@ def _split_assignee(node: Node) -> None:
     if not colon or not rest.strip() or len(head.split()) > 25:
         return
     node["text"] = _node("heading", head.strip())["text"]
-    node["children"].insert(0, _node("paragraph", rest.strip()))
+    node["children"].insert(0, _node("paragraph", rest.strip(), role=_INLINE))
 
 
-def _tasks_as_items(node: Node) -> None:
-    """An assignee's tasks as the plan keeps them: one item a task (a paragraph of tasks gives
-    one a sentence)."""
+_INLINE = "inline"  # the tasks written on the assignee's own line, after its colon
+
+
+def _tasks_as_items(node: Node, whole: bool = False) -> None:
+    """An assignee's tasks as the plan keeps them: one item a task. A paragraph of tasks on the
+    assignee's line, or in a text whose lines are wrapped (a PDF's, where the bullets of a list
+    may be lost with their font), gives one item a sentence; in a text that keeps its
+    paragraphs whole (a Word document's) a paragraph is a task printed as a plain paragraph."""
     children: list[Node] = []
     for child in node["children"]:
-        if child["kind"] == "paragraph":
+        if child["kind"] == "paragraph" and whole and child["role"] != _INLINE:
+            child["role"] = None
+            children.append(child)
+        elif child["kind"] == "paragraph":
             sentences = _SENTENCE.split(_plain(child["text"]))
             children.extend(_node("item", s.strip(), "-") for s in sentences if s.strip())
         else:
@@ -583,6 +633,8 @@ def recognise(
     sure["title"] = bool(data["title"])
 
     logical = logical_lines(z.body)
+    # a text whose paragraphs are whole, one a line (a Word document's), not wrapped (a PDF's)
+    whole = len(logical) >= 0.9 * sum(1 for line in z.body if line.strip())
     first_section = next((i for i, line in enumerate(logical) if line.kind == "roman"), 0)
     opening = [line for line in logical[:first_section]]
     bases = [line.text for line in opening if _BASIS.match(line.text)]
@@ -655,8 +707,8 @@ def recognise(
                 continue  # the reporting regime or the budget, in the section of tasks
             child["role"] = "tasks"
             _split_assignee(child)
-            _tasks_as_items(child)
-            assignments.append(_assignment(child, agencies))
+            _tasks_as_items(child, whole)
+            assignments.append(_assignment(child, agencies, whole))
     data["assignments"] = assignments
     sure["assignments"] = bool(assignments)
     if not assignments:
@@ -713,37 +765,59 @@ def _activities(outline: list[Node]) -> list[dict[str, str]]:
     return found
 
 
-_MOBILISED = re.compile(r"\b(huy dong|van dong|tai tro|vien tro|xa hoi hoa)\b")
-_OTHER = re.compile(r"\b(hop phap khac|nguon khac)\b")
+# The words that name each source, folded. "Vận động" alone is also the campaigning of a plan's
+# activities ("tuyên truyền, vận động"): funds raised are "nguồn vận động", donations, support;
+# "ngoài ngân sách" is money from outside the state budget.
+_SOURCES = (
+    ("state", re.compile(r"(?<!ngoai )\b(ngan sach|du toan)\b")),
+    (
+        "mobilised",
+        re.compile(
+            r"\b(huy dong|tai tro|vien tro|ung ho|dong gop|xa hoi hoa|xhh|nguon van dong"
+            r"|van dong nguon luc)\b"
+        ),
+    ),
+    ("other", re.compile(r"\b(hop phap khac|nguon khac)\b")),
+)
 
 
-def _budget(outline: list[Node]) -> list[dict[str, str]]:
+def _budget(outline: list[Node]) -> list[dict[str, Any]]:
     """The budget lines: each item or paragraph of the section on funding ("KINH PHÍ"), with
-    its source: the state budget, funds raised, or other."""
+    its sources in the order the line names them (the first its main one, ``source``): the
+    state budget, funds raised, or other."""
     section = _find_heading(outline, "KINH PHÍ")
     if section is None:
         return []
+    head, colon, inline = _plain(section["text"]).partition(":")
+    if colon and inline.strip():  # "4. Kinh phí: Kinh phí cho hoạt động …": the heading, its line
+        section["text"] = _node("heading", head.strip())["text"]
+        section["children"].insert(0, _node("item", inline.strip(), "-"))
     lines = []
-    _head, colon, inline = _plain(section["text"]).partition(":")
-    if colon and inline.strip():  # "4. Kinh phí: Kinh phí cho hoạt động …"
-        lines.append({"source": _budget_source(fold(inline)), "text": inline.strip()})
     for node in walk(section["children"]):
         if node["kind"] == "heading" or node.get("role") == "tasks":
             continue
-        text = _plain(node["text"])
-        folded = fold(text)
-        lines.append({"source": _budget_source(folded), "text": text})
+        lines.append(_budget_line(_plain(node["text"])))
         node["role"] = "budget"
     return lines
 
 
-def _budget_source(folded: str) -> str:
-    """A plan's money is the state budget unless the line names funds raised or other sources."""
-    if "ngan sach" in folded or "du toan" in folded:
-        return "state"
-    if _MOBILISED.search(folded):
-        return "mobilised"
-    return "other" if _OTHER.search(folded) else "state"
+def _budget_line(text: str) -> dict[str, Any]:
+    sources = _budget_sources(fold(text))
+    return {"source": sources[0], "sources": sources, "text": text}
+
+
+def _budget_sources(folded: str) -> list[str]:
+    """The sources a budget line names, in the order it names them ("từ ngân sách phường và
+    nguồn vận động": the state budget, then funds raised); the state budget when it names none
+    (a plan's money is the state's unless it says otherwise, "ngoài ngân sách")."""
+    found = []
+    for source, words in _SOURCES:
+        match = words.search(folded)
+        if match is not None:
+            found.append((match.start(), source))
+    if not found:
+        return ["other" if "ngoai ngan sach" in folded else "state"]
+    return [source for _at, source in sorted(found)]
 
 
 _LAUNCH = re.compile(r"\b(lễ phát động|tổ chức phát động)\b", re.IGNORECASE)

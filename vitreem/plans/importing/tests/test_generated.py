@@ -3,13 +3,21 @@ Decree 30 (header, title, bases, numbered sections, tasks per assignee, reportin
 signature), wrapped at random widths, with blank lines or not and with the extraction damage
 the seeds show. What was put in must come out."""
 
+import copy
+import functools
 import textwrap
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vitreem.plans.importing.recognise import recognise
+from vitreem.core.text import fold
+from vitreem.documents.plans import render_plan_docx
+from vitreem.plans.importing.reading import read_lines
+from vitreem.plans.importing.recognise import _budget_sources, recognise, walk
+
+from .seeds import data_file, expected_outline, flat
 
 _VOCABULARY = (
     "tăng cường tuyên truyền vận động chăm sóc giáo dục bảo vệ trẻ em gia đình cộng đồng phòng "
@@ -101,19 +109,31 @@ def render(plan: dict) -> list[str]:
         "1. Hoạt động truyền thông",
         "* Các khẩu hiệu tuyên truyền:",
         *[f"+ {s}" for s in plan["slogans"]],
-        "IV. TỔ CHỨC THỰC HIỆN",
     ]
+    sections = iter(["IV", "V", "VI"])
+    if plan.get("budget") and plan.get("budget_inline"):  # "2. Kinh phí: …" with its first line
+        first, *rest = plan["budget"]
+        body.append(f"2. Kinh phí: {first['text']}")
+        body.extend(f"- {line['text']}" for line in rest)
+    elif plan.get("budget"):
+        body.append(f"{next(sections)}. KINH PHÍ THỰC HIỆN")
+        body.extend(f"- {line['text']}" for line in plan["budget"])
+    body.append(f"{next(sections)}. TỔ CHỨC THỰC HIỆN")
+    markers = plan.get("markers") or {}
     for n, assignee in enumerate(plan["assignees"], start=1):
         body.append(f"{n}. {assignee}")
-        body.extend(f"- {t}" for t in plan["tasks"][assignee])
+        marker = markers.get(assignee, "-")
+        prefix = "" if marker == "paragraph" else f"{marker} "
+        body.extend(f"{prefix}{t}" for t in plan["tasks"][assignee])
     due = plan["due"]
     body += [
-        "V. CHẾ ĐỘ BÁO CÁO",
+        f"{next(sections)}. CHẾ ĐỘ BÁO CÁO",
         "Các thôn, tổ dân phố báo cáo kết quả thực hiện gửi về Ủy ban nhân dân xã trước ngày "
         f"{due.day:02d}/{due.month}/{due.year} để tổng hợp./.",
     ]
     for text in body:
-        wrapped = textwrap.wrap(text, plan["width"])
+        # a width of None: the text of a Word document, one paragraph a line
+        wrapped = textwrap.wrap(text, plan["width"]) if plan["width"] else [text]
         for piece in wrapped:
             lines.append(piece)
             if plan["blank"]:
@@ -164,3 +184,136 @@ def test_what_was_written_is_recognised(plan):
         "name": plan["signer"],
     }
     assert got["bases"][0].startswith("Căn cứ Kế hoạch số 12/KH-UBND")
+
+
+# -- tasks printed with any marker or as plain paragraphs, budget lines of several sources ------
+
+MARKERS = ("-", "+", "–", "•", "paragraph")
+# how a plan names each source of its money, as the plans of the data files do
+SOURCE_WORDS = {
+    "state": (
+        "ngân sách xã bố trí trong dự toán năm",
+        "nguồn ngân sách nhà nước",
+        "dự toán chi thường xuyên của xã",
+    ),
+    "mobilised": (
+        "nguồn vận động, tài trợ của các tổ chức, cá nhân",
+        "nguồn xã hội hóa",
+        "huy động từ cộng đồng",
+        "nguồn viện trợ",
+    ),
+    "other": ("các nguồn hợp pháp khác", "nguồn khác theo quy định"),
+}
+PURPOSES = ("tổ chức Lễ phát động", "quà cho trẻ em", "sinh hoạt hè", "Diễn đàn trẻ em")
+
+
+@st.composite
+def budget_lines(draw: st.DrawFn) -> dict:
+    sources = draw(
+        st.lists(st.sampled_from(sorted(SOURCE_WORDS)), min_size=1, max_size=3, unique=True)
+    )
+    named = [draw(st.sampled_from(SOURCE_WORDS[s])) for s in sources]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} và {named[-1]}"
+    if len(sources) == 1 and draw(st.booleans()):
+        text = listed[0].upper() + listed[1:] + "."
+    else:
+        text = f"Kinh phí {draw(st.sampled_from(PURPOSES))}: từ {listed}."
+    return {"sources": sources, "text": text}
+
+
+@st.composite
+def plans_with_markers(draw: st.DrawFn) -> dict:
+    plan = draw(plans())
+    plan["markers"] = {a: draw(st.sampled_from(MARKERS)) for a in plan["assignees"]}
+    plan["budget"] = draw(st.lists(budget_lines(), min_size=1, max_size=4))
+    plan["budget_inline"] = draw(st.booleans())
+    plan["width"] = draw(st.one_of(st.none(), st.integers(50, 120)))
+    return plan
+
+
+def assignee_nodes(outline: list) -> list:
+    section = next(n for n in outline if n["kind"] == "heading" and "TỔ CHỨC" in n["text"])
+    return [n for n in section["children"] if n["kind"] == "heading"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(plans_with_markers())
+def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
+    got = recognise(render(plan)).data
+    assert [(a["assignee"], a["tasks"]) for a in got["assignments"]] == [
+        (a, plan["tasks"][a]) for a in plan["assignees"]
+    ]
+    assert [(b["sources"], b["source"], b["text"]) for b in got["budget"]] == [
+        (b["sources"], b["sources"][0], b["text"]) for b in plan["budget"]
+    ]
+    budget = next(
+        n for n in walk(got["outline"]) if n["kind"] == "heading" and "kinh phi" in fold(n["text"])
+    )
+    assert [c["text"] for c in budget["children"]] == [b["text"] for b in plan["budget"]]
+    if plan["width"] is None:  # a Word document's text: each task as it was printed
+        for assignee, node in zip(plan["assignees"], assignee_nodes(got["outline"]), strict=True):
+            marker = plan["markers"][assignee]
+            kind = "paragraph" if marker == "paragraph" else "item"
+            printed = None if marker == "paragraph" else {"–": "-", "•": "-"}.get(marker, marker)
+            assert [(c["kind"], c["marker"]) for c in node["children"]] == [
+                (kind, printed) for _task in plan["tasks"][assignee]
+            ]
+
+
+# -- the same, printed by the plan printer and read back from its Word document ----------------
+
+PRINTED_MARKERS = ("-", "+", "paragraph")  # "number" and "letter" read back as headings
+
+
+@st.composite
+def printed_plans(draw: st.DrawFn) -> dict:
+    plan = copy.deepcopy(_base_plan())
+    assignees = draw(st.lists(st.sampled_from(AGENCIES), min_size=1, max_size=6, unique=True))
+    plan["assignments"] = [
+        {
+            "assignee": assignee,
+            "marker": draw(st.sampled_from(PRINTED_MARKERS)),
+            "tasks": [  # a task of one sentence or two
+                {"text": " ".join(sentence(draw) for _ in range(draw(st.integers(1, 2))))}
+                for _ in range(draw(st.integers(1, 4)))
+            ],
+        }
+        for assignee in assignees
+    ]
+    plan["budget"] = draw(st.lists(budget_lines(), min_size=1, max_size=4))
+    return plan
+
+
+@functools.cache
+def _base_plan() -> dict:
+    return data_file("thai-nguyen-2026-action-month")
+
+
+@settings(max_examples=25, deadline=None)
+@given(printed_plans())
+def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
+    got = recognise(read_lines("plan.docx", render_plan_docx(plan))).data
+    assert flat(got["outline"]) == flat(expected_outline(plan))
+    assert [(a["assignee"], a["tasks"]) for a in got["assignments"]] == [
+        (a["assignee"], [t["text"] for t in a["tasks"]]) for a in plan["assignments"]
+    ]
+    assert [(b["sources"], b["text"]) for b in got["budget"]] == [
+        (b["sources"], b["text"]) for b in plan["budget"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("Kinh phí Lễ phát động: từ ngân sách phường và nguồn vận động.", ["state", "mobilised"]),
+        ("Nguồn vận động, tài trợ và ngân sách xã.", ["mobilised", "state"]),
+        ("Kinh phí tuyên truyền, vận động được bố trí trong dự toán ngân sách xã.", ["state"]),
+        ("Nguồn vận động ngoài ngân sách.", ["mobilised"]),
+        ("Vận động các tổ chức, cá nhân ủng hộ.", ["mobilised"]),
+        ("Kinh phí ngoài ngân sách nhà nước.", ["other"]),
+        ("Kinh phí thường xuyên của cơ quan, đơn vị.", ["state"]),
+        ("Ngân sách xã, nguồn xã hội hóa, nguồn hợp pháp khác.", ["state", "mobilised", "other"]),
+    ],
+)
+def test_a_budget_line_names_its_sources_in_order(text, sources):
+    assert _budget_sources(fold(text)) == sources
