@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from vitreem.accounts.access import AnyUser, readable_units_q
 from vitreem.children.models import Circumstance
 from vitreem.children.selectors import support_in
-from vitreem.reporting.models import DataValue, Submission, SubmissionStatus
+from vitreem.reporting.models import DataValue, ReportForm, Round, Submission, SubmissionStatus
 from vitreem.units.models import AdministrativeUnit, Level, in_force_on
 
 from . import rules
 from .models import Assessment, Criterion, Score
 
 ACTION_MONTH_FORM = "action-month-result"
+# The commune's yearly report of its self-assessment, a round of this form (reporting/forms).
+ASSESSMENT_FORM = "child-friendly-assessment"
 # Table 3 of the Action Month result report: participation (criterion 11) and play (criterion 12).
 PARTICIPATION = ("participation_activities", "participation_children", "forums", "forums_children")
 RECREATION = ("camps", "camps_children", "recreation_activities", "recreation_children")
@@ -33,6 +35,20 @@ def _n(value: int) -> str:
 
 def criteria() -> list[Criterion]:
     return list(Criterion.objects.order_by("number"))
+
+
+def assessment_form() -> ReportForm | None:
+    """The latest version of the self-assessment report's form."""
+    return ReportForm.objects.filter(code=ASSESSMENT_FORM).order_by("-year").first()
+
+
+def assessment_round(unit: AdministrativeUnit, year: int) -> Round | None:
+    """The round of the year's self-assessment reports the unit receives, if it is open."""
+    return (
+        Round.objects.filter(form__code=ASSESSMENT_FORM, receiving_unit=unit, period_end__year=year)
+        .order_by("-id")
+        .first()
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from vitreem.core.text import nfc, text_problem
 from vitreem.documents import attachments
 from vitreem.notifications.models import Event
 from vitreem.notifications.services import Notice, deliver
+from vitreem.reporting import services as reporting
+from vitreem.reporting.models import PeriodKind, Round, Submission, SubmissionStatus
 from vitreem.units.models import AdministrativeUnit, Level
 
 from . import rules, selectors
@@ -241,8 +244,42 @@ def score_attach(
 
 
 @transaction.atomic
+def report_cells(points: dict[int, int | None]) -> dict[tuple[str, str, str], int | None]:
+    """The cells of the commune's report (reporting/forms/child-friendly-assessment.yaml) from
+    the points per criterion number: each criterion's points and their total."""
+    cells: dict[tuple[str, str, str], int | None] = {
+        (f"criterion_{n}", "", ""): points.get(n) for n in range(1, rules.CRITERIA_COUNT + 1)
+    }
+    cells[("total_points", "", "")] = sum(p for p in points.values() if p is not None)
+    return cells
+
+
+def _file_reports(actor: User, assessment: Assessment, points: dict[int, int | None]) -> int:
+    """File the sent assessment as the commune's report in the rounds of its year still waiting
+    for it (none when no round is open yet: opening one files it then)."""
+    waiting = Submission.objects.filter(
+        unit=assessment.unit,
+        agency__isnull=True,
+        round__form__code=selectors.ASSESSMENT_FORM,
+        round__period_end__year=assessment.year,
+        status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
+    ).order_by("pk")
+    cells = report_cells(points)
+    filed = 0
+    for submission in waiting:
+        reporting.submission_file_filled(
+            actor=actor,
+            submission=submission,
+            cells=cells,
+            submitted_at=assessment.submitted_at,
+        )
+        filed += 1
+    return filed
+
+
 def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
-    """The commune's leader sends the self-assessment to the appraising unit."""
+    """The commune's leader sends the self-assessment to the appraising unit; it is filed at
+    once as the commune's report in the year's round (reporting), when one is open."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     require(actor, Action.APPROVE, assessment.unit)
     if assessment.status != Status.DRAFT:
@@ -257,14 +294,84 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = actor
     assessment.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    points = {s.criterion.number: s.points for s in selectors.scores_of(assessment)}
+    filed = _file_reports(actor, assessment, points)
     audit_record(
         actor=actor,
         action="assessment.submit",
         target=assessment,
         unit=assessment.unit,
-        data={"total": judged.total, "meets": judged.meets},
+        data={"total": judged.total, "meets": judged.meets, "reports": filed},
     )
     return assessment
+
+
+@transaction.atomic
+def assessment_round_open(*, actor: User, unit: AdministrativeUnit, year: int) -> Round:
+    """Open the reporting round of the communes' self-assessment reports of a year, received by
+    a province (or, before the reform, a district), due 30/10: every commune below in force on
+    that day reports; those whose assessment is already sent are filed at once, as sent."""
+    require(actor, Action.ENTER, unit)
+    if unit.level == Level.COMMUNE:
+        raise ValidationError(
+            {"unit": _("Đợt báo cáo do tỉnh (trước 01/7/2025: huyện) mở cho các xã, phường.")}
+        )
+    if problem := year_problem(year):
+        raise ValidationError({"year": problem})
+    day = due_on(year)
+    if not unit.is_in_force_on(day):
+        raise ValidationError(
+            {
+                "unit": _("%(unit)s không còn tồn tại vào ngày %(day)s.")
+                % {"unit": unit.name, "day": day.strftime("%d/%m/%Y")}
+            }
+        )
+    form = selectors.assessment_form()
+    if form is None:
+        raise ValidationError(_("Chưa nạp biểu báo cáo tự đánh giá (lệnh load_forms)."))
+    if selectors.assessment_round(unit, year) is not None:
+        raise ValidationError(
+            {
+                "year": _("%(unit)s đã mở đợt báo cáo tự đánh giá năm %(year)s.")
+                % {"unit": unit.name, "year": year}
+            }
+        )
+    round_ = reporting.round_create(
+        actor=actor,
+        form=form,
+        receiving_unit=unit,
+        # The round's title is a document's wording: Vietnamese whatever the screen's language.
+        title=f"Báo cáo tự đánh giá xã, phường phù hợp với trẻ em năm {year}",
+        period_kind=PeriodKind.YEAR,
+        period_start=date(year, 1, 1),
+        period_end=day,
+        deadlines={"commune": day.isoformat()},
+        by_owner=True,
+    )
+    sent = list(
+        Assessment.objects.filter(
+            year=year,
+            unit__in=round_.submissions.values("unit_id"),
+        )
+        .exclude(status=Status.DRAFT)
+        .select_related("unit", "submitted_by")
+        .order_by("pk")
+    )
+    points: dict[int, dict[int, int | None]] = {a.pk: {} for a in sent}
+    for assessment_id, number, value in Score.objects.filter(assessment__in=sent).values_list(
+        "assessment_id", "criterion__number", "points"
+    ):
+        points[assessment_id][number] = value
+    for assessment in sent:
+        _file_reports(assessment.submitted_by or actor, assessment, points[assessment.pk])
+    audit_record(
+        actor=actor,
+        action="assessment.round_open",
+        target=round_,
+        unit=unit,
+        data={"year": year, "filed": len(sent)},
+    )
+    return round_
 
 
 @transaction.atomic
@@ -331,10 +438,19 @@ def assessment_appraise(
 
 def remind_due(today: date) -> int:
     """Tell the officers (else leaders) of each commune whose self-assessment is still a draft,
-    7, 3 and 1 days before 30/10; each once (the notice's key names the assessment and day)."""
+    7, 3 and 1 days before 30/10; each once (the notice's key names the assessment and day).
+    A commune that reports in a round of the year is reminded by the round's own reminders
+    (notifications.scan_reports), not here."""
     days = {today + timedelta(days=n): n for n in REMIND_DAYS}
+    in_round = Submission.objects.filter(
+        unit_id=OuterRef("unit_id"),
+        round__form__code=selectors.ASSESSMENT_FORM,
+        round__period_end__year=OuterRef("year"),
+    )
     drafts = list(
-        Assessment.objects.filter(status=Status.DRAFT, due_on__in=list(days)).select_related("unit")
+        Assessment.objects.filter(status=Status.DRAFT, due_on__in=list(days))
+        .exclude(Exists(in_round))
+        .select_related("unit")
     )
     if not drafts:
         return 0

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from vitreem.accounts.access import (
 from vitreem.accounts.models import User
 from vitreem.core.text import text_problem
 from vitreem.documents import attachments
+from vitreem.reporting.selectors import completeness
 from vitreem.units.models import AdministrativeUnit, Level
 from vitreem.units.selectors import unit_or_404
 
@@ -80,6 +82,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     require(user, Action.READ, unit)
     rows = selectors.communes_with_status(unit, year)
     can_start = unit.level == Level.COMMUNE and can(user, Action.ENTER, unit)
+    round_ = selectors.assessment_round(unit, year) if unit.level != Level.COMMUNE else None
     return render(
         request,
         "assessments/list.html",
@@ -89,8 +92,40 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "can_start": can_start and not (rows and rows[0].assessment),
             "start_form": StartForm(initial={"year": year}),
+            "report_round": round_,
+            "report_progress": (completeness(round_, unit, today) if round_ is not None else None),
+            "can_open_round": round_ is None
+            and unit.level != Level.COMMUNE
+            and can(user, Action.ENTER, unit),
         },
     )
+
+
+@login_required
+@require_POST
+def assessment_round_open(request: HttpRequest) -> HttpResponse:
+    """Open the year's round of the communes' self-assessment reports for the unit."""
+    user = _user(request)
+    today = timezone.localdate()
+    code = (request.POST.get("unit") or "").strip()
+    if not code or len(code) > 8 or text_problem(code):
+        raise Http404(_("Không tìm thấy đơn vị."))
+    raw_year = (request.POST.get("year") or "").strip()
+    if not raw_year.isdigit() or len(raw_year) > 4 or services.year_problem(int(raw_year), today):
+        raise Http404(_("Năm không hợp lệ."))
+    year = int(raw_year)
+    unit = unit_or_404(code, min(services.due_on(year), today))
+    require(user, Action.ENTER, unit)
+    try:
+        round_ = services.assessment_round_open(actor=user, unit=unit, year=year)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(f"{reverse('assessments:list')}?unit={unit.code}&year={year}")
+    messages.success(
+        request, _("Đã mở đợt báo cáo; các bản tự đánh giá đã gửi được tính là đã nộp.")
+    )
+    return redirect("reporting:round", round_.pk)
 
 
 @login_required

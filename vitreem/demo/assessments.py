@@ -17,7 +17,7 @@ from vitreem.units.selectors import unit_by_code
 
 YEAR = 2026
 # Phường Bắc Kạn: 910 points, no criterion at 0 (an ordinary ward: at least 850).
-BAC_KAN_POINTS = (70, 80, 60, 65, 60, 100, 70, 65, 60, 70, 70, 65, 75)
+BAC_KAN_POINTS = (90, 80, 60, 65, 60, 100, 50, 65, 60, 70, 70, 65, 75)
 BAC_KAN_EVIDENCE = {
     1: "Nghị quyết HĐND phường về kinh phí cho trẻ em năm 2026; Quỹ Bảo trợ trẻ em phường.",
     2: "Sổ hộ tịch: trẻ em sinh trong năm được đăng ký khai sinh đúng hạn.",

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from vitreem.core.text import text_problem
 
@@ -114,6 +115,22 @@ def report_rows() -> tuple[str, ...]:
     form = read_form_file(FORMS_DIR / REPORT_FORM)
     table = next(t for t in form["tables"] if str(t["code"]) == REPORT_TABLE)
     return tuple(str(row["code"]) for row in table["rows"])
+
+
+# A target the system measures from the plans themselves, not from a report: "every commune has
+# issued a plan" (a plan of the target's plan's kind and year, issued by the commune itself).
+PLAN_ISSUED_ROW = "communes_with_plan"
+MEASURED_ROWS: dict[str, Any] = {
+    PLAN_ISSUED_ROW: _(
+        "Xã, phường đã ban hành kế hoạch cùng loại, cùng năm "
+        "(theo các kế hoạch đã ban hành trong hệ thống)"
+    )
+}
+
+
+def target_rows() -> tuple[str, ...]:
+    """What a target may be measured by: a row of the report table, or a measure of plans."""
+    return (*report_rows(), *MEASURED_ROWS)
 
 
 class _Checker:
@@ -286,7 +303,7 @@ def check_plan_data(data: Any, name: str) -> None:
         check.blocks(appendix.get("blocks"), f"appendices[{i}].blocks")
     for i, target in enumerate(check.mappings(data.get("targets"), "targets", TARGET)):
         check.code(target.get("unit"), f"targets[{i}].unit", Target.Unit, optional=False)
-        check.code(target.get("report_row"), f"targets[{i}].report_row", report_rows())
+        check.code(target.get("report_row"), f"targets[{i}].report_row", target_rows())
     for i, line in enumerate(check.mappings(data.get("budget"), "budget", BUDGET)):
         sources = check.items(line.get("sources"), f"budget[{i}].sources")
         check.code(line.get("source"), f"budget[{i}].source", BudgetSource, optional=bool(sources))

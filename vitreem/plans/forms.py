@@ -181,14 +181,19 @@ class PlanHeaderForm(forms.ModelForm):
 
 
 def report_row_choices() -> list[tuple[str, str]]:
-    """The rows of table 2 of the child-protection report, which measure a plan's targets."""
+    """The rows of table 2 of the child-protection report, which measure a plan's targets, then
+    the measures of plans themselves ("every commune has issued a plan")."""
     from vitreem.reporting.loaders import FORMS_DIR, read_form_file
 
-    from .datafile import REPORT_FORM, REPORT_TABLE
+    from .datafile import MEASURED_ROWS, REPORT_FORM, REPORT_TABLE
 
     form = read_form_file(FORMS_DIR / REPORT_FORM)
     table = next(t for t in form["tables"] if str(t["code"]) == REPORT_TABLE)
-    return [("", "—")] + [(str(row["code"]), str(row["label"])) for row in table["rows"]]
+    return (
+        [("", "—")]
+        + [(str(row["code"]), str(row["label"])) for row in table["rows"]]
+        + [(code, str(label)) for code, label in MEASURED_ROWS.items()]
+    )
 
 
 class TargetForm(forms.Form):

@@ -34,7 +34,7 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
 
-from .datafile import report_rows
+from .datafile import target_rows
 from .models import (
     PUBLISHED,
     AssigneeGroup,
@@ -784,7 +784,8 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
 def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any]]) -> Plan:
     """Set a draft's numeric targets: each {text, indicator, value, unit, denominator, baseline,
     data_element_code}. A target measured by a report names a row of table 2 of the
-    child-protection report; one naming anything else is refused and nothing changes."""
+    child-protection report, or a measure of plans (datafile.MEASURED_ROWS); one naming anything
+    else (a row of another form) is refused and nothing changes."""
     require_plan(actor, Action.ENTER, plan)
     errors = [
         _(
@@ -793,7 +794,7 @@ def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any
         )
         % {"n": number, "code": str(item["data_element_code"])[:60]}
         for number, item in enumerate(targets, start=1)
-        if item.get("data_element_code") and item["data_element_code"] not in report_rows()
+        if item.get("data_element_code") and item["data_element_code"] not in target_rows()
     ]
     if errors:
         raise ValidationError(errors)

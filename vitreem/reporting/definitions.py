@@ -18,6 +18,12 @@ TOTAL_LABEL = "Tổng số"
 # every draft ("save") or of a report being sent only ("submit": a draft may still be partial).
 SEVERITIES = ("error", "warning")
 STAGES = ("save", "submit")
+# Who reports in a round of the form: its agencies and the communes below ("all"), or the
+# communes only ("communes").
+REPORTERS = ("all", "communes")
+# A form whose values are another record's (``filled_from``: "assessment", the child-friendly
+# self-assessment): nobody types its cells; the app that owns that record files the report.
+FILLED_FROM = ("", "assessment")
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,13 @@ class FormDefinition:
     narrative: list[NarrativeItem]
     rules: list[dict[str, Any]]
     bounds: dict[str, int]
+    reporters: str = "all"
+    filled_from: str = ""
+
+    @property
+    def typed(self) -> bool:
+        """Whether reporters type the values (else they come from ``filled_from``)."""
+        return not self.filled_from
 
     def bound(self, value_type: str) -> int:
         """The largest value a cell of this type takes: the form's own bound, never above the
@@ -137,6 +150,12 @@ class FormDefinition:
                 raise ValueError(f"rule {rule.get('type')}: severity must be one of {SEVERITIES}")
             if rule.get("stage", "save") not in STAGES:
                 raise ValueError(f"rule {rule.get('type')}: stage must be one of {STAGES}")
+        reporters = data.get("reporters", "all")
+        if reporters not in REPORTERS:
+            raise ValueError(f"reporters must be one of {REPORTERS}")
+        filled_from = data.get("filled_from", "")
+        if filled_from not in FILLED_FROM:
+            raise ValueError(f"filled_from must be one of {FILLED_FROM}")
         return cls(
             code=data["code"],
             year=int(data["year"]),
@@ -145,6 +164,8 @@ class FormDefinition:
             narrative=narrative(data.get("narrative", [])),
             rules=rules,
             bounds={k: int(v) for k, v in data.get("bounds", {}).items()},
+            reporters=reporters,
+            filled_from=filled_from,
         )
 
     def column(self, code: str) -> tuple[Table, Column]:

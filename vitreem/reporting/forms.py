@@ -11,7 +11,11 @@ from .models import PeriodKind, ReportForm, SubmissionStatus
 
 
 class RoundForm(forms.Form):
-    form = forms.ModelChoiceField(label=_("Biểu báo cáo"), queryset=ReportForm.objects.all())
+    # A form filled from another record (the self-assessment) is opened on that record's page.
+    form = forms.ModelChoiceField(
+        label=_("Biểu báo cáo"),
+        queryset=ReportForm.objects.exclude(definition__has_key="filled_from"),
+    )
     receiving_unit = forms.ModelChoiceField(
         label=_("Đơn vị nhận báo cáo"), queryset=AdministrativeUnit.objects.none()
     )

@@ -21,7 +21,8 @@ from vitreem.accounts.access import (
     readable_units_q,
 )
 from vitreem.core.text import fold
-from vitreem.units.models import AdministrativeUnit, Agency, Succession
+from vitreem.plans.datafile import PLAN_ISSUED_ROW
+from vitreem.units.models import AdministrativeUnit, Agency, Succession, in_force_on
 from vitreem.units.selectors import formation_links, unit_by_code
 
 from .definitions import TOTAL_CATEGORY, Column, FormDefinition, Row, Table
@@ -773,7 +774,9 @@ def open_rounds(unit: AdministrativeUnit, today: date) -> list[OpenRound]:
 TARGET_FORM, TARGET_TABLE = "special-circumstances", "2"
 TARGET_TOTAL, TARGET_ACHIEVED = "indicator_total", "indicator_achieved"
 # Rows a commune reports as 1 of 1 when it has the thing: the targets "every commune has …".
-EVERY_COMMUNE_ROWS = ("communes_with_fund", "child_friendly")
+REPORTED_EVERY_COMMUNE_ROWS = ("communes_with_fund", "child_friendly")
+# The target "every commune has issued a plan" (PLAN_ISSUED_ROW) is measured from the plans.
+EVERY_COMMUNE_ROWS = (*REPORTED_EVERY_COMMUNE_ROWS, PLAN_ISSUED_ROW)
 
 
 def _rate(achieved: int | None, total: int | None) -> Decimal | None:
@@ -814,6 +817,11 @@ class TargetProgress:
     @property
     def every_commune(self) -> bool:
         return self.row in EVERY_COMMUNE_ROWS
+
+    @property
+    def from_plans(self) -> bool:
+        """Measured from the plans issued in the system, not from a report."""
+        return self.row == PLAN_ISSUED_ROW
 
     @property
     def downward(self) -> bool:
@@ -872,6 +880,11 @@ class PlanTargets:
     def followed(self) -> list[TargetProgress]:
         return [t for t in self.targets if t.row]
 
+    @property
+    def reported(self) -> list[TargetProgress]:
+        """The targets measured by a report (not from the plans)."""
+        return [t for t in self.targets if t.row and not t.from_plans]
+
 
 def target_round(plan: Any, unit: AdministrativeUnit) -> Round | None:
     """The round of the child-protection report that measures the plan's targets for the unit:
@@ -895,11 +908,12 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
     """The plan's targets for the unit, planned vs achieved: the filed reports of the unit's tree
     in the round that measures them, summed for the unit and for each unit directly below it;
     for the targets "every commune has …", the communes that have it, lack it, or have not
-    reported. Four queries whatever the size of the tree."""
+    reported; "every commune has issued a plan", from the plans. Four queries whatever the size
+    of the tree, three more for a target measured from the plans."""
     targets = list(plan.targets.all())
-    round_ = target_round(plan, unit) if any(t.data_element_code for t in targets) else None
+    rows = {t.data_element_code for t in targets if t.data_element_code} - {PLAN_ISSUED_ROW}
+    round_ = target_round(plan, unit) if rows else None
     found = PlanTargets(unit=unit, round=round_, targets=[])
-    rows = {t.data_element_code for t in targets if t.data_element_code}
     below = "unit__district_id" if unit.level == 1 else "unit_id"
     # (part, row, column) → sum; (commune, row) → achieved
     sums: dict[tuple[str, str, str], int] = defaultdict(int)
@@ -925,7 +939,7 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
             sums[(part, v["row"], v["element__code"])] += v["total"]
             if v["element__code"] == TARGET_ACHIEVED:
                 communes_with[(v["submission__unit_id"], v["row"])] += v["total"]
-        if rows & set(EVERY_COMMUNE_ROWS):
+        if rows & set(REPORTED_EVERY_COMMUNE_ROWS):
             communes = {
                 u.pk: u
                 for u in AdministrativeUnit.objects.filter(
@@ -947,7 +961,9 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
     for target in targets:
         code = target.data_element_code
         progress = TargetProgress(target=target, row=code)
-        if code and round_ is not None:
+        if code == PLAN_ISSUED_ROW:
+            _communes_with_plan(plan, unit, progress)
+        elif code and round_ is not None:
             keys = sorted({k[0] for k in sums if k[1] == code}, key=lambda k: (k != "self", k))
             for key in keys:
                 name = unit.name if key == "self" else names.get(int(key[1:]), "")
@@ -974,6 +990,47 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
         found.targets.append(progress)
     _plans_below(plan, unit, found)
     return found
+
+
+def _communes_with_plan(plan: Any, unit: AdministrativeUnit, progress: TargetProgress) -> None:
+    """The target "every commune has issued a plan": the communes of the unit's tree in force
+    at the end of the plan's period, those that have issued (themselves, not one of their
+    agencies) a plan of the same kind and year and those that have not, counted per unit
+    directly below the unit. Three queries."""
+    from vitreem.plans.models import PUBLISHED, Plan
+
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            in_force_on(plan.period_end), level=3, **{unit.subtree_field: unit.pk}
+        ).order_by("name_folded")
+    )
+    issued = set(
+        Plan.objects.filter(
+            issuer_unit__in=communes,
+            issuer_agency__isnull=True,
+            kind=plan.kind,
+            year=plan.year,
+            status__in=PUBLISHED,
+        ).values_list("issuer_unit_id", flat=True)
+    )
+    parts: dict[int, TargetPart] = {}
+    district_ids = {c.district_id for c in communes if unit.level == 1 and c.district_id}
+    names = dict(AdministrativeUnit.objects.filter(pk__in=district_ids).values_list("pk", "name"))
+    for commune in communes:
+        has = commune.pk in issued
+        (progress.having if has else progress.lacking).append(commune)
+        below = commune.district_id if unit.level == 1 and commune.district_id else commune.pk
+        if unit.level == 3:
+            key, name = "self", unit.name
+        else:
+            key, name = f"u{below}", names.get(below, commune.name)
+        part = parts.setdefault(below, TargetPart(key=key, name=name, total=0, achieved=0))
+        part.total = (part.total or 0) + 1
+        part.achieved = (part.achieved or 0) + int(has)
+    progress.parts = sorted(parts.values(), key=lambda p: (p.key != "self", fold(p.name)))
+    if communes:
+        progress.total = len(communes)
+        progress.count = len(progress.having)
 
 
 def _plans_below(plan: Any, unit: AdministrativeUnit, found: PlanTargets) -> None:

@@ -1,7 +1,7 @@
 """Reporting operations: open a round, enter values, submit, approve, return, reopen."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +119,17 @@ def expected_from_plan(
     return list(reporters.values())
 
 
+def not_typed_error(definition: FormDefinition) -> ValidationError:
+    """The refusal of typing, uploading or sending the values of a form filled from another
+    record (the child-friendly self-assessment)."""
+    return ValidationError(
+        _(
+            "Số liệu của báo cáo này lấy từ bản tự đánh giá xã, phường phù hợp với trẻ em: "
+            "hãy nhập và gửi ở trang “Xã, phường phù hợp với trẻ em”; không có gì được lưu."
+        )
+    )
+
+
 def round_create(
     *,
     actor: User,
@@ -130,10 +141,29 @@ def round_create(
     period_end: date,
     deadlines: dict[str, str] | None = None,
     plan: Any = None,
+    by_owner: bool = False,
 ) -> Round:
+    """Open a round of a form received by a unit, with a report to file for each expected
+    reporter. A form filled from another record is opened only by the service of the app that
+    owns that record (``by_owner``), which files what is already there."""
     require(actor, Action.ENTER, receiving_unit)
+    definition = definition_of(form)
+    if not definition.typed and not by_owner:
+        raise ValidationError(
+            _(
+                "Đợt báo cáo tự đánh giá xã, phường phù hợp với trẻ em được mở ở trang "
+                "“Xã, phường phù hợp với trẻ em” của đơn vị."
+            )
+        )
     two_tier = receiving_unit.valid_from >= REFORM_DATE
     deadlines = deadlines or default_deadlines(period_end, two_tier=two_tier)
+    reporters = (
+        expected_from_plan(plan, receiving_unit, period_end)
+        if plan is not None
+        else expected_reporters(receiving_unit, period_end)
+    )
+    if definition.reporters == "communes":
+        reporters = [(unit, agency) for unit, agency in reporters if agency is None]
     with transaction.atomic():
         round_ = Round(
             form=form,
@@ -156,11 +186,7 @@ def round_create(
                 reporter_key=f"a{agency.pk}" if agency else f"u{unit.pk}",
                 deadline=_deadline(deadlines, unit, agency),
             )
-            for unit, agency in (
-                expected_from_plan(plan, receiving_unit, period_end)
-                if plan is not None
-                else expected_reporters(receiving_unit, period_end)
-            )
+            for unit, agency in reporters
         )
         audit_record(
             actor=actor,
@@ -334,6 +360,8 @@ def submission_save(
                 _("Báo cáo vừa được người khác sửa; hãy tải lại trang rồi nhập tiếp.")
             )
         definition = definition_of(submission.round.form)
+        if not definition.typed:
+            raise not_typed_error(definition)
         elements = {e.code: e for e in DataElement.objects.filter(form=submission.round.form)}
         stored = _stored_values([submission.pk], elements)
         state = {key: value for key, (_pk, value) in stored[submission.pk].items()}
@@ -382,6 +410,9 @@ def submission_save_many(
     history row; the writes of the whole batch take a few statements in one transaction. A
     report named twice takes the items in order, as if saved one after the other.
     """
+    definition = definition_of(form)
+    if not definition.typed:
+        return [not_typed_error(definition) for _item in batch]
     outcomes: list[bool | Refusal | None] = [None] * len(batch)
     allowed: list[int] = []
     for index, (submission, _cells) in enumerate(batch):
@@ -501,6 +532,8 @@ def submission_submit(
         if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
             raise ValidationError(_("Báo cáo này đã được gửi."))
         definition = definition_of(submission.round.form)
+        if not definition.typed:
+            raise not_typed_error(definition)
         findings = check_report(definition, submission_cells(submission), stage="submit")
         if findings.errors:
             raise _errors(definition, findings.errors)
@@ -523,6 +556,61 @@ def submission_submit(
             target=submission,
             unit=submission.unit,
             data={"confirmed": warnings} if warnings else None,
+        )
+    return submission
+
+
+def submission_file_filled(
+    *,
+    actor: User,
+    submission: Submission,
+    cells: Cells,
+    submitted_at: datetime | None = None,
+    source: str = "assessment",
+) -> Submission:
+    """File the report of a form filled from another record with that record's values, as it
+    was sent (``submitted_at``, else now). Called inside the owning app's service, which has
+    checked its user's rights and the values; the form's own bounds are checked again here. A
+    report already filed is left as it is."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        definition = definition_of(submission.round.form)
+        if definition.typed:
+            raise ValidationError(_("Báo cáo này được nhập trực tiếp."))
+        if submission.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+            return submission
+        elements = {e.code: e for e in DataElement.objects.filter(form=submission.round.form)}
+        stored = _stored_values([submission.pk], elements)
+        state = {key: value for key, (_pk, value) in stored[submission.pk].items()}
+        # Every cell of the form: one the record does not give is blank.
+        complete: Cells = {
+            (column.code, row, category): None for _t, row, column, category in definition.cells()
+        }
+        changes = _apply_cells(
+            actor=actor,
+            definition=definition,
+            submission_id=submission.pk,
+            state=state,
+            cells={**complete, **cells},
+            narrative=None,
+            elements=elements,
+            source=source,
+        )
+        _write_values(stored, {submission.pk: state}, elements)
+        ValueChange.objects.bulk_create(changes)
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.submitted_at = submitted_at or timezone.now()
+        submission.version = F("version") + 1
+        submission.save(update_fields=["status", "submitted_at", "version", "updated_at"])
+        submission.refresh_from_db(fields=["version"])
+        _lock_round(submission)
+        rollups.apply(submission, 1)
+        audit_record(
+            actor=actor,
+            action="submission.submit",
+            target=submission,
+            unit=submission.unit,
+            data={"source": source},
         )
     return submission
 
@@ -556,6 +644,13 @@ def submission_return(*, actor: User, submission: Submission, reason: str) -> Su
         submission = _decide(
             actor, submission, (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED)
         )
+        if not definition_of(submission.round.form).typed:
+            raise ValidationError(
+                _(
+                    "Báo cáo này là bản tự đánh giá đã gửi: đơn vị thẩm định cho ý kiến ở trang "
+                    "thẩm định của bản tự đánh giá, không trả lại báo cáo."
+                )
+            )
         reopened = submission.status == SubmissionStatus.APPROVED
         _lock_round(submission)
         rollups.apply(submission, -1)

@@ -407,10 +407,11 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
                 errors, needs_confirm = list(warning.messages), True
             except ValidationError as error:
                 errors = list(error.messages)
-    editable = submission.status in (
-        SubmissionStatus.DRAFT,
-        SubmissionStatus.RETURNED,
-    ) and can_submission(user, Action.ENTER, submission)
+    editable = (
+        definition.typed
+        and submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+        and can_submission(user, Action.ENTER, submission)
+    )
     approver = services.approver_unit(submission)
     return render(
         request,
@@ -426,6 +427,7 @@ def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
             and submission.deadline < timezone.localdate(),
             "editable": editable,
             "can_decide": can(user, Action.APPROVE, approver)
+            and definition.typed
             and submission.status in (SubmissionStatus.SUBMITTED, SubmissionStatus.APPROVED),
             "return_form": ReturnForm(),
         },

@@ -1105,7 +1105,7 @@ def assessment_of(personas, *, submitted: bool = False):
         assessment_save(
             actor=personas.admin,
             assessment=found,
-            scores=[ScoreInput(n, 70) for n in range(1, 14)],
+            scores=[ScoreInput(n, {1: 90, 7: 50}.get(n, 70)) for n in range(1, 14)],
         )
     if submitted and found.status == "draft":
         found = assessment_submit(actor=personas.admin, assessment=found)

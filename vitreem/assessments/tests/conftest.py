@@ -26,4 +26,8 @@ def assessment(personas):
 def all_points(value: int = 70) -> list:
     from vitreem.assessments.services import ScoreInput
 
-    return [ScoreInput(n, value) for n in range(1, 14)]
+    # Criterion 7 scores at most 50 (criteria.yaml): what it cannot take goes to criterion 1,
+    # so that the total stays 13 times the value.
+    seven = min(value, 50)
+    points = {n: value for n in range(1, 14)} | {7: seven, 1: value + value - seven}
+    return [ScoreInput(n, points[n]) for n in range(1, 14)]

@@ -278,3 +278,93 @@ def test_the_communes_that_have_and_have_not_issued_a_plan_implementing_it(
     total = len(found.issued_below) + len(found.not_issued_below)
     assert f"Đơn vị trực thuộc đã ban hành kế hoạch thực hiện: 1/{total}" in page
     assert f'<ul class="units-issued"><li>{personas.unit_a.name}</li></ul>' in page
+
+
+PLAN_TARGET = {
+    "text": "100% xã, phường ban hành kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+    "indicator": "Xã, phường ban hành kế hoạch",
+    "value": Decimal("100"),
+    "unit": "%",
+    "data_element_code": "communes_with_plan",
+}
+
+
+def test_every_commune_has_issued_a_plan_is_measured_from_the_plans(client, personas):
+    from vitreem.units.models import AdministrativeUnit, in_force_on
+
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind="child_protection",
+        year=2026,
+        title="Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+    )
+    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[PLAN_TARGET])
+    plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=date(2026, 1, 10))
+    # Phường Bắc Kạn issues its own plan of the year; Phan Đình Phùng only an Action Month plan.
+    own = plan_create(
+        actor=personas.leader_a,
+        issuer_unit=personas.unit_a,
+        kind="child_protection",
+        year=2026,
+        title="Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026 của phường",
+    )
+    plan_issue(actor=personas.leader_a, plan=own, issued_on=date(2026, 2, 1))
+    leader_b = MembershipFactory(
+        user=UserFactory(username="lanhdao.b"), unit=personas.unit_b, role="leader"
+    ).user
+    other_kind = plan_create(
+        actor=leader_b,
+        issuer_unit=personas.unit_b,
+        kind="action_month",
+        year=2026,
+        title="Kế hoạch Tháng hành động vì trẻ em năm 2026",
+    )
+    plan_issue(actor=leader_b, plan=other_kind, issued_on=date(2026, 5, 1))
+
+    found = plan_targets(plan, personas.province)
+    assert found.round is None  # no report measures it
+    target = found.targets[0]
+    assert target.every_commune
+    assert target.from_plans
+    communes = AdministrativeUnit.objects.filter(
+        in_force_on(plan.period_end), level=3, province=personas.province
+    ).count()
+    assert (target.total, target.count) == (communes, 1)
+    assert target.having == [personas.unit_a]
+    assert personas.unit_b in target.lacking
+    assert len(target.lacking) == communes - 1
+    assert target.unreported == []
+    assert target.achieved == (Decimal(100) / communes).quantize(Decimal("0.01"))
+    # A commune reads its own: 1 of 1.
+    mine = plan_targets(plan, personas.unit_a).targets[0]
+    assert (mine.total, mine.count, mine.having) == (1, 1, [personas.unit_a])
+
+    client.force_login(personas.supervisor)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Chưa có đợt báo cáo công tác bảo vệ" not in page
+    assert "Đã ban hành kế hoạch (1)" in page
+    assert f"Chưa ban hành kế hoạch ({communes - 1})" in page
+    assert f'<ul class="units-having"><li>{personas.unit_a.name}</li></ul>' in page
+    with time_machine.travel(DAY, tick=False):
+        dashboard = client.get("/dashboard/?unit=19").content.decode()
+    assert f'<ul class="units-having"><li>{personas.unit_a.name}</li></ul>' in dashboard
+    assert (
+        personas.unit_b.name in dashboard.split('<ul class="units-lacking">')[1].split("</ul>")[0]
+    )
+
+
+def test_the_plan_measure_is_offered_and_a_row_of_another_form_still_refused(personas):
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind="child_protection",
+        year=2026,
+        title="Kế hoạch năm 2026",
+    )
+    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[PLAN_TARGET])
+    assert list(plan.targets.values_list("data_element_code", flat=True)) == ["communes_with_plan"]
+    wrong = {**PLAN_TARGET, "data_element_code": "criterion_7"}  # the self-assessment form
+    with pytest.raises(ValidationError, match="“criterion_7” không phải một dòng của bảng 2"):
+        plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[wrong])
+    assert list(plan.targets.values_list("data_element_code", flat=True)) == ["communes_with_plan"]
