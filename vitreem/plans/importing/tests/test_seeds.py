@@ -63,8 +63,8 @@ def test_recipients_without_their_sub_headings(seed):
 
 def test_budget_lines_and_their_sources(seed):
     data, got = seed
-    expected = [(b["source"], b["text"]) for b in data.get("budget") or []]
-    assert [(b["source"], b["text"]) for b in got["budget"]] == expected
+    expected = [(b.get("sources") or [b["source"]], b["text"]) for b in data.get("budget") or []]
+    assert [(b["sources"], b["text"]) for b in got["budget"]] == expected
 
 
 def test_activities_and_their_groups(seed):
