@@ -93,7 +93,8 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     job = job_start(
         actor=_user(request),
         kind=JobKind.PLAN_PDF,
-        unit=plan.issuer_unit,
+        # A received plan is its receiving unit's record: its readers, not the issuer's, see it.
+        unit=plan.received_by or plan.issuer_unit,
         params={"plan": plan.pk},
     )
     return redirect("jobs:job", job.pk)

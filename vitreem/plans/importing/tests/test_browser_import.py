@@ -86,11 +86,17 @@ def test_derive_the_ward_plan_from_the_province_plan(ward_officer, live_server, 
     assert received_choice.is_checked()  # the header names the province above the ward
     assert page.get_by_label("Số văn bản gốc").input_value() == "95"
     assert page.get_by_label("Ngày ban hành văn bản gốc").input_value() == "08/05/2026"
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone, no sideways scroll
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 900})
     corrected = "Triển khai Tháng hành động vì trẻ em năm 2026 trên địa bàn tỉnh"
     page.get_by_label("Trích yếu (tên kế hoạch)").fill(corrected)
     page.get_by_role("button", name="Lưu kế hoạch").click()
 
     page.get_by_text("Đã lưu kế hoạch cấp trên đã nhận.").wait_for()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 900})
     assert page.locator("#received").is_visible()
     assert page.get_by_role("link", name="Soạn kế hoạch").count() == 0  # read-only
     received = Plan.objects.get()
