@@ -29,13 +29,13 @@ def ward_officer(transactional_db):
     return MembershipFactory(user=UserFactory(username="canbo.nhap"), unit=ward).user
 
 
-def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # noqa: F811
-    """The ward officer uploads, corrects the title, saves; the draft is hers."""
+def _upload_province_plan(browser, live_server, user, tmp_path):  # noqa: F811
+    """Signed in as the user, the province's 2026 plan uploaded as a Word file for the ward."""
     docx = tmp_path / "ke-hoach-tinh.docx"
     docx.write_bytes(render_plan_docx(data_file("thai-nguyen-2026-action-month")))
     page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/plans/import/")
-    page.get_by_label("Tên đăng nhập").fill(ward_officer.username)
+    page.get_by_label("Tên đăng nhập").fill(user.username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
 
@@ -43,6 +43,12 @@ def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # 
     page.get_by_label("Đơn vị nhập kế hoạch").select_option(label="Phường Bắc Kạn")
     page.get_by_label("Tệp kế hoạch").set_input_files(str(docx))
     page.get_by_role("button", name="Đọc tệp").click()
+    return page
+
+
+def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # noqa: F811
+    """The ward officer uploads, corrects the title, saves; the draft is hers."""
+    page = _upload_province_plan(browser, live_server, ward_officer, tmp_path)
 
     page.get_by_role("heading", name="Rà soát kế hoạch đã nhận dạng").wait_for()
     source = page.locator("[data-source]").inner_text()
@@ -69,17 +75,7 @@ def test_import_province_plan(ward_officer, live_server, browser, tmp_path):  # 
 def test_derive_the_ward_plan_from_the_province_plan(ward_officer, live_server, browser, tmp_path):  # noqa: F811
     """The ward officer uploads the province's plan, corrects its title, keeps it as the plan
     her ward received, and derives her ward's draft from it, pre-filled."""
-    docx = tmp_path / "ke-hoach-tinh.docx"
-    docx.write_bytes(render_plan_docx(data_file("thai-nguyen-2026-action-month")))
-    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/plans/import/")
-    page.get_by_label("Tên đăng nhập").fill(ward_officer.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-
-    page.get_by_label("Đơn vị nhập kế hoạch").select_option(label="Phường Bắc Kạn")
-    page.get_by_label("Tệp kế hoạch").set_input_files(str(docx))
-    page.get_by_role("button", name="Đọc tệp").click()
+    page = _upload_province_plan(browser, live_server, ward_officer, tmp_path)
 
     page.get_by_role("heading", name="Rà soát kế hoạch đã nhận dạng").wait_for()
     received_choice = page.get_by_label(re.compile("Kế hoạch cấp trên đã nhận, của Tỉnh Thái"))
