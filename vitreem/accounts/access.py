@@ -17,6 +17,10 @@
 - A unit formed in the 2025 reform is the heir of the units it was formed from: its readers
   read their filed reports summed, as its own figures of the years before (its trend; a
   divided commune's go to its default successor only). Never those units' reports one by one.
+- A plan of a unit above that a unit received and kept as imported from its document (status
+  "received") is the receiving unit's record: read by that unit's own members only, not by the
+  issuer nor by the units above or beside it; never changed by anyone; the receiving unit's
+  officers and leaders derive their own plan from it.
 - A background job (an import, an export, a PDF) and the file it made are read by the user who
   started it and by the readers of its unit.
 - Superusers administer everything.
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from vitreem.units.models import Agency
 
 PUBLISHED = ("issued", "amended")  # as vitreem.plans.models.PUBLISHED; units must not import plans
+RECEIVED = "received"  # as vitreem.plans.models.PlanStatus.RECEIVED
 
 
 class Action(StrEnum):
@@ -176,9 +181,19 @@ def agency_ids_with_action(user: AnyUser, action: Action) -> set[int]:
     return {am.agency_id for am in agency_memberships(user) if action in ROLE_ACTIONS[am.role]}
 
 
+def _member_of(user: AnyUser, unit_id: int) -> bool:
+    """Whether the user holds a role at that very unit (not above it); superusers do."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(m.unit_id == unit_id for m in memberships(user))
+
+
 def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
     """A plan is read by the issuer's subtree readers (and an agency's plan by the agency's
-    members); once issued, also by the units and agencies below it."""
+    members); once issued, also by the units and agencies below it. A received plan only by the
+    members of the unit that received it."""
+    if plan.received_by_id:
+        return _member_of(user, plan.received_by_id)
     if can(user, Action.READ, plan.issuer_unit):
         return True
     if plan.issuer_agency_id and plan.issuer_agency_id in agency_ids_with_action(user, Action.READ):
@@ -189,16 +204,23 @@ def can_read_plan(user: AnyUser, plan: "Plan") -> bool:
 def readable_plans_q(user: AnyUser) -> Q:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return Q()
-    return (
+    own = [m.unit_id for m in memberships(user)] if user.is_active else []
+    return Q(received_by__isnull=True) & (
         readable_units_q(user, prefix="issuer_unit__")
         | Q(issuer_agency_id__in=agency_ids_with_action(user, Action.READ))
         | Q(status__in=PUBLISHED, issuer_unit_id__in=reach_upward_ids(user))
-    )
+    ) | Q(status=RECEIVED, received_by_id__in=own)
 
 
 def require_plan(user: AnyUser, action: Action, plan: "Plan") -> None:
     """Writes on a plan: an agency's plan by the agency (and its unit's members), a unit's plan
-    by the unit."""
+    by the unit; a received plan by nobody (its own members derive from it)."""
+    if plan.received_by_id:
+        if not can_read_plan(user, plan):
+            raise Http404(_("Không tìm thấy kế hoạch."))
+        raise PermissionDenied(
+            _("Kế hoạch cấp trên đã nhận chỉ để xem và triển khai; không sửa được.")
+        )
     if plan.issuer_agency_id:
         require_agency(user, action, plan.issuer_agency)  # type: ignore[arg-type]
     else:

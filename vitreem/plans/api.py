@@ -19,7 +19,7 @@ from .documents import plan_docx_response
 from .editor import OPS, OutlineConflictError, outline_edit, outline_version
 from .models import Task, TaskStatus
 from .outline import MAX_TEXT, printed
-from .services import UnassignedTasksError, plan_issue, task_progress_post
+from .services import UnassignedTasksError, plan_derive, plan_issue, task_progress_post
 
 router = Router(tags=["Kế hoạch"])
 
@@ -203,6 +203,29 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
 )
 def get_plan_document(request: HttpRequest, plan_id: int) -> HttpResponse:
     return plan_docx_response(get_plan_for_user(request.user, plan_id))
+
+
+class DeriveIn(Schema):
+    unit: str = Field(description="Mã đơn vị của bạn triển khai kế hoạch")
+
+
+class Derived(Schema):
+    id: int
+    url: str
+
+
+@router.post(
+    "/{plan_id}/derive",
+    response={201: Derived},
+    summary="Tạo dự thảo kế hoạch của đơn vị triển khai một kế hoạch cấp trên (đã ban hành, "
+    "hoặc đã nhận từ văn bản)",
+)
+def derive_plan(request: HttpRequest, plan_id: int, payload: DeriveIn) -> Status[dict[str, object]]:
+    assert isinstance(request.user, User)
+    parent = get_plan_for_user(request.user, plan_id)
+    unit = unit_or_404(payload.unit, timezone.localdate())
+    plan = plan_derive(actor=request.user, parent=parent, issuer_unit=unit)
+    return Status(201, {"id": plan.pk, "url": f"/plans/{plan.pk}/"})
 
 
 class IssueIn(Schema):

@@ -62,6 +62,7 @@ def _check_place(data: dict[str, Any], unit: AdministrativeUnit, name: str) -> N
                 issuer_unit=unit, year=data["year"], symbol=data["symbol"], number=data["number"]
             )
             .exclude(key=data["key"])
+            .exclude(status=PlanStatus.RECEIVED)  # a unit's record of it, not a clash
             .first()
         )
         if clash is not None:

@@ -44,6 +44,9 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ISSUED = "issued", _("Đã ban hành")
     AMENDED = "amended", _("Đã được sửa đổi")  # issued, then replaced by an issued amendment
+    # The plan of a unit above as a unit below received it (imported from its document): kept
+    # read-only as the upper plan the receiving unit derives its own from, seen by that unit only.
+    RECEIVED = "received", _("Kế hoạch cấp trên đã nhận")
 
 
 # Issued plans, amended or not, stay readable to the units below the issuer.
@@ -104,6 +107,14 @@ class Plan(TimeStampedModel):
         related_name="children",
     )
     parent_reference = models.CharField(_("Kế hoạch cấp trên"), max_length=400, blank=True)
+    received_by = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("Đơn vị nhận kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="received_plans",
+    )
     amends = models.ForeignKey(
         "self",
         verbose_name=_("Sửa đổi kế hoạch"),
@@ -146,9 +157,22 @@ class Plan(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["issuer_unit", "year", "symbol", "number"],
-                condition=Q(number__isnull=False),
+                condition=Q(number__isnull=False) & ~Q(status="received"),
                 name="plan_number_per_issuer_year_uniq",
                 violation_error_message=_("Số kế hoạch này đã được dùng trong năm của đơn vị."),
+            ),
+            # A unit keeps one record of each plan it received.
+            models.UniqueConstraint(
+                fields=["received_by", "issuer_unit", "year", "symbol", "number"],
+                condition=Q(number__isnull=False, status="received"),
+                name="plan_received_once_uniq",
+                violation_error_message=_("Đơn vị đã lưu kế hoạch cấp trên này rồi."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="received", received_by__isnull=False)
+                | (~Q(status="received") & Q(received_by__isnull=True)),
+                name="plan_received_by_iff_received",
+                violation_error_message=_("Chỉ kế hoạch cấp trên đã nhận mới có đơn vị nhận."),
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),

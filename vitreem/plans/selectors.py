@@ -52,7 +52,7 @@ def plans_for_user(
 def plan_with_parts(plan_id: int) -> Plan | None:
     return (
         Plan.objects.filter(pk=plan_id)
-        .select_related("issuer_unit", "issuer_agency", "parent")
+        .select_related("issuer_unit", "issuer_agency", "parent", "received_by")
         .prefetch_related(
             "targets",
             "budget_lines",

@@ -198,7 +198,8 @@ def _refuse_second_implementation(
 
 
 def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -> Plan:
-    """A draft plan of a unit implementing the plan of a unit above it.
+    """A draft plan of a unit implementing the plan of a unit above it: an issued plan of the
+    system, or the plan the unit received and kept from its document (status RECEIVED).
 
     It starts with the parent's kind, year, theme, period, slogans, targets, purposes and reporting
     regime, the basis line "Thực hiện Kế hoạch số … ngày … của …", and the tasks the parent gave to
@@ -210,7 +211,12 @@ def plan_derive(*, actor: User, parent: Plan, issuer_unit: AdministrativeUnit) -
     above = {issuer_unit.parent_id, issuer_unit.district_id, issuer_unit.province_id}
     if parent.issuer_unit_id not in above - {issuer_unit.pk, None}:
         raise ValidationError(_("Chỉ triển khai được kế hoạch của đơn vị cấp trên."))
-    if parent.status != PlanStatus.ISSUED:
+    if parent.status == PlanStatus.RECEIVED:
+        if parent.received_by_id != issuer_unit.pk:
+            raise ValidationError(
+                _("Kế hoạch cấp trên này do đơn vị khác nhận; chỉ đơn vị đó triển khai được.")
+            )
+    elif parent.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ triển khai được kế hoạch đã ban hành."))
     issuer_name = committee_of(issuer_unit)
     reference = (
@@ -431,9 +437,10 @@ def plan_issue(
         unassigned = list(unassigned_tasks(plan))
         if unassigned and not confirm_unassigned:
             raise UnassignedTasksError(unassigned)
+        # The records units below keep of the plans they received do not take numbers.
         numbered = Plan.objects.filter(
             issuer_unit_id=plan.issuer_unit_id, year=plan.year, symbol=plan.symbol
-        )
+        ).exclude(status=PlanStatus.RECEIVED)
         if number is None:
             number = (numbered.aggregate(n=Max("number"))["n"] or 0) + 1
         elif numbered.filter(number=number).exists():

@@ -93,7 +93,8 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     job = job_start(
         actor=_user(request),
         kind=JobKind.PLAN_PDF,
-        unit=plan.issuer_unit,
+        # A received plan is its receiving unit's record: its readers, not the issuer's, see it.
+        unit=plan.received_by or plan.issuer_unit,
         params={"plan": plan.pk},
     )
     return redirect("jobs:job", job.pk)
@@ -105,11 +106,13 @@ def _user(request: HttpRequest) -> User:
 
 
 def _derivable_units(user: User, plan: Plan) -> list[AdministrativeUnit]:
-    """The user's own units directly or further below the plan's issuer."""
+    """The user's own units directly or further below the plan's issuer; for a received plan,
+    only the unit that received it."""
     return [
         unit
         for unit in units_with_action(user, Action.ENTER)
         if plan.issuer_unit_id in {unit.parent_id, unit.district_id, unit.province_id} - {unit.pk}
+        and plan.received_by_id in (None, unit.pk)
     ]
 
 
@@ -123,7 +126,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     plan = get_plan_for_user(user, plan_id)
     preview = render_plan_preview(selectors.plan_document(plan))
-    derivable = _derivable_units(user, plan) if plan.status == PlanStatus.ISSUED else []
+    derivable = (
+        _derivable_units(user, plan)
+        if plan.status in (PlanStatus.ISSUED, PlanStatus.RECEIVED)
+        else []
+    )
     derived = selectors.derived_plans(plan, derivable)
     issued_units = {p.issuer_unit_id for p in derived if p.status != PlanStatus.DRAFT}
     derivable = [unit for unit in derivable if unit.pk not in issued_units]

@@ -707,6 +707,25 @@ ASSESSMENT_ENDPOINTS = [
 ]
 ENDPOINTS += ASSESSMENT_ENDPOINTS
 
+# The province's plan as A received it (imported from its document): A's own members only read
+# it and derive A's plan from it ("received"); nobody changes it.
+RECEIVED_ENDPOINTS = [
+    Endpoint("page received plan", "GET", "/plans/{received_plan}/", "received", False),
+    Endpoint("api received plan", "GET", "/api/v1/plans/{received_plan}", "received", True),
+    Endpoint(
+        "api derive from received plan",
+        "POST",
+        "/api/v1/plans/{received_plan}/derive",
+        "received",
+        True,
+        {"unit": "{code}"},
+    ),
+    Endpoint(
+        "page edit received plan", "GET", "/plans/{received_plan}/edit/", "received_write", False
+    ),
+]
+ENDPOINTS += RECEIVED_ENDPOINTS
+
 # persona → outcome per action on unit A (phường Bắc Kạn).
 # "decide" is the province's approval of A's filed report: A itself may not decide on it.
 # "national" is reading the national tables, which only superusers (the ministry) do.
@@ -725,6 +744,8 @@ ACTIONS = [
     "own",
     "agency_read",
     "agency_enter",
+    "received",
+    "received_write",
 ]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
@@ -794,6 +815,14 @@ EXPECTED = {
         "agency_enter": "forbidden",
     },
 }
+# A received plan: A's own officer and leader (and superusers) read it and derive from it; it is
+# hidden from everyone else, the province that issued the plan included; nobody edits it.
+for _persona, _outcomes in EXPECTED.items():
+    if _persona == "anonymous":
+        continue
+    _reads = _persona in {"officer_a", "leader_a", "admin"}
+    _outcomes["received"] = "ok" if _reads else "hidden"
+    _outcomes["received_write"] = "forbidden" if _reads else "hidden"
 # A's members act for A's agencies, and A's readers read their work: for the unit's personas the
 # agency's work is A's own ("agency_read" as "read", "agency_enter" as "enter").
 for _outcomes in EXPECTED.values():
@@ -889,6 +918,28 @@ def fund_of(personas) -> FundOfA:
             data=ChildData(full_name="Đinh Văn Quý", date_of_birth=date(2018, 1, 1), sex="male"),
         )
     return FundOfA(fund, fund.donations.get(), child)
+
+
+def received_plan_of(personas):
+    """The province's plan as A received it."""
+    from datetime import date
+
+    from vitreem.plans.models import Plan
+
+    return Plan.objects.create(
+        issuer_unit=personas.province,
+        received_by=personas.unit_a,
+        status="received",
+        header_name="ỦY BAN NHÂN DÂN TỈNH THÁI NGUYÊN",
+        kind="action_month",
+        number=95,
+        issued_on=date(2026, 5, 8),
+        year=2026,
+        place="Thái Nguyên",
+        title="Triển khai Tháng hành động vì trẻ em năm 2026",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
 
 
 def draft_plan_of(unit):
@@ -1142,6 +1193,7 @@ def placeholders(personas, endpoint: Endpoint) -> dict[str, object]:
         "agency_membership": lambda: agency_member_of(personas),
         "job": lambda: job_of(personas.unit_a),
         "assessment": lambda: assessment_of(personas).pk,
+        "received_plan": lambda: received_plan_of(personas).pk,
         "submitted_assessment": lambda: assessment_of(personas, submitted=True).pk,
     }
     text = endpoint.path + " ".join(f"{k} {v}" for k, v in endpoint.body.items())

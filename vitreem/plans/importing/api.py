@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -14,10 +14,11 @@ from vitreem.core.bounds import RecordId
 from vitreem.units.models import Agency
 from vitreem.units.selectors import unit_or_404
 
+from .agencies import NAME_MAX
 from .pipeline import recognise_upload
 from .reading import MAX_BYTES, ImportRefusedError
-from .selectors import agency_of_unit
-from .services import plan_import_save
+from .selectors import agency_of_unit, units_above
+from .services import plan_import_receive, plan_import_save
 
 router = Router(tags=["Kế hoạch"])
 
@@ -35,9 +36,24 @@ class ReportingIO(Schema):
     text: str = ""
 
 
+class ProposedAgencyIO(Schema):
+    name: str = Field(max_length=NAME_MAX)
+    kind: str = ""
+
+
 class AssignmentIO(Schema):
     assignee: str
     agency: str | None = None
+    proposed_agency: ProposedAgencyIO | None = Field(
+        None,
+        description="Cơ quan đề xuất tạo mới cho đơn vị được giao chưa khớp cơ quan nào của "
+        "đơn vị nhập",
+    )
+    create_agency: bool = Field(
+        False,
+        description="Khi lưu: tạo cơ quan đề xuất và giao cho nó (lãnh đạo đơn vị quản lý cơ "
+        "quan; người khác nhận 403, không có gì được lưu)",
+    )
     tasks: list[str] = []
     assignments: list["AssignmentIO"] = []
 
@@ -77,6 +93,11 @@ class RecognisedPlan(Schema):
     kind: str = ""
     title: str = ""
     subtitle: str = ""
+    issuer_unit_above: str = Field(
+        "",
+        description="Mã đơn vị cấp trên mà tiêu đề văn bản ghi là cơ quan ban hành (rỗng: kế "
+        "hoạch của chính đơn vị)",
+    )
     parent_reference: str = ""
     theme: str = ""
     period_start: str | None = None
@@ -100,12 +121,18 @@ class RecognisedPlan(Schema):
 class ImportSaveIn(Schema):
     unit: str
     agency: int | None = None
+    received_from: str | None = Field(
+        None,
+        description="Mã đơn vị cấp trên đã ban hành kế hoạch: lưu làm kế hoạch cấp trên mà "
+        "đơn vị đã nhận (chỉ xem, chỉ đơn vị đó thấy) để xây dựng kế hoạch của đơn vị từ đó",
+    )
     plan: RecognisedPlan
 
 
 class ImportSaved(Schema):
     id: int
     url: str
+    status: str
 
 
 def _issuer(request: HttpRequest, code: str, agency_id: int | None) -> tuple[Any, Agency | None]:
@@ -151,14 +178,31 @@ def import_plan(
 @router.post(
     "/import/save",
     response={201: ImportSaved},
-    summary="Lưu kế hoạch đã rà soát thành dự thảo",
+    summary="Lưu kế hoạch đã rà soát: dự thảo của đơn vị, hoặc kế hoạch cấp trên đã nhận",
 )
 def save_import(request: HttpRequest, payload: ImportSaveIn) -> Status[dict[str, Any]]:
-    issuer_unit, agency = _issuer(request, payload.unit, payload.agency)
-    plan = plan_import_save(
-        actor=request.user,  # type: ignore[arg-type]
-        issuer_unit=issuer_unit,
-        issuer_agency=agency,
-        reviewed=payload.plan.dict(),
-    )
-    return Status(201, {"id": plan.pk, "url": f"/plans/{plan.pk}/"})
+    if payload.received_from is not None:
+        if payload.agency is not None:
+            raise HttpError(
+                422, "Kế hoạch cấp trên đã nhận là của đơn vị, không chọn cơ quan ban hành."
+            )
+        unit = unit_or_404(payload.unit, timezone.localdate())
+        require(request.user, Action.ENTER, unit)
+        issuer = next((u for u in units_above(unit) if u.code == payload.received_from), None)
+        if issuer is None:
+            raise HttpError(422, f"Chỉ lưu được kế hoạch của đơn vị cấp trên của {unit.name}.")
+        plan = plan_import_receive(
+            actor=request.user,  # type: ignore[arg-type]
+            receiving_unit=unit,
+            issuer_unit=issuer,
+            reviewed=payload.plan.dict(),
+        )
+    else:
+        issuer_unit, agency = _issuer(request, payload.unit, payload.agency)
+        plan = plan_import_save(
+            actor=request.user,  # type: ignore[arg-type]
+            issuer_unit=issuer_unit,
+            issuer_agency=agency,
+            reviewed=payload.plan.dict(),
+        )
+    return Status(201, {"id": plan.pk, "url": f"/plans/{plan.pk}/", "status": plan.status})

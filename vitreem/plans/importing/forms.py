@@ -1,6 +1,7 @@
 """The forms of the import: the file to read, and the review the officer corrects."""
 
 import json
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from vitreem.core.forms import date_field
 from vitreem.units.models import AdministrativeUnit
 
 from .reading import MAX_BYTES
+from .services import NUMBER_MAX
 
 
 class UploadForm(forms.Form):
@@ -32,10 +34,31 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
+KEEP_OWN = ""
+NEW_AGENCY = "new"  # an assignee's choice: create the agency proposed for it
+
+
 class ReviewForm(forms.Form):
-    """What the officer may correct; the outline and the tasks travel as the recognised JSON."""
+    """What the officer may correct; the outline and the tasks travel as the recognised JSON.
+
+    ``keep_as``: the unit's own draft, or the plan of a unit above (its code) that the unit
+    received, kept read-only to derive the unit's own plan from."""
 
     unit = forms.CharField(widget=forms.HiddenInput)
+    keep_as = forms.ChoiceField(
+        label=_("Lưu kế hoạch này là"), required=False, widget=forms.RadioSelect
+    )
+    number = forms.IntegerField(
+        label=_("Số văn bản gốc"),
+        required=False,
+        min_value=1,
+        max_value=NUMBER_MAX,
+        error_messages={
+            key: _("Số văn bản phải là một số nguyên dương.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    issued_on = date_field(_("Ngày ban hành văn bản gốc"), required=False)
     title = forms.CharField(label=_("Trích yếu (tên kế hoạch)"), max_length=300)
     subtitle = forms.CharField(label=_("Dòng phụ"), max_length=200, required=False)
     symbol = forms.CharField(label=_("Ký hiệu"), max_length=40, required=False)
@@ -62,6 +85,21 @@ class ReviewForm(forms.Form):
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=80, required=False)
     signer_name = forms.CharField(label=_("Người ký"), max_length=100, required=False)
     recognised = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args: Any, above: list[AdministrativeUnit] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["keep_as"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(KEEP_OWN, _("Dự thảo kế hoạch của đơn vị tôi"))] + [
+            (
+                unit.code,
+                _("Kế hoạch cấp trên đã nhận, của %(unit)s (chỉ xem, để triển khai)")
+                % {"unit": unit.name},
+            )
+            for unit in above or []
+        ]
 
     def clean_recognised(self) -> dict[str, Any]:
         raw = self.cleaned_data.get("recognised") or "{}"
@@ -90,6 +128,9 @@ class ReviewForm(forms.Form):
         reporting["deadline"] = deadline.isoformat() if deadline else None
         reporting["recipient"] = data["reporting_recipient"]
         plan["reporting"] = reporting
+        plan["number"] = data.get("number")
+        issued = data.get("issued_on")
+        plan["date"] = issued.isoformat() if issued else ""
         plan["signer"] = {
             "authority": data["signer_authority"],
             "deputy": data["signer_deputy"],
@@ -101,6 +142,9 @@ class ReviewForm(forms.Form):
 
 # review field → the recognition's "sure" key
 SURE_OF = {
+    "keep_as": "issuer",
+    "number": "number",
+    "issued_on": "date",
     "title": "title",
     "symbol": "symbol",
     "place": "place",
@@ -121,16 +165,20 @@ SURE_OF = {
 
 
 def review_initial(unit_code: str, plan: dict[str, Any]) -> dict[str, Any]:
-    from datetime import date
-
     def day(value: Any) -> str:
-        return date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y") if value else ""
+        except (TypeError, ValueError):  # a date known only to its month or year
+            return ""
 
     signer = plan.get("signer") or {}
     reporting = plan.get("reporting") or {}
     stored = {k: v for k, v in plan.items() if k not in ("source_text",)}
     return {
         "unit": unit_code,
+        "keep_as": plan.get("issuer_unit_above", KEEP_OWN),
+        "number": plan.get("number"),
+        "issued_on": day(plan.get("date")),
         "title": plan.get("title", ""),
         "subtitle": plan.get("subtitle", ""),
         "symbol": plan.get("symbol", ""),

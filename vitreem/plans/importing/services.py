@@ -1,4 +1,6 @@
-"""Saving a reviewed import as a draft plan: one transaction, the acting user passed in.
+"""Saving a reviewed import: as a draft plan of the officer's unit, or as the plan of a unit above
+that her unit received (kept read-only to derive her own from). One transaction, the acting user
+passed in.
 
 The draft is made by ``plans.services.plan_create`` (the access rule: ENTER on the unit, or on
 the agency when an agency issues it; the audit record), then given what the officer reviewed:
@@ -16,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from vitreem.accounts.access import Action, require
 from vitreem.accounts.models import User
 from vitreem.core.audit import audit_record
 from vitreem.core.text import fold, nfc, text_problem
@@ -26,13 +29,19 @@ from vitreem.plans.models import (
     BudgetLine,
     Plan,
     PlanKind,
+    PlanStatus,
     ReportingRequirement,
     Task,
 )
 from vitreem.plans.outline import Node, plain, validate_outline
-from vitreem.units.models import AdministrativeUnit, Agency
+from vitreem.units.models import AdministrativeUnit, Agency, AgencyKind
+from vitreem.units.names import committee_header
+from vitreem.units.services import agency_create
 
-from .selectors import cited_plan
+from .agencies import NAME_MAX, group_of, kind_of, proposal
+from .selectors import cited_plan, plan_in_system, units_above
+
+NUMBER_MAX = 2**31 - 1  # the number column
 
 
 def _clean(value: Any, limit: int) -> str:
@@ -166,15 +175,8 @@ def _flat_assignments(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-@transaction.atomic
-def plan_import_save(
-    *,
-    actor: User,
-    issuer_unit: AdministrativeUnit,
-    reviewed: dict[str, Any],
-    issuer_agency: Agency | None = None,
-) -> Plan:
-    """A draft plan from the reviewed recognition (the shape of the import API's answer)."""
+def _period(reviewed: dict[str, Any]) -> tuple[str, date, date, str]:
+    """(title, start, end, kind) of the reviewed plan; ValidationError when it lacks them."""
     title = _clean(reviewed.get("title"), 300)
     if not title:
         raise ValidationError(_("Kế hoạch cần có trích yếu (tên kế hoạch)."))
@@ -184,14 +186,11 @@ def plan_import_save(
     kind = reviewed.get("plan_kind") or guess_kind(title)
     if kind not in PlanKind.values:
         kind = PlanKind.OTHER
-    plan = services.plan_create(
-        actor=actor,
-        issuer_unit=issuer_unit,
-        kind=kind,
-        year=start.year,
-        title=title,
-        issuer_agency=issuer_agency,
-    )
+    return title, start, end, kind
+
+
+def _fill(plan: Plan, reviewed: dict[str, Any], start: date, end: date) -> None:
+    """The reviewed header, body, slogans, recipients, signer and launch on the plan, saved."""
     outline = validate_outline(reviewed.get("outline") or [])
     slogans = [_clean(s, 500) for s in reviewed.get("slogans") or [] if str(s).strip()]
     groups = {
@@ -205,7 +204,6 @@ def plan_import_save(
     plan.symbol = _clean(reviewed.get("symbol"), 40) or plan.symbol
     plan.place = _clean(reviewed.get("place"), 80) or plan.place
     plan.parent_reference = _clean(reviewed.get("parent_reference"), 400)
-    plan.parent = cited_plan(actor, plan.parent_reference)
     plan.theme = _clean(reviewed.get("theme"), 300)
     plan.period_start, plan.period_end = start, end
     plan.scope = _clean(reviewed.get("scope"), 300)
@@ -229,6 +227,10 @@ def plan_import_save(
     plan.refresh_outline()
     plan.full_clean()
     plan.save()
+
+
+def _facts(plan: Plan, reviewed: dict[str, Any]) -> None:
+    """The budget lines and the reporting regime of the reviewed plan."""
     BudgetLine.objects.filter(plan=plan).delete()
     for order, row in enumerate(reviewed.get("budget") or []):
         line = BudgetLine(
@@ -252,17 +254,64 @@ def plan_import_save(
         )
         requirement.full_clean(exclude=["plan"])
         requirement.save()
-    agencies = {str(a.pk): a for a in Agency.objects.filter(unit=issuer_unit)}
+
+
+class _NewAgencies:
+    """The agencies the officer accepted to create, each once however many assignees name it;
+    an agency of that name the unit has already is used instead."""
+
+    def __init__(self, actor: User, unit: AdministrativeUnit) -> None:
+        self.actor, self.unit = actor, unit
+        self.made: dict[str, Agency] = {}
+
+    def get(self, row: dict[str, Any], label: str) -> Agency | None:
+        if not row.get("create_agency"):
+            return None
+        proposed = row.get("proposed_agency") or proposal(label)
+        if not proposed:
+            return None
+        name = _clean(proposed.get("name"), NAME_MAX)
+        if not name:
+            return None
+        key = fold(name)
+        if key not in self.made:
+            found = Agency.objects.filter(unit=self.unit, name_folded=key).first()
+            kind = proposed.get("kind")
+            self.made[key] = found or agency_create(
+                actor=self.actor,
+                unit=self.unit,
+                name=name,
+                kind=kind if kind in AgencyKind.values else kind_of(name),
+            )
+        return self.made[key]
+
+
+def _assignments(
+    plan: Plan,
+    reviewed: dict[str, Any],
+    *,
+    agencies: dict[str, Agency] | None,
+    new: _NewAgencies | None = None,
+) -> int:
+    """The assignees and their tasks; linked to the unit's agencies when ``agencies`` is given
+    (the unit's own plan), else kept as written with their group (a received plan)."""
     Assignment.objects.filter(plan=plan).delete()
-    for order, row in enumerate(_flat_assignments(reviewed.get("assignments") or [])):
+    rows = _flat_assignments(reviewed.get("assignments") or [])
+    for order, row in enumerate(rows):
         label = _clean(row.get("assignee"), 300)
         if not label:
             continue
+        agency = None
+        if agencies is not None:
+            agency = agencies.get(str(row.get("agency") or ""))
+            if agency is None and new is not None:
+                agency = new.get(row, label)
         assignment = Assignment.objects.create(
             plan=plan,
             order=order,
             assignee_label=label,
-            assignee_agency=agencies.get(str(row.get("agency") or "")),
+            assignee_agency=agency,
+            assignee_group="" if agencies is not None else group_of(label),
         )
         tasks = [
             Task(assignment=assignment, order=i, text=_clean(text, 2000), role="lead")
@@ -272,11 +321,111 @@ def plan_import_save(
         for task in tasks:
             task.full_clean(exclude=["assignment"])
         Task.objects.bulk_create(tasks)
+    return len(rows)
+
+
+@transaction.atomic
+def plan_import_save(
+    *,
+    actor: User,
+    issuer_unit: AdministrativeUnit,
+    reviewed: dict[str, Any],
+    issuer_agency: Agency | None = None,
+) -> Plan:
+    """A draft plan from the reviewed recognition (the shape of the import API's answer).
+
+    An assignee the officer chose to create an agency for (``create_agency``) gets one, made by
+    ``units.services.agency_create`` (the unit's leaders manage its agencies)."""
+    title, start, end, kind = _period(reviewed)
+    plan = services.plan_create(
+        actor=actor,
+        issuer_unit=issuer_unit,
+        kind=kind,
+        year=start.year,
+        title=title,
+        issuer_agency=issuer_agency,
+    )
+    plan.parent = cited_plan(actor, _clean(reviewed.get("parent_reference"), 400))
+    _fill(plan, reviewed, start, end)
+    _facts(plan, reviewed)
+    agencies = {str(a.pk): a for a in Agency.objects.filter(unit=issuer_unit)}
+    count = _assignments(plan, reviewed, agencies=agencies, new=_NewAgencies(actor, issuer_unit))
     audit_record(
         actor=actor,
         action="plan.import",
         target=plan,
         unit=issuer_unit,
-        data={"assignments": len(reviewed.get("assignments") or [])},
+        data={"assignments": count},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_import_receive(
+    *,
+    actor: User,
+    receiving_unit: AdministrativeUnit,
+    issuer_unit: AdministrativeUnit,
+    reviewed: dict[str, Any],
+) -> Plan:
+    """The plan of a unit above, as the receiving unit got it, kept as its record of that plan
+    (status RECEIVED, read-only, seen by the receiving unit only): the number and date of the
+    document, its body, assignees as written and their tasks. The unit then derives its own
+    plan from it (``plans.services.plan_derive``)."""
+    require(actor, Action.ENTER, receiving_unit)
+    if issuer_unit not in units_above(receiving_unit):
+        raise ValidationError(
+            _("Chỉ lưu được kế hoạch của đơn vị cấp trên của %(unit)s.")
+            % {"unit": receiving_unit.name}
+        )
+    title, start, end, kind = _period(reviewed)
+    number = reviewed.get("number")
+    if number is not None and (
+        isinstance(number, bool) or not isinstance(number, int) or not 0 < number <= NUMBER_MAX
+    ):
+        raise ValidationError(_("Số văn bản phải là một số nguyên dương."))
+    issued = _day(reviewed.get("date"))
+    symbol = _clean(reviewed.get("symbol"), 40)
+    in_system = (
+        plan_in_system(
+            actor, issuer_unit=issuer_unit, number=number, symbol=symbol, issued_on=issued
+        )
+        if number and issued
+        else None
+    )
+    if in_system is not None:
+        raise ValidationError(
+            _(
+                "Kế hoạch số %(number)s của %(unit)s đã có trên hệ thống; hãy mở kế hoạch đó "
+                "và triển khai từ đó. Không có gì được lưu."
+            )
+            % {"number": in_system.number_text, "unit": issuer_unit.name}
+        )
+    header = _clean(reviewed.get("issuer"), 200) or committee_header(issuer_unit)
+    plan = Plan(
+        issuer_unit=issuer_unit,
+        header_above=_clean(reviewed.get("issuer_above"), 200),
+        header_name=header,
+        kind=kind,
+        status=PlanStatus.RECEIVED,
+        received_by=receiving_unit,
+        number=number or None,
+        issued_on=issued,
+        year=start.year,
+        place=issuer_unit.short_name,
+        title=title,
+        period_start=start,
+        period_end=end,
+        created_by=actor,
+    )
+    _fill(plan, reviewed, start, end)
+    _facts(plan, reviewed)
+    count = _assignments(plan, reviewed, agencies=None)
+    audit_record(
+        actor=actor,
+        action="plan.receive",
+        target=plan,
+        unit=receiving_unit,
+        data={"issuer": issuer_unit.code, "number": plan.number_text, "assignments": count},
     )
     return plan
