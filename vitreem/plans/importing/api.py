@@ -54,12 +54,20 @@ class AssignmentIO(Schema):
         description="Khi lưu: tạo cơ quan đề xuất và giao cho nó (lãnh đạo đơn vị quản lý cơ "
         "quan; người khác nhận 403, không có gì được lưu)",
     )
+    marker: Literal["-", "+", "paragraph"] | None = Field(
+        None, description='Cách ghi nhiệm vụ: gạch đầu dòng "-" hay "+", hoặc đoạn văn'
+    )
     tasks: list[str] = []
     assignments: list["AssignmentIO"] = []
 
 
 class BudgetIO(Schema):
     source: Literal["state", "mobilised", "other"] = "state"
+    sources: list[Literal["state", "mobilised", "other"]] = Field(
+        [],
+        max_length=3,
+        description="Mọi nguồn dòng kinh phí ghi, theo thứ tự; nguồn đầu là `source`",
+    )
     text: str
 
 

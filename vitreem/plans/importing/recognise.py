@@ -466,9 +466,20 @@ def _assignment(node: Node, agencies: list[tuple[str, str]], whole: bool = False
     return {
         "assignee": assignee.strip().rstrip(":").strip(),
         "agency": code,
+        "marker": _task_marker(node["children"]),
         "tasks": tasks,
         "assignments": divisions,
     }
+
+
+def _task_marker(children: list[Node]) -> str | None:
+    """How the assignee's tasks print: "-" or "+" when every task is an item of that marker,
+    "paragraph" when every task is a plain paragraph; None when mixed or without tasks."""
+    tasks = [c for c in children if c["kind"] in ("item", "paragraph")]
+    kinds = {c["marker"] if c["kind"] == "item" else "paragraph" for c in tasks}
+    if len(kinds) == 1 and (marker := kinds.pop()) in ("-", "+", "paragraph"):
+        return str(marker)
+    return None
 
 
 def _split_assignee(node: Node) -> None:

@@ -27,11 +27,13 @@ from vitreem.plans.models import (
     ActivityGroup,
     Assignment,
     BudgetLine,
+    BudgetSource,
     Plan,
     PlanKind,
     PlanStatus,
     ReportingRequirement,
     Task,
+    TaskMarker,
 )
 from vitreem.plans.outline import Node, plain, validate_outline
 from vitreem.units.models import AdministrativeUnit, Agency, AgencyKind
@@ -233,10 +235,19 @@ def _facts(plan: Plan, reviewed: dict[str, Any]) -> None:
     """The budget lines and the reporting regime of the reviewed plan."""
     BudgetLine.objects.filter(plan=plan).delete()
     for order, row in enumerate(reviewed.get("budget") or []):
+        # Each source once, in the order the line names them; the first is the line's main one.
+        sources = list(dict.fromkeys(row.get("sources") or []))
+        if not all(isinstance(v, str) and v in BudgetSource.values for v in sources):
+            raise ValidationError(
+                _("Nguồn kinh phí không hợp lệ: %(sources)s")
+                % {"sources": ", ".join(map(str, sources))[:200]}
+            )
+        source = sources[0] if sources else row.get("source") or "state"
         line = BudgetLine(
             plan=plan,
             order=order,
-            source=row.get("source") or "state",
+            source=source,
+            sources=sources or [source],
             text=_clean(row.get("text"), 2000),
         )
         line.full_clean(exclude=["plan"])
@@ -312,6 +323,8 @@ def _assignments(
             assignee_label=label,
             assignee_agency=agency,
             assignee_group="" if agencies is not None else group_of(label),
+            # A print hint: an unknown marker (the review page's data is the client's) is dropped.
+            task_marker=marker if (marker := row.get("marker")) in TaskMarker.values else "",
         )
         tasks = [
             Task(assignment=assignment, order=i, text=_clean(text, 2000), role="lead")

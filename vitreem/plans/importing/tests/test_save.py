@@ -68,3 +68,36 @@ def test_a_bad_outline_saves_nothing(personas):
     with pytest.raises(ValidationError):
         plan_import_save(actor=personas.officer_a, issuer_unit=personas.unit_a, reviewed=reviewed)
     assert Plan.objects.count() == 0
+
+
+def test_a_printed_plan_saved_keeps_its_sources_and_how_its_tasks_print(personas):
+    """The ward's 2026 plan through Word: a line of two sources and a task written as a plain
+    paragraph are saved as the plan writes them, so the saved plan prints them so again."""
+    from vitreem.documents.plans import render_plan_docx
+    from vitreem.plans.importing.reading import read_lines
+
+    from .seeds import data_file
+
+    data = data_file("phuong-bac-kan-2026-action-month")
+    reviewed = recognise(read_lines("plan.docx", render_plan_docx(data))).data
+    plan = plan_import_save(
+        actor=personas.officer_a, issuer_unit=personas.unit_a, reviewed=reviewed
+    )
+    assert [(b.source, b.sources, b.text) for b in plan.budget_lines.all()] == [
+        ((b.get("sources") or [b["source"]])[0], b.get("sources") or [b["source"]], b["text"])
+        for b in data["budget"]
+    ]
+    written = {
+        a.get("label") or a["assignee"]: a["marker"] for a in data["assignments"] if a.get("marker")
+    }
+    assert written  # the data file writes one assignee's task as a paragraph
+    saved = {a.assignee_label: a.task_marker for a in plan.assignments.all()}
+    assert {name: saved[name] for name in written} == written
+
+
+def test_a_budget_line_of_an_unknown_source_saves_nothing(personas):
+    reviewed = recognise(seed_lines("hai-phong-2024-action-month")).data
+    reviewed["budget"][0]["sources"] = ["state", "bitcoin"]
+    with pytest.raises(ValidationError, match="Nguồn kinh phí không hợp lệ"):
+        plan_import_save(actor=personas.officer_a, issuer_unit=personas.unit_a, reviewed=reviewed)
+    assert Plan.objects.count() == 0
