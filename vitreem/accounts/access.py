@@ -227,6 +227,17 @@ def require_plan(user: AnyUser, action: Action, plan: "Plan") -> None:
         require(user, action, plan.issuer_unit)
 
 
+def require_plan_discard(user: AnyUser, plan: "Plan") -> None:
+    """Discarding a plan: a draft by those who write it; a received plan by the members of the
+    receiving unit who enter its data (the plan was theirs to keep, not the issuer's)."""
+    if plan.received_by_id:
+        if not can_read_plan(user, plan):
+            raise Http404(_("Không tìm thấy kế hoạch."))
+        require(user, Action.ENTER, plan.received_by)  # type: ignore[arg-type]
+    else:
+        require_plan(user, Action.ENTER, plan)
+
+
 def get_plan_for_user(user: AnyUser, plan_id: int, action: Action = Action.READ) -> "Plan":
     """The plan with its parts, or 404 when it is absent or not the user's to see."""
     from vitreem.plans.selectors import plan_with_parts

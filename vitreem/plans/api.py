@@ -19,7 +19,13 @@ from .documents import plan_docx_response
 from .editor import OPS, OutlineConflictError, outline_edit, outline_version
 from .models import Task, TaskStatus
 from .outline import MAX_TEXT, printed
-from .services import UnassignedTasksError, plan_derive, plan_issue, task_progress_post
+from .services import (
+    UnassignedTasksError,
+    plan_derive,
+    plan_discard,
+    plan_issue,
+    task_progress_post,
+)
 
 router = Router(tags=["Kế hoạch"])
 
@@ -226,6 +232,19 @@ def derive_plan(request: HttpRequest, plan_id: int, payload: DeriveIn) -> Status
     unit = unit_or_404(payload.unit, timezone.localdate())
     plan = plan_derive(actor=request.user, parent=parent, issuer_unit=unit)
     return Status(201, {"id": plan.pk, "url": f"/plans/{plan.pk}/"})
+
+
+@router.delete(
+    "/{plan_id}",
+    response={204: None, 422: ErrorOut},
+    summary="Xóa một dự thảo, hoặc một kế hoạch cấp trên đã nhận (người soạn của đơn vị); kế "
+    "hoạch đã ban hành, hay đã có kế hoạch xây dựng từ nó, không xóa được (422)",
+)
+def discard_plan(request: HttpRequest, plan_id: int) -> Status[None]:
+    assert isinstance(request.user, User)
+    plan = get_plan_for_user(request.user, plan_id)
+    plan_discard(actor=request.user, plan=plan)
+    return Status(204, None)
 
 
 class IssueIn(Schema):

@@ -22,6 +22,7 @@ from vitreem.accounts.access import (
     require,
     require_agency,
     require_plan,
+    require_plan_discard,
     require_task,
     task_agency,
     task_unit,
@@ -824,6 +825,39 @@ def plan_targets_replace(*, actor: User, plan: Plan, targets: list[dict[str, Any
             data={"targets": len(rows)},
         )
     return plan
+
+
+def plan_discard(*, actor: User, plan: Plan) -> None:
+    """Delete a draft, or a received plan kept by mistake, with its parts. An issued plan is a
+    record and stays; so does a plan another plan implements (derive from it, then it is kept)."""
+    require_plan_discard(actor, plan)
+    with transaction.atomic():
+        # The row locked and read again: a draft issued meanwhile is no longer discarded.
+        current = Plan.objects.select_for_update().filter(pk=plan.pk).first()
+        if current is None:
+            return
+        if current.status not in (PlanStatus.DRAFT, PlanStatus.RECEIVED):
+            raise ValidationError(
+                _(
+                    "Chỉ xóa được dự thảo hoặc kế hoạch cấp trên đã nhận; kế hoạch đã ban "
+                    "hành được lưu giữ."
+                )
+            )
+        if current.children.exists() or current.amendments.exists():
+            raise ValidationError(_("Đã có kế hoạch xây dựng từ kế hoạch này; không xóa được."))
+        audit_record(
+            actor=actor,
+            action="plan.discard",
+            target=current,
+            unit=current.received_by or current.issuer_unit,
+            data={"title": current.title, "status": current.status, "year": current.year},
+        )
+        try:
+            current.delete()
+        except models.ProtectedError:
+            raise ValidationError(
+                _("Kế hoạch đang được dùng ở nơi khác; không xóa được.")
+            ) from None
 
 
 def plan_amend(*, actor: User, plan: Plan) -> Plan:

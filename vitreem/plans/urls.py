@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:plan_id>/issue/", views.plan_issue_view, name="issue"),
     path("<int:plan_id>/copy/", views.plan_copy_view, name="copy"),
     path("<int:plan_id>/amend/", views.plan_amend_view, name="amend"),
+    path("<int:plan_id>/discard/", views.plan_discard_view, name="discard"),
     path("<int:plan_id>/board/", views.plan_board_view, name="board"),
     path("<int:plan_id>/tasks/<int:task_id>/assign/", views.task_assign_view, name="assign"),
     path("tasks/", views.my_tasks, name="my_tasks"),

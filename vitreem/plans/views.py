@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from vitreem.accounts.access import (
     can_task,
     get_plan_for_user,
     get_task_for_user,
+    require_plan_discard,
     units_with_action,
 )
 from vitreem.accounts.models import User
@@ -144,6 +145,8 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "copy_changes": request.session.pop(_copy_key(plan), None),
         "can_edit": plan.status == PlanStatus.DRAFT and can(user, Action.ENTER, plan.issuer_unit),
         "can_amend": plan.status == PlanStatus.ISSUED and can(user, Action.ENTER, plan.issuer_unit),
+        "can_discard": plan.status in (PlanStatus.DRAFT, PlanStatus.RECEIVED)
+        and _may(require_plan_discard, user, plan),
         "amendments": selectors.amendments_of(plan),
         "target_progress": plan_targets(plan, plan.issuer_unit),
         "can_issue": plan.status == PlanStatus.DRAFT
@@ -202,6 +205,33 @@ def plan_amend_view(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("plans:detail", plan_id)
     messages.success(request, _("Đã tạo dự thảo văn bản sửa đổi; kế hoạch gốc vẫn giữ nguyên."))
     return redirect("plans:edit", amendment.pk)
+
+
+def _may(rule: Callable[..., None], *args: Any) -> bool:
+    """Whether an access rule that refuses by raising lets the user through (to show a button)."""
+    try:
+        rule(*args)
+    except (PermissionDenied, Http404):
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def plan_discard_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    user = _user(request)
+    plan = get_plan_for_user(user, plan_id)
+    if request.POST.get("confirm") != "on":
+        messages.error(request, _("Hãy đánh dấu ô xác nhận trước khi xóa kế hoạch."))
+        return redirect("plans:detail", plan_id)
+    try:
+        services.plan_discard(actor=user, plan=plan)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("plans:detail", plan_id)
+    messages.success(request, _("Đã xóa kế hoạch “%(title)s”.") % {"title": plan.title})
+    return redirect("plans:list")
 
 
 @login_required

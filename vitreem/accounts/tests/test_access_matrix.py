@@ -127,6 +127,15 @@ ENDPOINTS = [
         },
     ),
     Endpoint("page amend issued plan", "POST", "/plans/{issued_plan}/amend/", "enter", False),
+    Endpoint(
+        "page discard draft plan",
+        "POST",
+        "/plans/{plan}/discard/",
+        "enter",
+        False,
+        {"confirm": "on"},
+    ),
+    Endpoint("api discard draft plan", "DELETE", "/api/v1/plans/{plan}", "enter", True),
     Endpoint("page copy plan", "POST", "/plans/{plan}/copy/", "enter", False, {"year": "2027"}),
     Endpoint(
         "page issue plan",
@@ -723,6 +732,21 @@ RECEIVED_ENDPOINTS = [
     Endpoint(
         "page edit received plan", "GET", "/plans/{received_plan}/edit/", "received_write", False
     ),
+    Endpoint(
+        "page discard received plan",
+        "POST",
+        "/plans/{received_plan}/discard/",
+        "received_discard",
+        False,
+        {"confirm": "on"},
+    ),
+    Endpoint(
+        "api discard received plan",
+        "DELETE",
+        "/api/v1/plans/{received_plan}",
+        "received_discard",
+        True,
+    ),
 ]
 ENDPOINTS += RECEIVED_ENDPOINTS
 
@@ -746,6 +770,7 @@ ACTIONS = [
     "agency_enter",
     "received",
     "received_write",
+    "received_discard",
 ]
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
@@ -823,6 +848,8 @@ for _persona, _outcomes in EXPECTED.items():
     _reads = _persona in {"officer_a", "leader_a", "admin"}
     _outcomes["received"] = "ok" if _reads else "hidden"
     _outcomes["received_write"] = "forbidden" if _reads else "hidden"
+    # Discarding it is the receiving unit's: its members who enter data (viewers of A are none).
+    _outcomes["received_discard"] = "ok" if _reads else "hidden"
 # A's members act for A's agencies, and A's readers read their work: for the unit's personas the
 # agency's work is A's own ("agency_read" as "read", "agency_enter" as "enter").
 for _outcomes in EXPECTED.values():
