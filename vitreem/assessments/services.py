@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,16 +254,22 @@ def report_cells(points: dict[int, int | None]) -> dict[tuple[str, str, str], in
     return cells
 
 
-def _file_reports(actor: User, assessment: Assessment, points: dict[int, int | None]) -> int:
-    """File the sent assessment as the commune's report in the rounds of its year still waiting
-    for it (none when no round is open yet: opening one files it then)."""
-    waiting = Submission.objects.filter(
+def _reports_of(assessment: Assessment) -> "QuerySet[Submission]":
+    """The commune's reports in the assessment rounds of the assessment's year."""
+    return Submission.objects.filter(
         unit=assessment.unit,
         agency__isnull=True,
         round__form__code=selectors.ASSESSMENT_FORM,
         round__period_end__year=assessment.year,
-        status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED),
     ).order_by("pk")
+
+
+def _file_reports(actor: User, assessment: Assessment, points: dict[int, int | None]) -> int:
+    """File the sent assessment as the commune's report in the rounds of its year still waiting
+    for it (none when no round is open yet: opening one files it then)."""
+    waiting = _reports_of(assessment).filter(
+        status__in=(SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+    )
     cells = report_cells(points)
     filed = 0
     for submission in waiting:
@@ -433,6 +439,10 @@ def assessment_appraise(
         unit=assessment.appraising_unit,
         data={"recognised": recognised, "total": judged.total},
     )
+    # The appraisal decides the commune's report in the year's round too, either way: the
+    # report is the assessment as sent, and the verdict is on the assessment.
+    for submission in _reports_of(assessment).filter(status=SubmissionStatus.SUBMITTED):
+        reporting.submission_settle_filled(actor=actor, submission=submission)
     return assessment
 
 

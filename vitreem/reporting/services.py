@@ -623,6 +623,29 @@ def _decide(actor: User, submission: Submission, allowed: tuple[str, ...]) -> Su
     return submission
 
 
+def submission_settle_filled(*, actor: User, submission: Submission) -> Submission:
+    """Mark a report filled from another record approved once that record is decided (the
+    owning app's service has checked its user's rights: the appraisal of a self-assessment is
+    the decision on its report). A report not waiting for a decision is left as it is."""
+    with transaction.atomic():
+        submission = _locked(submission)
+        if definition_of(submission.round.form).typed:
+            raise ValidationError(_("Báo cáo này được nhập trực tiếp."))
+        if submission.status != SubmissionStatus.SUBMITTED:
+            return submission
+        submission.status = SubmissionStatus.APPROVED
+        submission.decided_at = timezone.now()
+        submission.save(update_fields=["status", "decided_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="submission.approve",
+            target=submission,
+            unit=submission.unit,
+            data={"source": "assessment"},
+        )
+    return submission
+
+
 def submission_approve(*, actor: User, submission: Submission) -> Submission:
     with transaction.atomic():
         submission = _decide(actor, submission, (SubmissionStatus.SUBMITTED,))

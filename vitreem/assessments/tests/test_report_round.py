@@ -255,3 +255,27 @@ def test_the_list_page_opens_the_round_and_shows_its_progress(client, personas):
     refused = client.post("/assessments/round/", {"unit": personas.province.code, "year": "2027"})
     assert refused.status_code in (403, 404)
     assert Round.objects.filter(form__code=FORM).count() == 1
+
+
+@pytest.mark.parametrize("recognised", [True, False])
+def test_the_appraisal_decides_the_communes_report_in_the_round(personas, recognised):
+    assessment = _sent(personas, personas.unit_a, personas.officer_a, personas.leader_a)
+    round_ = services.assessment_round_open(
+        actor=personas.supervisor, unit=personas.province, year=2026
+    )
+    assert _report(round_, personas.unit_a).status == SubmissionStatus.SUBMITTED
+    services.assessment_appraise(
+        actor=personas.supervisor,
+        assessment=assessment,
+        recognised=recognised,
+        decision_number="123/QĐ-UBND" if recognised else "",
+        note="" if recognised else "Tiêu chí 13 chưa đạt theo khảo sát.",
+    )
+    report = _report(round_, personas.unit_a)
+    assert report.status == SubmissionStatus.APPROVED
+    assert report.decided_at is not None
+    assert AuditEvent.objects.filter(
+        action="submission.approve", target_id=str(report.pk), actor=personas.supervisor
+    ).exists()
+    # Its points stay those sent.
+    assert _values(report)["total_points"] == 910
