@@ -117,14 +117,21 @@ def report_rows() -> tuple[str, ...]:
     return tuple(str(row["code"]) for row in table["rows"])
 
 
-# A target the system measures from the plans themselves, not from a report: "every commune has
-# issued a plan" (a plan of the target's plan's kind and year, issued by the commune itself).
+# Targets "every commune has …" the system measures elsewhere than in table 2: "every commune
+# has issued a plan" from the plans themselves (a plan of the target's plan's kind and year,
+# issued by the commune itself); "every commune has built or upgraded a work for children" from
+# table 1 of the Action Month result report (new works + works upgraded, the commune's tree).
 PLAN_ISSUED_ROW = "communes_with_plan"
+CHILD_WORK_ROW = "communes_with_child_work"
 MEASURED_ROWS: dict[str, Any] = {
     PLAN_ISSUED_ROW: _(
         "Xã, phường đã ban hành kế hoạch cùng loại, cùng năm "
         "(theo các kế hoạch đã ban hành trong hệ thống)"
-    )
+    ),
+    CHILD_WORK_ROW: _(
+        "Xã, phường có công trình dành cho trẻ em xây mới hoặc nâng cấp "
+        "(theo báo cáo kết quả Tháng hành động)"
+    ),
 }
 
 

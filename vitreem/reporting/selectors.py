@@ -21,7 +21,7 @@ from vitreem.accounts.access import (
     readable_units_q,
 )
 from vitreem.core.text import fold
-from vitreem.plans.datafile import PLAN_ISSUED_ROW
+from vitreem.plans.datafile import CHILD_WORK_ROW, PLAN_ISSUED_ROW
 from vitreem.units.models import AdministrativeUnit, Agency, Succession, in_force_on
 from vitreem.units.selectors import formation_links, unit_by_code
 
@@ -775,8 +775,11 @@ TARGET_FORM, TARGET_TABLE = "special-circumstances", "2"
 TARGET_TOTAL, TARGET_ACHIEVED = "indicator_total", "indicator_achieved"
 # Rows a commune reports as 1 of 1 when it has the thing: the targets "every commune has …".
 REPORTED_EVERY_COMMUNE_ROWS = ("communes_with_fund", "child_friendly")
-# The target "every commune has issued a plan" (PLAN_ISSUED_ROW) is measured from the plans.
-EVERY_COMMUNE_ROWS = (*REPORTED_EVERY_COMMUNE_ROWS, PLAN_ISSUED_ROW)
+# The target "every commune has issued a plan" (PLAN_ISSUED_ROW) is measured from the plans;
+# "every commune has a work for children built or upgraded" (CHILD_WORK_ROW) from table 1 of
+# the Action Month result report.
+EVERY_COMMUNE_ROWS = (*REPORTED_EVERY_COMMUNE_ROWS, PLAN_ISSUED_ROW, CHILD_WORK_ROW)
+WORKS_FORM, WORKS_TABLE, WORKS_COLUMNS = "action-month-result", "1", ("works_new", "works_upgraded")
 
 
 def _rate(achieved: int | None, total: int | None) -> Decimal | None:
@@ -824,6 +827,14 @@ class TargetProgress:
         return self.row == PLAN_ISSUED_ROW
 
     @property
+    def from_works(self) -> bool:
+        """Measured from the works for children of the Action Month result reports."""
+        return self.row == CHILD_WORK_ROW
+
+    # The round of the Action Month result report that measured it (from_works).
+    works_round: Round | None = None
+
+    @property
     def downward(self) -> bool:
         baseline = self.target.baseline
         return baseline is not None and baseline > self.target.value
@@ -833,8 +844,14 @@ class TargetProgress:
         return _rate(self.count, self.total)
 
     @property
+    def per_commune(self) -> bool:
+        """A target "every commune has N …" written as a count per commune (Hải Phòng: each
+        commune one work for children): followed as the share of communes that have it."""
+        return self.every_commune and self.target.unit != "%"
+
+    @property
     def achieved(self) -> Decimal | None:
-        if self.target.unit == "%":
+        if self.target.unit == "%" or self.per_commune:
             return _rate(self.count, self.total)
         return None if self.count is None else Decimal(self.count)
 
@@ -842,6 +859,8 @@ class TargetProgress:
     def reached(self) -> bool | None:
         if self.achieved is None:
             return None
+        if self.per_commune:
+            return self.achieved >= 100
         if self.downward:
             return self.achieved <= self.target.value
         return self.achieved >= self.target.value
@@ -852,7 +871,9 @@ class TargetProgress:
         achieved, planned = self.achieved, self.target.value
         if achieved is None:
             return None
-        if self.downward:
+        if self.per_commune:
+            share = achieved / 100
+        elif self.downward:
             baseline = self.target.baseline
             share = (baseline - achieved) / (baseline - planned)
         elif planned:
@@ -883,17 +904,17 @@ class PlanTargets:
     @property
     def reported(self) -> list[TargetProgress]:
         """The targets measured by a report (not from the plans)."""
-        return [t for t in self.targets if t.row and not t.from_plans]
+        return [t for t in self.targets if t.row and not (t.from_plans or t.from_works)]
 
 
-def target_round(plan: Any, unit: AdministrativeUnit) -> Round | None:
-    """The round of the child-protection report that measures the plan's targets for the unit:
-    one the unit reports in (received by the unit or a unit above it), over the plan's period,
-    the one opened for the plan first, then the latest. One query."""
+def target_round(plan: Any, unit: AdministrativeUnit, form: str = TARGET_FORM) -> Round | None:
+    """The round of the child-protection report (or of another form) that measures the plan's
+    targets for the unit: one the unit reports in (received by the unit or a unit above it),
+    over the plan's period, the one opened for the plan first, then the latest. One query."""
     receivers = [i for i in (unit.pk, unit.district_id, unit.province_id) if i]
     return (
         Round.objects.filter(
-            form__code=TARGET_FORM,
+            form__code=form,
             receiving_unit_id__in=receivers,
             period_end__gte=plan.period_start,
             period_start__lte=plan.period_end,
@@ -911,7 +932,10 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
     reported; "every commune has issued a plan", from the plans. Four queries whatever the size
     of the tree, three more for a target measured from the plans."""
     targets = list(plan.targets.all())
-    rows = {t.data_element_code for t in targets if t.data_element_code} - {PLAN_ISSUED_ROW}
+    rows = {t.data_element_code for t in targets if t.data_element_code} - {
+        PLAN_ISSUED_ROW,
+        CHILD_WORK_ROW,
+    }
     round_ = target_round(plan, unit) if rows else None
     found = PlanTargets(unit=unit, round=round_, targets=[])
     below = "unit__district_id" if unit.level == 1 else "unit_id"
@@ -963,6 +987,8 @@ def plan_targets(plan: Any, unit: AdministrativeUnit) -> PlanTargets:
         progress = TargetProgress(target=target, row=code)
         if code == PLAN_ISSUED_ROW:
             _communes_with_plan(plan, unit, progress)
+        elif code == CHILD_WORK_ROW:
+            _communes_with_works(plan, unit, progress)
         elif code and round_ is not None:
             keys = sorted({k[0] for k in sums if k[1] == code}, key=lambda k: (k != "self", k))
             for key in keys:
@@ -1013,11 +1039,54 @@ def _communes_with_plan(plan: Any, unit: AdministrativeUnit, progress: TargetPro
             status__in=PUBLISHED,
         ).values_list("issuer_unit_id", flat=True)
     )
+    _count_communes(unit, progress, communes, issued)
+
+
+def _communes_with_works(plan: Any, unit: AdministrativeUnit, progress: TargetProgress) -> None:
+    """The target "every commune has a work for children built or upgraded": the communes that
+    report in the plan's Action Month result round (target_round of that form), those whose
+    filed reports (the commune's and its agencies') count at least one new or upgraded work,
+    those that count none, and those not yet reported. Four queries."""
+    round_ = progress.works_round = target_round(plan, unit, WORKS_FORM)
+    if round_ is None:
+        return
+    reports = round_submissions(round_, unit).filter(unit__level=3)
+    communes = list(
+        AdministrativeUnit.objects.filter(
+            pk__in=reports.filter(agency=None).values("unit_id")
+        ).order_by("name_folded")
+    )
+    filed = set(reports.filter(agency=None, status__in=FILED).values_list("unit_id", flat=True))
+    works = dict(
+        DataValue.objects.filter(
+            submission__in=reports.filter(status__in=FILED),
+            element__table_code=WORKS_TABLE,
+            element__code__in=WORKS_COLUMNS,
+        )
+        .values("submission__unit_id")
+        .annotate(total=Sum("value"))
+        .values_list("submission__unit_id", "total")
+    )
+    having = {pk for pk, total in works.items() if total and total > 0}
+    reported = [c for c in communes if c.pk in filed or c.pk in having]
+    progress.unreported = [c for c in communes if c not in reported]
+    _count_communes(unit, progress, reported, having)
+
+
+def _count_communes(
+    unit: AdministrativeUnit,
+    progress: TargetProgress,
+    communes: list[AdministrativeUnit],
+    having: set[int],
+) -> None:
+    """Sort the communes into those that have the thing and those that lack it, and count them
+    per unit directly below the unit (its communes, or a province's districts before 2025).
+    One query."""
     parts: dict[int, TargetPart] = {}
     district_ids = {c.district_id for c in communes if unit.level == 1 and c.district_id}
     names = dict(AdministrativeUnit.objects.filter(pk__in=district_ids).values_list("pk", "name"))
     for commune in communes:
-        has = commune.pk in issued
+        has = commune.pk in having
         (progress.having if has else progress.lacking).append(commune)
         below = commune.district_id if unit.level == 1 and commune.district_id else commune.pk
         if unit.level == 3:

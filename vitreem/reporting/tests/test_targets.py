@@ -368,3 +368,84 @@ def test_the_plan_measure_is_offered_and_a_row_of_another_form_still_refused(per
     with pytest.raises(ValidationError, match="“criterion_7” không phải một dòng của bảng 2"):
         plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[wrong])
     assert list(plan.targets.values_list("data_element_code", flat=True)) == ["communes_with_plan"]
+
+
+WORKS_TARGET = {
+    "text": "Mỗi xã, phường vận động nguồn lực để có 01 công trình dành cho trẻ em được xây dựng "
+    "hoặc nâng cấp, sửa chữa",
+    "indicator": "Công trình dành cho trẻ em xây dựng hoặc nâng cấp ở mỗi xã, phường",
+    "value": Decimal("1"),
+    "unit": "count",
+    "data_element_code": "communes_with_child_work",
+}
+
+
+def test_every_commune_has_a_work_for_children_is_measured_from_the_action_month_reports(
+    client, personas
+):
+    """Hải Phòng's target, here for Thái Nguyên: each commune one work built or upgraded, from
+    table 1 of the Action Month result report."""
+    province_round = round_create(
+        actor=personas.supervisor,
+        form=ReportForm.objects.get(code="action-month-result"),
+        receiving_unit=personas.province,
+        title="Tháng hành động 2026",
+        period_kind="campaign",
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind="action_month",
+        year=2026,
+        title="Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+    )
+    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[WORKS_TARGET])
+    plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=date(2026, 5, 8))
+    # Phường Bắc Kạn upgraded a playground; Phan Đình Phùng filed with no work.
+    commune_file(personas.admin, province_round, personas.unit_a, {("works_upgraded", "", ""): 1})
+    commune_file(personas.admin, province_round, personas.unit_b, {("works_new", "", ""): 0})
+    target = plan_targets(plan, personas.province).targets[0]
+    assert (target.every_commune, target.from_works, target.per_commune) == (True, True, True)
+    assert target.works_round == province_round
+    expected = set(
+        Submission.objects.filter(round=province_round, agency=None, unit__level=3).values_list(
+            "unit_id", flat=True
+        )
+    )
+    having = {u.pk for u in target.having}
+    assert personas.unit_a.pk in having
+    assert unit("01840") in target.unreported  # phường Đức Xuân has not filed
+    assert personas.unit_b in target.lacking
+    assert {u.pk for u in target.having + target.lacking + target.unreported} == expected
+    assert target.total == len(target.having) + len(target.lacking)
+    assert target.count == len(target.having)
+    assert target.achieved == (Decimal(100) * target.count / target.total).quantize(Decimal("0.01"))
+    assert not target.reached
+    assert target.progress == int(target.achieved)
+
+    client.force_login(personas.supervisor)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Theo số công trình dành cho trẻ em xây mới và nâng cấp" in page
+    assert personas.unit_b.name in page.split('<ul class="units-lacking">')[1].split("</ul>")[0]
+    # A ward reads its own: it has one, the target is reached for it.
+    mine = plan_targets(plan, personas.unit_a).targets[0]
+    assert (mine.total, mine.count, mine.reached, mine.progress) == (1, 1, True, 100)
+
+
+def test_a_works_target_without_an_action_month_round_says_so(client, personas):
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind="action_month",
+        year=2026,
+        title="Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+    )
+    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[WORKS_TARGET])
+    target = plan_targets(plan, personas.province).targets[0]
+    assert (target.works_round, target.achieved, target.having) == (None, None, [])
+    client.force_login(personas.supervisor)
+    page = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert "Chưa có đợt báo cáo kết quả Tháng hành động trong thời gian của kế hoạch." in page
