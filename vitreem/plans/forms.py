@@ -355,11 +355,7 @@ ReportingFormSet = forms.formset_factory(ReportingForm, extra=1, can_delete=True
 
 class RecipientForm(forms.Form):
     text = forms.CharField(label=_("Nơi nhận"), max_length=300)
-    heading = forms.BooleanField(
-        label=_("Tiêu đề nhóm (các dòng dưới thuộc nhóm)"),
-        required=False,
-        help_text=_("Ví dụ: “Gửi bản điện tử:”, “Gửi bản giấy:”"),
-    )
+    heading = forms.BooleanField(label=_("Tiêu đề nhóm"), required=False)
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])

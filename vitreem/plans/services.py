@@ -1,5 +1,6 @@
 """Plan operations: derive a plan from the level above, copy last year's, issue, report progress."""
 
+import calendar
 import copy
 from dataclasses import dataclass
 from datetime import date
@@ -35,7 +36,7 @@ from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
 
 from .datafile import report_rows
-from .dates import parse_partial
+from .dates import PartialDate, parse_partial
 from .models import (
     PUBLISHED,
     AssigneeGroup,
@@ -114,6 +115,35 @@ def _shift_row(
     for f in _text_fields(row):
         if f.name not in skip:
             setattr(row, f.attname, shift.tree(getattr(row, f.attname), str(f.verbose_name)))
+
+
+def _shift_activities(outline: list[Any], years: int) -> list[Any]:
+    """The outline with its activities' own dates moved by ``years`` (29/2 to 28/2)."""
+
+    def moved(value: Any) -> Any:
+        known = parse_partial(value)
+        if known is None:
+            return value
+        day = known.day
+        if day and known.month == 2 and day == 29:
+            day = min(day, calendar.monthrange(known.year + years, 2)[1])
+        return PartialDate(known.year + years, known.month, day).iso()
+
+    def walk(nodes: list[Any]) -> list[Any]:
+        result = []
+        for node in nodes:
+            node = {**node, "children": walk(node["children"])}
+            if node.get("activity"):
+                facts = node["activity"]
+                node["activity"] = {
+                    **facts,
+                    "start": moved(facts.get("start")),
+                    "end": moved(facts.get("end")),
+                }
+            result.append(node)
+        return result
+
+    return walk(outline)
 
 
 def _copy_parts(
@@ -348,7 +378,7 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
         plan.created_by = actor
         # The body as edited, its years moved with the other texts.
         if plan.outline:
-            plan.outline = validate_outline(plan.outline)
+            plan.outline = validate_outline(_shift_activities(plan.outline, years))
         else:
             plan.refresh_outline()
         plan.full_clean()

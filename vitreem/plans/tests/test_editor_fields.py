@@ -447,3 +447,16 @@ def test_the_migration_gives_a_stored_outlines_activities_their_groups(personas)
     migration.fill_groups(apps, None)
     plan.refresh_from_db()
     assert [n["activity"]["group"] for n in _activities(plan.outline)] == grouped
+
+
+def test_a_copy_into_next_year_moves_an_activitys_own_dates(client, personas, draft):
+    from vitreem.plans.services import plan_copy_previous
+
+    outline_post(
+        client, draft, op="edit", path=PURPOSE, role="activity", kind="heading",
+        activity_group="summer", activity_start="6/2026", activity_end="31/07/2026",
+        activity_units="Các tổ dân phố",
+    )  # fmt: skip
+    copied = plan_copy_previous(actor=personas.officer_a, source=draft, year=2027).plan
+    facts = copied.outline[0]["children"][0]["activity"]
+    assert (facts["group"], facts["start"], facts["end"]) == ("summer", "2027-06", "2027-07-31")
