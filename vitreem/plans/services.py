@@ -475,12 +475,22 @@ def plan_issue(
                 }
             )
         plan.number = number
-        plan.issued_on = issued_on
+        # Signed on a day: a draft dated to the month only ("ngày … tháng 5") is dated in full.
+        plan.issued_on, plan.issued_on_precision = issued_on, "day"
         plan.status = PlanStatus.ISSUED
         if signer_name:
             plan.signer_name = signer_name
         plan.full_clean()
-        plan.save(update_fields=["number", "issued_on", "status", "signer_name", "updated_at"])
+        plan.save(
+            update_fields=[
+                "number",
+                "issued_on",
+                "issued_on_precision",
+                "status",
+                "signer_name",
+                "updated_at",
+            ]
+        )
         if plan.amends_id:
             # The original stays readable; its tasks give way to the amendment's.
             Plan.objects.filter(pk=plan.amends_id, status=PlanStatus.ISSUED).update(

@@ -460,3 +460,19 @@ def test_a_copy_into_next_year_moves_an_activitys_own_dates(client, personas, dr
     copied = plan_copy_previous(actor=personas.officer_a, source=draft, year=2027).plan
     facts = copied.outline[0]["children"][0]["activity"]
     assert (facts["group"], facts["start"], facts["end"]) == ("summer", "2027-06", "2027-07-31")
+
+
+def test_a_draft_dated_to_the_month_is_dated_in_full_when_issued(client, personas, draft):
+    from vitreem.plans.services import plan_issue
+
+    edit_post(client, draft, "header", header(draft, issued="5/2026"))
+    draft.refresh_from_db()
+    issued = plan_issue(
+        actor=personas.leader_a,
+        plan=draft,
+        issued_on=date(2026, 5, 20),
+        confirm_unassigned=True,
+    )
+    issued.refresh_from_db()
+    assert (issued.issued_on, issued.issued_on_precision) == (date(2026, 5, 20), "day")
+    assert any("ngày 20 tháng 5 năm 2026" in line for line in docx_lines(client, issued))
