@@ -174,6 +174,25 @@ def test_a_ward_officer_gives_a_task_to_the_residential_groups_and_dates_the_pla
 
     steps.get_by_role("link", name="2. Nội dung").click()
     page.get_by_role("heading", name="Dàn ý nội dung").wait_for()
+
+    # "Mục đích" becomes an activity of the summer group, in June, by the residential groups.
+    row(page, "Mục đích").get_by_role("link", name="Loại, dấu, vai trò").click()
+    page.get_by_label("Vai trò trong kế hoạch").select_option(label="Hoạt động")
+    page.locator("form.new-node").get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu.").wait_for()
+    row(page, "Mục đích").get_by_role("link", name="Loại, dấu, vai trò").click()
+    page.get_by_label("Nhóm hoạt động (Thông tư 28/2019/TT-BLĐTBXH)").select_option(
+        label="Quản lý trẻ em sinh hoạt hè"
+    )
+    page.get_by_label("Bắt đầu").fill("6/2026")
+    page.get_by_label("Đơn vị thực hiện (cách nhau bằng dấu ;)").fill("Các tổ dân phố")
+    page.locator("form.new-node").get_by_role("button", name="Lưu").click()
+    row(page, "Mục đích").locator(".tag", has_text="Quản lý trẻ em sinh hoạt hè").wait_for()
+    activities = page.request.get(f"{base}/api/v1/plans/{ward_plan.pk}").json()["activities"]
+    assert [(a["group"], a["start"], a["units"]) for a in activities] == [
+        ("summer", "2026-06", ["Các tổ dân phố"])
+    ]
+
     preview = page.locator(".paper").inner_text()
     assert "1. Các tổ dân phố" in preview
     assert "- Rà soát, lập danh sách trẻ em sinh hoạt hè tại tổ dân phố." in preview

@@ -476,3 +476,30 @@ def test_a_draft_dated_to_the_month_is_dated_in_full_when_issued(client, persona
     issued.refresh_from_db()
     assert (issued.issued_on, issued.issued_on_precision) == (date(2026, 5, 20), "day")
     assert any("ngày 20 tháng 5 năm 2026" in line for line in docx_lines(client, issued))
+
+
+@pytest.mark.parametrize(
+    ("activity", "status"),
+    [
+        ({"group": "sports"}, 422),
+        ({"start": "32/6/2026"}, 422),
+        ({"units": ["x"] * 21}, 422),
+        ({"start": "7/2026", "end": "6/2026"}, 422),
+    ],
+)
+def test_the_api_refuses_a_bad_activity_and_changes_nothing(
+    personas, api_client, draft, activity, status
+):
+    api_client.login(personas.officer_a)
+    read = api_client.get(f"/api/v1/plans/{draft.pk}/outline").json()
+    response = api_client.post(
+        f"/api/v1/plans/{draft.pk}/outline",
+        {
+            "op": "edit",
+            "path": PURPOSE,
+            "node": {"role": "activity", "activity": activity},
+            "expected_version": read["version"],
+        },
+    )
+    assert response.status_code == status
+    assert api_client.get(f"/api/v1/plans/{draft.pk}/outline").json()["version"] == read["version"]
