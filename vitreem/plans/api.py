@@ -135,6 +135,11 @@ class OutlineNodeOut(Schema):
     )
 
 
+class RecipientGroupOut(Schema):
+    heading: str
+    recipients: list[str]
+
+
 class PlanDetail(PlanItem):
     theme: str
     period_start: date
@@ -149,6 +154,9 @@ class PlanDetail(PlanItem):
     reporting: list[ReportingOut]
     recipients: list[str] = Field(
         description="Nơi nhận theo thứ tự; một nhóm là dòng tiêu đề ('Gửi bản giấy:') rồi các nơi"
+    )
+    recipient_groups: list[RecipientGroupOut] = Field(
+        description="Các nhóm nơi nhận dưới tiêu đề của chúng ('Gửi bản điện tử:', 'Gửi bản giấy:')"
     )
     signer: str
     outline: list[OutlineNodeOut] = Field(
@@ -231,6 +239,11 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
         ],
         "reporting": list(plan.reporting.all()),
         "recipients": selectors.recipient_texts(plan.recipients),
+        "recipient_groups": [
+            {"heading": r.get("heading") or "", "recipients": list(r.get("items") or [])}
+            for r in plan.recipients
+            if isinstance(r, dict)
+        ],
         "outline": selectors.plan_outline(plan),
         "signer": " / ".join(
             x

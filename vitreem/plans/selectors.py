@@ -27,7 +27,7 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
-from .outline import activities, plain, printed, with_facts
+from .outline import activities, parse_runs, plain, printed, with_facts
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
@@ -220,6 +220,15 @@ def plan_outline(plan: Plan) -> list[dict[str, Any]]:
     return printed(with_facts(plan.outline, plan_document(plan)))
 
 
+def _heading_of(text: str) -> str:
+    """A heading's own words: the bold part before the colon when the text runs on after it
+    ("**Truyền thông:** Tổ chức …" → "Truyền thông"), else the whole text."""
+    runs = parse_runs(text)
+    if len(runs) > 1 and runs[0][1] and runs[0][0].rstrip().endswith(":"):
+        return runs[0][0].rstrip().removesuffix(":").strip()
+    return plain(text)
+
+
 def plan_activities(plan: Plan) -> list[dict[str, Any]]:
     """The activities of the body (its nodes of role "activity"), in document order, each with
     its group of Circular 28/2019, its own dates and its implementing units when given."""
@@ -233,7 +242,7 @@ def plan_activities(plan: Plan) -> list[dict[str, Any]]:
             {
                 "group": group,
                 "group_label": str(labels[group]) if group in labels else "",
-                "heading": plain(node["text"]),
+                "heading": _heading_of(node["text"]),
                 "start": start.iso() if start else None,
                 "start_precision": start.precision if start else None,
                 "end": end.iso() if end else None,

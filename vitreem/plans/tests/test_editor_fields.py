@@ -237,7 +237,7 @@ def _activities(nodes):
 # -- 2. the edit steps write recipients' groups, a month-only launch and plan date ----------
 
 
-def test_recipients_are_written_under_their_sub_headings(client, draft):
+def test_recipients_are_written_under_their_sub_headings(client, personas, api_client, draft):
     rows = [
         {"text": "Gửi bản điện tử:", "heading": "on"},
         {"text": "UBND tỉnh (b/c);"},
@@ -260,6 +260,11 @@ def test_recipients_are_written_under_their_sub_headings(client, draft):
         "- Sở Y tế;",
         "Gửi bản giấy:",
         "- Lưu: VT.",
+    ]
+    api_client.login(personas.officer_a)
+    assert api_client.get(f"/api/v1/plans/{draft.pk}").json()["recipient_groups"] == [
+        {"heading": "Gửi bản điện tử:", "recipients": ["UBND tỉnh (b/c);", "Sở Y tế;"]},
+        {"heading": "Gửi bản giấy:", "recipients": ["Lưu: VT."]},
     ]
     page = client.get(f"/plans/{draft.pk}/edit/?step=recipients").content.decode()
     assert re.search(r'name="recipients-0-heading"[^>]* checked', page)
@@ -503,3 +508,16 @@ def test_the_api_refuses_a_bad_activity_and_changes_nothing(
     )
     assert response.status_code == status
     assert api_client.get(f"/api/v1/plans/{draft.pk}/outline").json()["version"] == read["version"]
+
+
+def test_an_activitys_heading_is_its_own_words_without_the_text_after_the_colon(
+    client, personas, api_client, draft
+):
+    outline_post(
+        client, draft, op="edit", path=PURPOSE, role="activity", kind="heading",
+        text="**Hoạt động truyền thông:** Tổ chức tuyên truyền trên loa truyền thanh",
+        activity_group="communication", activity_start="", activity_end="", activity_units="",
+    )  # fmt: skip
+    api_client.login(personas.officer_a)
+    (activity,) = api_client.get(f"/api/v1/plans/{draft.pk}").json()["activities"]
+    assert activity["heading"] == "Hoạt động truyền thông"
