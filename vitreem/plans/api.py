@@ -1,6 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -15,10 +15,11 @@ from vitreem.core.text import nfc
 from vitreem.units.selectors import unit_or_404
 
 from . import selectors
+from .dates import from_stored
 from .documents import plan_docx_response
 from .editor import OPS, OutlineConflictError, outline_edit, outline_version
 from .models import Task, TaskStatus
-from .outline import MAX_TEXT, printed
+from .outline import ACTIVITY_GROUPS, MAX_TEXT, MAX_UNIT_TEXT, MAX_UNITS, printed
 from .services import (
     UnassignedTasksError,
     plan_derive,
@@ -62,21 +63,39 @@ class TargetOut(Schema):
     baseline: Decimal | None
 
 
+Precision = Literal["day", "month", "year"]
+
+
 class TaskOut(Schema):
     id: int
     text: str
     role: str
     lead: str
-    start_on: date | None
-    due_on: date | None
+    start_on: date | None = Field(
+        description="Ngày đầu của phần kế hoạch ghi (ngày 1 của tháng khi chỉ ghi tháng)"
+    )
+    due_on: date | None = Field(
+        description="Ngày cuối của phần kế hoạch ghi (ngày cuối tháng khi chỉ ghi tháng)"
+    )
+    start: str | None = Field(description="Bắt đầu như kế hoạch ghi: 2026-06-15, 2026-06 hoặc 2026")
+    start_precision: Precision | None = Field(description="Kế hoạch ghi đến ngày, tháng hay năm")
+    due: str | None = Field(description="Hạn như kế hoạch ghi: 2026-06-30, 2026-06 hoặc 2026")
+    due_precision: Precision | None = Field(description="Kế hoạch ghi đến ngày, tháng hay năm")
     status: str
 
 
 class AssignmentOut(Schema):
+    id: int
     assignee: str
+    label: str = Field(description="Đơn vị được giao như văn bản ghi (rỗng: như assignee)")
+    printed_label: str = Field(description="Dòng in trong văn bản: label, hoặc assignee")
     assignee_unit_code: str | None
     assignee_agency: str | None
-    assignee_group: str
+    assignee_group: str = Field(description="communes, districts, agencies, hamlets hoặc rỗng")
+    parent_id: int | None = Field(description="id của đơn vị mà đây là một bộ phận của nó")
+    divisions: list[int] = Field(description="id các bộ phận của đơn vị này, theo thứ tự in")
+    depth: int = Field(description="Cấp lồng: 0 cho đơn vị của kế hoạch, 1 cho bộ phận của nó…")
+    task_marker: str = Field(description="Cách in nhiệm vụ: -, +, number, letter, paragraph")
     tasks: list[TaskOut]
 
 
@@ -89,9 +108,21 @@ class ReportingOut(Schema):
 
 
 class ActivityOut(Schema):
-    group: str
+    group: str | None = Field(description="Nhóm của Thông tư 28/2019/TT-BLĐTBXH, nếu đã chọn")
     group_label: str
     heading: str
+    start: str | None = Field(description="2026-06-15, 2026-06 hoặc 2026, như kế hoạch ghi")
+    start_precision: Precision | None
+    end: str | None
+    end_precision: Precision | None
+    units: list[str] = Field(description="Đơn vị thực hiện")
+
+
+class ActivityFactsOut(Schema):
+    group: str | None
+    start: str | None
+    end: str | None
+    units: list[str]
 
 
 class OutlineNodeOut(Schema):
@@ -105,6 +136,14 @@ class OutlineNodeOut(Schema):
         description="Số như khi in: I., 1., 1.1., a) của đề mục; -, +, 1. của item; rỗng với đoạn"
     )
     children: list["OutlineNodeOut"]
+    activity: ActivityFactsOut | None = Field(
+        None, description="Với mục vai trò activity: nhóm, thời gian, đơn vị thực hiện"
+    )
+
+
+class RecipientGroupOut(Schema):
+    heading: str
+    recipients: list[str]
 
 
 class PlanDetail(PlanItem):
@@ -121,6 +160,9 @@ class PlanDetail(PlanItem):
     reporting: list[ReportingOut]
     recipients: list[str] = Field(
         description="Nơi nhận theo thứ tự; một nhóm là dòng tiêu đề ('Gửi bản giấy:') rồi các nơi"
+    )
+    recipient_groups: list[RecipientGroupOut] = Field(
+        description="Các nhóm nơi nhận dưới tiêu đề của chúng ('Gửi bản điện tử:', 'Gửi bản giấy:')"
     )
     signer: str
     outline: list[OutlineNodeOut] = Field(
@@ -139,6 +181,25 @@ def _item(plan: selectors.Plan) -> dict[str, object]:
         "kind": plan.kind,
         "status": plan.status,
         "issued_on": plan.issued_on,
+    }
+
+
+def _task_out(t: Task) -> dict[str, object]:
+    """A task with its dates as stored and as the plan writes them."""
+    start = from_stored(t.start_on, t.start_precision)
+    due = from_stored(t.due_on, t.due_precision)
+    return {
+        "id": t.pk,
+        "text": t.text,
+        "role": t.role,
+        "lead": t.lead_label,
+        "start_on": t.start_on,
+        "due_on": t.due_on,
+        "start": start.iso() if start else None,
+        "start_precision": start.precision if start else None,
+        "due": due.iso() if due else None,
+        "due_precision": due.precision if due else None,
+        "status": t.status,
     }
 
 
@@ -167,27 +228,28 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
         "targets": list(plan.targets.all()),
         "assignments": [
             {
+                "id": a.pk,
                 "assignee": a.assignee_label,
+                "label": a.label,
+                "printed_label": a.printed_label,
                 "assignee_unit_code": a.assignee_unit.code if a.assignee_unit else None,
                 "assignee_agency": a.assignee_agency.name if a.assignee_agency else None,
                 "assignee_group": a.assignee_group,
-                "tasks": [
-                    {
-                        "id": t.pk,
-                        "text": t.text,
-                        "role": t.role,
-                        "lead": t.lead_label,
-                        "start_on": t.start_on,
-                        "due_on": t.due_on,
-                        "status": t.status,
-                    }
-                    for t in a.tasks.all()
-                ],
+                "parent_id": a.parent_id,
+                "divisions": [d.pk for d in divisions],
+                "depth": depth,
+                "task_marker": a.task_marker,
+                "tasks": [_task_out(t) for t in a.tasks.all()],
             }
-            for a in plan.assignments.all()
+            for a, depth, divisions in selectors.assignments_in_order(plan)
         ],
         "reporting": list(plan.reporting.all()),
         "recipients": selectors.recipient_texts(plan.recipients),
+        "recipient_groups": [
+            {"heading": r.get("heading") or "", "recipients": list(r.get("items") or [])}
+            for r in plan.recipients
+            if isinstance(r, dict)
+        ],
         "outline": selectors.plan_outline(plan),
         "signer": " / ".join(
             x
@@ -297,11 +359,25 @@ class OutlineOut(Schema):
     )
 
 
+class ActivityIn(Schema):
+    group: Literal[ACTIVITY_GROUPS] | None = Field(  # type: ignore[valid-type]
+        None, description="Nhóm hoạt động của Thông tư 28/2019/TT-BLĐTBXH"
+    )
+    start: str | None = Field(None, max_length=20, description="15/06/2026, 6/2026, 2026-06, 2026")
+    end: str | None = Field(None, max_length=20, description="như start")
+    units: list[Annotated[str, Field(max_length=MAX_UNIT_TEXT)]] = Field(
+        default_factory=list, max_length=MAX_UNITS, description="Đơn vị thực hiện"
+    )
+
+
 class OutlineNodeIn(Schema):
     kind: Literal["heading", "paragraph", "item"] | None = None
     text: str | None = Field(None, max_length=MAX_TEXT)
     marker: Literal["-", "+", "number"] | None = None
     role: str | None = Field(None, max_length=20, description="basis, purpose, activity, …")
+    activity: ActivityIn | None = Field(
+        None, description="Với mục vai trò activity: nhóm, thời gian, đơn vị thực hiện"
+    )
 
 
 class OutlineOpIn(Schema):
@@ -402,13 +478,7 @@ def unit_tasks(
 def _task_row(t: Task, today: date) -> dict[str, object]:
     """A task of an issued plan as the task lists of the API give it."""
     return {
-        "id": t.pk,
-        "text": t.text,
-        "role": t.role,
-        "lead": t.lead_label,
-        "start_on": t.start_on,
-        "due_on": t.due_on,
-        "status": t.status,
+        **_task_out(t),
         "plan_id": t.assignment.plan_id,
         "plan_number": t.assignment.plan.number_text,
         "plan_title": t.assignment.plan.title,

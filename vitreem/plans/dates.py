@@ -108,3 +108,22 @@ def short_date(value: Any) -> str:
     """Any date a plan holds, as its text writes it ("15/5/2021"); "" when there is none."""
     partial = parse_partial(value)
     return partial.short() if partial else ""
+
+
+_WRITTEN = re.compile(r"^(?:(?:(\d{1,2})/)?(\d{1,2})/)?(\d{4})$")
+
+
+def parse_written(value: str) -> PartialDate | None:
+    """A date as an official types it: "15/5/2026" (a day), "5/2026" or "tháng 5/2026" (a
+    month), "2026" (a year), or as the data files write it ("2026-05"); None for an empty text.
+    ValueError for anything else."""
+    text = " ".join(value.split()).lower()
+    if text.startswith("tháng "):
+        text = text.removeprefix("tháng ")
+    if not text:
+        return None
+    match = _WRITTEN.match(text)
+    if match:
+        day, month, year = (int(g) if g else None for g in match.groups())
+        return PartialDate(year or 0, month, day)
+    return parse_partial(text)

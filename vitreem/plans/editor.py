@@ -29,11 +29,15 @@ from vitreem.core.audit import audit_record
 from vitreem.core.models import AuditEvent
 from vitreem.core.text import nfc, text_problem
 
+from .dates import PartialDate, parse_written
 from .models import Plan, PlanStatus
 from .outline import (
+    ACTIVITY_GROUPS,
     FACT_ROLES,
     KINDS,
     MARKERS,
+    MAX_UNIT_TEXT,
+    MAX_UNITS,
     ROLES,
     Node,
     OutlineError,
@@ -135,13 +139,67 @@ def _clean_text(value: Any) -> str:
     return nfc(value)
 
 
+def _written_day(value: Any, label: str) -> PartialDate | None:
+    """A date the editor typed ("6/2026", "15/06/2026", "2026"), as far as it is given."""
+    if value is None or value == "":
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return parse_written(value)
+    except ValueError:
+        raise OutlineRefusedError(
+            _(
+                "%(field)s “%(value)s” không hợp lệ: hãy viết ngày dd/mm/yyyy, chỉ tháng mm/yyyy "
+                "hoặc chỉ năm yyyy, ví dụ 15/06/2026, 6/2026, 2026."
+            )
+            % {"field": label, "value": str(value)[:40]}
+        ) from None
+
+
+def _activity_fields(given: Any) -> dict[str, Any]:
+    """An activity's group, dates and implementing units as the editor sends them."""
+    if not isinstance(given, dict) or set(given) - {"group", "start", "end", "units"}:
+        raise OutlineRefusedError(_("Thông tin hoạt động gửi lên không hợp lệ."))
+    group = given.get("group") or None
+    if group is not None and group not in ACTIVITY_GROUPS:
+        raise OutlineRefusedError(
+            _("Nhóm hoạt động phải là một trong bảy nhóm của Thông tư 28/2019/TT-BLĐTBXH.")
+        )
+    start = _written_day(given.get("start"), _("Ngày bắt đầu"))
+    end = _written_day(given.get("end"), _("Ngày kết thúc"))
+    if start and end and end.last() < start.first():
+        raise OutlineRefusedError(_("Thời gian của hoạt động kết thúc trước khi bắt đầu."))
+    units = given.get("units") or []
+    if isinstance(units, str):
+        units = re.split(r"[;\n]", units)
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        raise OutlineRefusedError(_("Đơn vị thực hiện phải là các tên đơn vị."))
+    names = [_clean_text(u).strip() for u in units if u.strip()]
+    if len(names) > MAX_UNITS:
+        raise OutlineRefusedError(
+            _("Một hoạt động ghi tối đa %(n)d đơn vị thực hiện.") % {"n": MAX_UNITS}
+        )
+    if any(len(name) > MAX_UNIT_TEXT for name in names):
+        raise OutlineRefusedError(
+            _("Tên đơn vị thực hiện dài quá %(n)d ký tự.") % {"n": MAX_UNIT_TEXT}
+        )
+    return {
+        "group": group,
+        "start": start.iso() if start else None,
+        "end": end.iso() if end else None,
+        "units": names,
+    }
+
+
 def _fields(given: Any) -> dict[str, Any]:
-    """The fields of a node as the editor sends them: kind, text, marker, role (each optional)."""
+    """The fields of a node as the editor sends them: kind, text, marker, role and, for an
+    activity, its group, dates and implementing units (each optional)."""
     if given is None:
         return {}
     if not isinstance(given, dict):
         raise OutlineRefusedError(_("Mục gửi lên không hợp lệ."))
-    unknown = set(given) - {"kind", "text", "marker", "role"}
+    unknown = set(given) - {"kind", "text", "marker", "role", "activity"}
     if unknown:
         raise OutlineRefusedError(
             _("Trường không được phép: %(keys)s.") % {"keys": ", ".join(sorted(map(str, unknown)))}
@@ -162,6 +220,8 @@ def _fields(given: Any) -> dict[str, Any]:
         fields["role"] = role
     if "text" in given:
         fields["text"] = _clean_text(given["text"])
+    if given.get("activity") is not None:
+        fields["activity"] = _activity_fields(given["activity"])
     return fields
 
 
@@ -176,6 +236,13 @@ def _shaped(node: Node) -> Node:
 
 def _new_node(given: Any, like: Node | None) -> Node:
     fields = _fields(given)
+    if "activity" in fields and fields.get("role") != "activity":
+        raise OutlineRefusedError(
+            _(
+                "Chỉ mục có vai trò “Hoạt động” mới ghi được nhóm hoạt động, thời gian và "
+                "đơn vị thực hiện."
+            )
+        )
     kind = fields.get("kind") or (like["kind"] if like else "paragraph")
     marker = fields.get("marker") or (like.get("marker") if like and like["kind"] == kind else None)
     node = {
@@ -185,6 +252,8 @@ def _new_node(given: Any, like: Node | None) -> Node:
         "marker": marker,
         "children": [],
     }
+    if "activity" in fields:
+        node["activity"] = fields["activity"]
     return _shaped(node)
 
 
@@ -206,6 +275,15 @@ def apply_op(outline: list[Node], op: str, path: str, given: Any = None) -> tupl
     if op == "edit":
         fields = _fields(given)
         node.update(fields)
+        if "activity" in fields and node["role"] != "activity":
+            raise OutlineRefusedError(
+                _(
+                    "Chỉ mục có vai trò “Hoạt động” mới ghi được nhóm hoạt động, thời gian và "
+                    "đơn vị thực hiện."
+                )
+            )
+        if node["role"] != "activity":
+            node.pop("activity", None)
         if "kind" in fields and "marker" not in fields and fields["kind"] != "item":
             node["marker"] = None
         _shaped(node)

@@ -1,15 +1,69 @@
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vitreem.core import bounds
 from vitreem.core.forms import DATE_INPUTS, MoneyField, count_field, date_field, day_validator
 from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_label
 
+from .dates import PartialDate, parse_partial, parse_written
 from .models import BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
-from .services import PLAN_HEADER_FIELDS
+from .services import PLAN_HEADER_FIELDS, assignee_groups
+
+PARTIAL_DATE_ERROR = _(
+    "Ngày không hợp lệ: hãy viết dd/mm/yyyy, chỉ tháng mm/yyyy hoặc chỉ năm yyyy, ví dụ "
+    "15/06/2026, 6/2026, 2026."
+)
+
+
+class PartialDateField(forms.CharField):
+    """A date as far as the plan gives it, typed as officials write it: "15/06/2026", "6/2026"
+    (the month only: "ngày … tháng 6 năm 2026", "trong tháng 6/2026") or "2026"; a PartialDate,
+    or None when left empty. Within the domain's range of days (``later``: years ahead)."""
+
+    def __init__(self, *, later: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"placeholder": _("dd/mm/yyyy hoặc mm/yyyy"), "maxlength": 20}),
+        )
+        super().__init__(**kwargs)
+        self.later = later
+
+    def prepare_value(self, value: Any) -> Any:
+        try:
+            known = parse_partial(value) if not isinstance(value, str) else None
+        except ValueError:
+            return value
+        return known.short() if known else value
+
+    def to_python(self, value: Any) -> PartialDate | None:  # type: ignore[override]
+        if isinstance(value, PartialDate) or value is None:
+            return value
+        text = super().to_python(value) or ""
+        if len(text) > 20:
+            raise ValidationError(PARTIAL_DATE_ERROR, code="invalid")
+        try:
+            known = parse_written(text)
+        except ValueError:
+            raise ValidationError(PARTIAL_DATE_ERROR, code="invalid") from None
+        if known is not None:
+            for day in (known.first(), known.last()):
+                if problem := bounds.day_problem(day, later=self.later):
+                    raise ValidationError(problem, code=bounds.ERROR_TYPE)
+        return known
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return self.to_python(data) != self.to_python(self.prepare_value(initial))
+        except ValidationError:
+            return True
+
 
 _NOT_NEGATIVE = {"min_value": _("Số tiền không được âm.")}
 
@@ -159,6 +213,13 @@ class NewPlanForm(forms.Form):
 
 
 class PlanHeaderForm(forms.ModelForm):
+    issued = PartialDateField(
+        label=_("Ngày ban hành (để trống phần chưa biết)"),
+        required=False,
+        later=True,
+        help_text=_("Chỉ ghi tháng (5/2026) thì văn bản in “ngày … tháng 5 năm 2026”."),
+    )
+
     class Meta:
         model = Plan
         fields = PLAN_HEADER_FIELDS
@@ -174,6 +235,8 @@ class PlanHeaderForm(forms.ModelForm):
             assert isinstance(field, forms.DateField)
             field.input_formats = DATE_INPUTS
             field.validators.append(day_validator(later=True))
+        if self.instance.pk:
+            self.initial.setdefault("issued", self.instance.issued)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -213,20 +276,39 @@ class TargetForm(forms.Form):
 
 
 class TaskForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Giao cho"), queryset=Agency.objects.none())
+    """One task: given to an agency of the issuing unit, or to the group of units below it the
+    plan names ("Các tổ dân phố"); its dates as far as the plan gives them."""
+
+    agency = forms.ChoiceField(label=_("Giao cho"))
     text = forms.CharField(label=_("Nhiệm vụ"), widget=forms.Textarea(attrs={"rows": 2}))
     role = forms.ChoiceField(label=_("Vai trò"), choices=TaskRole.choices, initial="lead")
     lead_label = forms.CharField(
         label=_("Đơn vị chủ trì (khi phối hợp)"), required=False, max_length=300
     )
-    start_on = date_field(_("Bắt đầu"), required=False, later=True)
-    due_on = date_field(_("Hạn"), required=False, later=True)
+    start_on = PartialDateField(label=_("Bắt đầu"), required=False, later=True)
+    due_on = PartialDateField(label=_("Hạn"), required=False, later=True)
 
     def __init__(self, *args: object, unit: AdministrativeUnit, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.agencies = {
+            str(a.pk): a
+            for a in Agency.objects.filter(unit=unit).order_by("-is_lead_for_children", "name")
+        }
+        self.groups = dict(assignee_groups(unit))
         field = self.fields["agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Agency.objects.filter(unit=unit).order_by("-is_lead_for_children", "name")
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            ("", "---------"),
+            *((pk, a.name) for pk, a in self.agencies.items()),
+            *self.groups.items(),
+        ]
+
+    def clean_agency(self) -> dict[str, Any]:
+        """The assignee: {"agency": Agency} or {"group": code}."""
+        value = self.cleaned_data["agency"]
+        if value in self.groups:
+            return {"group": value}
+        return {"agency": self.agencies[value]}
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -278,6 +360,7 @@ ReportingFormSet = forms.formset_factory(ReportingForm, extra=1, can_delete=True
 
 class RecipientForm(forms.Form):
     text = forms.CharField(label=_("Nơi nhận"), max_length=300)
+    heading = forms.BooleanField(label=_("Tiêu đề nhóm"), required=False)
 
     def clean_text(self) -> str:
         return nfc(self.cleaned_data["text"])
@@ -298,7 +381,7 @@ class AwardForm(forms.Form):
 
 class LaunchForm(forms.Form):
     held = forms.BooleanField(label=_("Có tổ chức Lễ phát động"), required=False)
-    date = date_field(_("Ngày"), required=False, later=True)
+    date = PartialDateField(label=_("Ngày (hoặc chỉ tháng: 5/2026)"), required=False, later=True)
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
     agenda = forms.CharField(
         label=_("Chương trình (mỗi dòng một mục)"),
@@ -306,9 +389,30 @@ class LaunchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     note = forms.CharField(label=_("Ghi chú trong văn bản"), required=False, max_length=500)
+    lead = forms.CharField(label=_("Đơn vị chủ trì"), required=False, max_length=300)
+    cooperating = forms.CharField(
+        label=_("Đơn vị phối hợp (mỗi dòng một đơn vị)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    participants = forms.CharField(
+        label=_("Thành phần tham dự (mỗi dòng một thành phần)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def _lines(self, name: str) -> list[str]:
+        lines = [nfc(line.strip()) for line in self.cleaned_data[name].splitlines()]
+        return [line for line in lines if line]
 
     def clean_agenda(self) -> list[str]:
-        return [nfc(line) for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
+        return self._lines("agenda")
+
+    def clean_cooperating(self) -> list[str]:
+        return self._lines("cooperating")
+
+    def clean_participants(self) -> list[str]:
+        return self._lines("participants")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

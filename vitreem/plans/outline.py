@@ -7,7 +7,12 @@ loader, the services, the API) passes the body through it. A node is
      "role": "basis" | "theme" | … | None,    # what the node is, independent of how it prints
      "text": "… **bold** … *italic* …",       # the only markup: bold and italic
      "marker": "-" | "+" | "number" | "letter" | None,   # items only: the plan's own marker
-     "children": [node, …]}
+     "children": [node, …],
+     "activity": {"group", "start", "end", "units"}}      # only on an "activity" node, optional
+
+An activity node may carry what the system knows of the activity beside its text: its group of
+the seven of Circular 28/2019/TT-BLĐTBXH, its own dates as far as the plan gives them ("2026-06")
+and the units that carry it out. They are data, not print: the plan writes them in its text.
 
 Headings carry no numerals: ``heading_numbers`` computes them as Decree 30/2020/NĐ-CP numbers a
 plan (I., 1., 1.1., a)). A node whose role names a structured fact of the plan (targets, budget,
@@ -25,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.documents.decree30 import ROMAN
 
-from .dates import short_date
+from .dates import parse_partial, short_date
 
 Node = dict[str, Any]
 
@@ -50,7 +55,20 @@ ROLES = (
 )
 # Roles that, with an empty text, stand for the plan's rows of that fact.
 FACT_ROLES = ("theme", "targets", "slogans", "launch", "budget", "awards", "tasks", "reporting")
-KEYS = {"kind", "role", "text", "marker", "children"}
+KEYS = {"kind", "role", "text", "marker", "children", "activity"}
+# The seven groups of Action Month activities (models.ActivityGroup holds their names).
+ACTIVITY_GROUPS = (
+    "communication",
+    "resources",
+    "participation",
+    "summer",
+    "recreation",
+    "safety",
+    "movement",
+)
+ACTIVITY_KEYS = {"group", "start", "end", "units"}
+MAX_UNITS = 20
+MAX_UNIT_TEXT = 300
 
 MAX_DEPTH = 8  # levels of nesting, the top level being 1
 MAX_HEADING_DEPTH = 4  # I. → 1. → 1.1. → a)
@@ -165,7 +183,56 @@ def _node(node: Any, path: str, depth: int, heading_depth: int, count: list[int]
     ]
     if kind != "heading" and any(c["kind"] != "item" for c in clean):
         raise _fail(path, _("trong đoạn văn hoặc item chỉ có item con"))
-    return {"kind": kind, "role": role, "text": text, "marker": marker, "children": clean}
+    result = {"kind": kind, "role": role, "text": text, "marker": marker, "children": clean}
+    if node.get("activity") is not None:
+        if role != "activity":
+            raise _fail(path, _("chỉ mục có vai trò hoạt động mới có activity"))
+        result["activity"] = _activity(node["activity"], f"{path}.activity")
+    return result
+
+
+def _activity(value: Any, path: str) -> dict[str, Any]:
+    """An activity's facts, clean: its group (or None), start and end as ISO partial dates (or
+    None), its implementing units."""
+    if not isinstance(value, dict):
+        raise _fail(path, _("phải là một đối tượng"))
+    unknown = sorted(set(value) - ACTIVITY_KEYS, key=str)
+    if unknown:
+        raise _fail(
+            path, _("trường không được phép: %(keys)s") % {"keys": ", ".join(map(str, unknown))}
+        )
+    group = value.get("group") or None
+    if group is not None and group not in ACTIVITY_GROUPS:
+        raise _fail(path, _("nhóm hoạt động không hợp lệ: %(group)s") % {"group": str(group)[:40]})
+    days = {}
+    for key in ("start", "end"):
+        try:
+            days[key] = parse_partial(value.get(key))
+        except (ValueError, TypeError):
+            raise _fail(
+                f"{path}.{key}", _("ngày phải viết 2026-06-15, 2026-06 hoặc 2026")
+            ) from None
+    start, end = days["start"], days["end"]
+    if start and end and end.last() < start.first():
+        raise _fail(path, _("ngày kết thúc trước ngày bắt đầu"))
+    units = value.get("units") or []
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        raise _fail(f"{path}.units", _("phải là một danh sách tên đơn vị"))
+    if len(units) > MAX_UNITS:
+        raise _fail(f"{path}.units", _("quá %(n)d đơn vị") % {"n": MAX_UNITS})
+    for unit in units:
+        if not unit.strip() or len(unit) > MAX_UNIT_TEXT or any(ord(c) < 32 for c in unit):
+            raise _fail(
+                f"{path}.units",
+                _("tên đơn vị phải có chữ, không quá %(n)d ký tự, không có ký tự điều khiển")
+                % {"n": MAX_UNIT_TEXT},
+            )
+    return {
+        "group": group,
+        "start": start.iso() if start else None,
+        "end": end.iso() if end else None,
+        "units": [u.strip() for u in units],
+    }
 
 
 def _max_heading_depth(node: Node) -> int:
@@ -267,15 +334,20 @@ def _items(items: list[Any], marker: str) -> list[Node]:
     return nodes
 
 
-def _heading(heading: str, inline: str | None, role: str | None, blocks: list[Any]) -> Node:
+def _heading(
+    heading: str, inline: str | None, role: str | None, blocks: list[Any], group: str | None = None
+) -> Node:
     text = f"**{_escape(heading)}:** {_escape(inline)}" if inline else _escape(heading)
-    return {
+    node: Node = {
         "kind": "heading",
         "role": role,
         "text": text,
         "marker": None,
         "children": _blocks(blocks),
     }
+    if group:
+        node["activity"] = {"group": group, "start": None, "end": None, "units": []}
+    return node
 
 
 def _blocks(blocks: list[Any]) -> list[Node]:
@@ -295,9 +367,15 @@ def _blocks(blocks: list[Any]) -> list[Node]:
         elif kind == "bullets":
             nodes.extend(_items(block.get("items", []), "-"))
         elif kind == "subsection":
-            role = "activity" if block.get("activity_group") else None
+            group = block.get("activity_group")
             nodes.append(
-                _heading(block["heading"], block.get("inline"), role, block.get("blocks", []))
+                _heading(
+                    block["heading"],
+                    block.get("inline"),
+                    "activity" if group else None,
+                    block.get("blocks", []),
+                    group,
+                )
             )
         elif kind in _BLOCK_ROLES:
             nodes.append(_fact(_BLOCK_ROLES[kind], block.get("marker")))
@@ -447,6 +525,14 @@ def with_facts(outline: list[Node], facts: dict[str, Any]) -> list[Node]:
         else:
             nodes.append({**node, "children": with_facts(node["children"], facts)})
     return nodes
+
+
+def activities(outline: list[Node]) -> Iterator[Node]:
+    """The activity nodes of the outline, in document order."""
+    for node in outline:
+        if node["role"] == "activity":
+            yield node
+        yield from activities(node["children"])
 
 
 def printed(outline: list[Node]) -> list[Node]:

@@ -27,7 +27,7 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
-from .outline import printed, with_facts
+from .outline import activities, parse_runs, plain, printed, with_facts
 
 __all__ = ["Plan", "plan_document", "plan_with_parts", "plans_for_user", "tasks_for_user"]
 
@@ -187,6 +187,21 @@ def _assignees(
     ]
 
 
+def assignments_in_order(plan: Plan) -> list[tuple[Assignment, int, list[Assignment]]]:
+    """The plan's assignees in the order they print: each followed by its divisions (and
+    theirs), with its depth (0 for the plan's own) and its divisions."""
+    groups = _by_parent(list(plan.assignments.all()))
+    rows: list[tuple[Assignment, int, list[Assignment]]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for assignment in groups.get(parent, []):
+            rows.append((assignment, depth, groups.get(assignment.pk, [])))
+            walk(assignment.pk, depth + 1)
+
+    walk(None, 0)
+    return rows
+
+
 def recipient_texts(recipients: list[Any]) -> list[str]:
     """The recipients as lines in order: a group's sub-heading ("Gửi bản giấy:"), then its own."""
     lines: list[str] = []
@@ -205,19 +220,37 @@ def plan_outline(plan: Plan) -> list[dict[str, Any]]:
     return printed(with_facts(plan.outline, plan_document(plan)))
 
 
+def _heading_of(text: str) -> str:
+    """A heading's own words: the bold part before the colon when the text runs on after it
+    ("**Truyền thông:** Tổ chức …" → "Truyền thông"), else the whole text."""
+    runs = parse_runs(text)
+    if len(runs) > 1 and runs[0][1] and runs[0][0].rstrip().endswith(":"):
+        return runs[0][0].rstrip().removesuffix(":").strip()
+    return plain(text)
+
+
 def plan_activities(plan: Plan) -> list[dict[str, Any]]:
-    """The activity subsections of the body that carry an Action Month group."""
+    """The activities of the body (its nodes of role "activity"), in document order, each with
+    its group of Circular 28/2019, its own dates and its implementing units when given."""
     labels = dict(ActivityGroup.choices)
-    return [
-        {
-            "group": block["activity_group"],
-            "group_label": str(labels[block["activity_group"]]),
-            "heading": block["heading"],
-        }
-        for section in plan.sections
-        for block in section.get("blocks", [])
-        if block.get("type") == "subsection" and block.get("activity_group") in labels
-    ]
+    rows = []
+    for node in activities(plan.outline):
+        facts = node.get("activity") or {}
+        group = facts.get("group") or None
+        start, end = parse_partial(facts.get("start")), parse_partial(facts.get("end"))
+        rows.append(
+            {
+                "group": group,
+                "group_label": str(labels[group]) if group in labels else "",
+                "heading": _heading_of(node["text"]),
+                "start": start.iso() if start else None,
+                "start_precision": start.precision if start else None,
+                "end": end.iso() if end else None,
+                "end_precision": end.precision if end else None,
+                "units": list(facts.get("units") or []),
+            }
+        )
+    return rows
 
 
 def amendments_of(plan: Plan) -> QuerySet[Plan]:

@@ -1,5 +1,6 @@
 """Plan operations: derive a plan from the level above, copy last year's, issue, report progress."""
 
+import calendar
 import copy
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
 
 from .datafile import target_rows
+from .dates import PartialDate, parse_partial
 from .models import (
     PUBLISHED,
     AssigneeGroup,
@@ -114,6 +116,35 @@ def _shift_row(
     for f in _text_fields(row):
         if f.name not in skip:
             setattr(row, f.attname, shift.tree(getattr(row, f.attname), str(f.verbose_name)))
+
+
+def _shift_activities(outline: list[Any], years: int) -> list[Any]:
+    """The outline with its activities' own dates moved by ``years`` (29/2 to 28/2)."""
+
+    def moved(value: Any) -> Any:
+        known = parse_partial(value)
+        if known is None:
+            return value
+        day = known.day
+        if day and known.month == 2 and day == 29:
+            day = min(day, calendar.monthrange(known.year + years, 2)[1])
+        return PartialDate(known.year + years, known.month, day).iso()
+
+    def walk(nodes: list[Any]) -> list[Any]:
+        result = []
+        for node in nodes:
+            node = {**node, "children": walk(node["children"])}
+            if node.get("activity"):
+                facts = node["activity"]
+                node["activity"] = {
+                    **facts,
+                    "start": moved(facts.get("start")),
+                    "end": moved(facts.get("end")),
+                }
+            result.append(node)
+        return result
+
+    return walk(outline)
 
 
 def _copy_parts(
@@ -354,7 +385,7 @@ def plan_copy_previous(*, actor: User, source: Plan, year: int) -> PlanCopy:
         plan.created_by = actor
         # The body as edited, its years moved with the other texts.
         if plan.outline:
-            plan.outline = validate_outline(plan.outline)
+            plan.outline = validate_outline(_shift_activities(plan.outline, years))
         else:
             plan.refresh_outline()
         plan.full_clean()
@@ -452,12 +483,22 @@ def plan_issue(
                 }
             )
         plan.number = number
-        plan.issued_on = issued_on
+        # Signed on a day: a draft dated to the month only ("ngày … tháng 5") is dated in full.
+        plan.issued_on, plan.issued_on_precision = issued_on, "day"
         plan.status = PlanStatus.ISSUED
         if signer_name:
             plan.signer_name = signer_name
         plan.full_clean()
-        plan.save(update_fields=["number", "issued_on", "status", "signer_name", "updated_at"])
+        plan.save(
+            update_fields=[
+                "number",
+                "issued_on",
+                "issued_on_precision",
+                "status",
+                "signer_name",
+                "updated_at",
+            ]
+        )
         if plan.amends_id:
             # The original stays readable; its tasks give way to the amendment's.
             Plan.objects.filter(pk=plan.amends_id, status=PlanStatus.ISSUED).update(
@@ -708,19 +749,26 @@ PLAN_HEADER_FIELDS = [
 
 
 def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
-    """Change the header fields of a draft; the period must lie in the plan's year."""
+    """Change the header fields of a draft; the period must lie in the plan's year. ``issued``
+    is the date of issue as far as it is known (a PartialDate, a date, or None): a month only
+    prints "ngày … tháng 5 năm 2026"."""
     require_plan(actor, Action.ENTER, plan)
-    unknown = set(changes) - set(PLAN_HEADER_FIELDS)
+    unknown = set(changes) - {*PLAN_HEADER_FIELDS, "issued"}
     if unknown:
         raise ValueError(f"not header fields: {sorted(unknown)}")
+    fields = [f for f in changes if f != "issued"]
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
-        for field, value in changes.items():
-            setattr(plan, field, value)
+        for field in fields:
+            setattr(plan, field, changes[field])
+        if "issued" in changes:
+            issued = parse_partial(changes["issued"])
+            plan.issued_on, plan.issued_on_precision = issued.stored() if issued else (None, "day")
+            fields += ["issued_on", "issued_on_precision"]
         plan.full_clean()
         if _period_outside_year(plan):
             raise ValidationError({"period_start": str(PERIOD_OUTSIDE_YEAR)})
-        plan.save(update_fields=[*changes, "updated_at"])
+        plan.save(update_fields=[*fields, "updated_at"])
         audit_record(
             actor=actor,
             action="plan.update",
@@ -731,16 +779,39 @@ def plan_update(*, actor: User, plan: Plan, **changes: Any) -> Plan:
     return plan
 
 
-def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) -> Plan:
-    """Set a draft's tasks: each {agency, text, role, lead_label, start_on, due_on}.
+def assignee_groups(unit: AdministrativeUnit) -> list[tuple[str, str]]:
+    """The groups of units below ``unit`` its plans give tasks to, named as its plans write them:
+    a ward's "Các tổ dân phố", a commune's "Các thôn, bản"; above the communes, their committees."""
+    if unit.level == 3:
+        names = {"ward": "Các tổ dân phố", "township": "Các tổ dân phố", "commune": "Các thôn, bản"}
+        return [(AssigneeGroup.HAMLETS, names.get(unit.kind, str(AssigneeGroup.HAMLETS.label)))]
+    return [(AssigneeGroup.COMMUNES, str(AssigneeGroup.COMMUNES.label))]
 
+
+def _stored(value: Any, *, end: bool = False) -> tuple[date | None, str]:
+    known = parse_partial(value)
+    return known.stored(end=end) if known else (None, "day")
+
+
+def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) -> Plan:
+    """Set a draft's tasks: each {agency | group, text, role, lead_label, start_on, due_on}.
+
+    A task goes to an agency of the issuing unit or to a group of the units below it
+    (``assignee_groups``: "Các tổ dân phố"). Its dates are dates or PartialDates: a month only
+    is kept as the month ("trong tháng 6/2026"), a due month ending on its last day.
     All or nothing: one invalid task and nothing changes. A draft has no progress to lose.
     """
     require_plan(actor, Action.ENTER, plan)
+    groups = dict(assignee_groups(plan.issuer_unit))
     errors: list[str] = []
     for number, item in enumerate(tasks, start=1):
-        agency = item["agency"]
-        if agency.unit_id != plan.issuer_unit_id:
+        if item.get("group") is not None and item["group"] not in groups:
+            errors.append(
+                _("Dòng %(n)s: nhóm được giao không có ở cấp của đơn vị ban hành.") % {"n": number}
+            )
+        elif item.get("group") is None and (
+            item.get("agency") is None or item["agency"].unit_id != plan.issuer_unit_id
+        ):
             errors.append(
                 _("Dòng %(n)s: chỉ giao cho cơ quan của đơn vị ban hành.") % {"n": number}
             )
@@ -748,34 +819,47 @@ def plan_tasks_replace(*, actor: User, plan: Plan, tasks: list[dict[str, Any]]) 
             errors.append(
                 _("Dòng %(n)s: nhiệm vụ phối hợp phải ghi đơn vị chủ trì.") % {"n": number}
             )
-        start, due = item.get("start_on"), item.get("due_on")
-        if start and due and due < start:
+        try:
+            start, due = parse_partial(item.get("start_on")), parse_partial(item.get("due_on"))
+        except ValueError:
+            errors.append(_("Dòng %(n)s: ngày không hợp lệ.") % {"n": number})
+            continue
+        if start and due and due.last() < start.first():
             errors.append(_("Dòng %(n)s: hạn hoàn thành trước ngày bắt đầu.") % {"n": number})
-        if due and due < plan.period_start:
+        if due and due.last() < plan.period_start:
             errors.append(_("Dòng %(n)s: hạn trước thời gian thực hiện kế hoạch.") % {"n": number})
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
         Assignment.objects.filter(plan=plan).delete()
-        by_agency: dict[int, Assignment] = {}
+        by_assignee: dict[str, Assignment] = {}
         for order, item in enumerate(tasks):
-            agency = item["agency"]
-            if agency.pk not in by_agency:
-                by_agency[agency.pk] = Assignment.objects.create(
+            agency: Agency | None = item.get("agency")
+            group: str = item.get("group") or ""
+            key = f"agency:{agency.pk}" if agency is not None and not group else f"group:{group}"
+            if key not in by_assignee:
+                by_assignee[key] = Assignment.objects.create(
                     plan=plan,
-                    order=len(by_agency),
-                    assignee_label=agency.name,
-                    assignee_agency=agency,
+                    order=len(by_assignee),
+                    assignee_label=agency.name
+                    if agency is not None and not group
+                    else groups[group],
+                    assignee_agency=None if group else agency,
+                    assignee_group=group,
                 )
+            start_on, start_precision = _stored(item.get("start_on"))
+            due_on, due_precision = _stored(item.get("due_on"), end=True)
             task = Task(
-                assignment=by_agency[agency.pk],
+                assignment=by_assignee[key],
                 order=order,
                 text=item["text"],
                 role=item.get("role") or "lead",
                 lead_label=item.get("lead_label") or "",
-                start_on=item.get("start_on"),
-                due_on=item.get("due_on"),
+                start_on=start_on,
+                start_precision=start_precision,
+                due_on=due_on,
+                due_precision=due_precision,
             )
             task.full_clean()
             task.save()
@@ -892,6 +976,41 @@ def plan_amend(*, actor: User, plan: Plan) -> Plan:
     return amendment
 
 
+MAX_RECIPIENTS = 200
+
+
+def clean_recipients(recipients: list[Any]) -> list[Any]:
+    """The recipients as a plan keeps them, or ValidationError (in Vietnamese) saying why not:
+    texts and groups {heading, items}, a group with a heading and at least one recipient."""
+    clean: list[Any] = []
+    lines = 0
+    for item in recipients:
+        if isinstance(item, str):
+            if item.strip():
+                clean.append(item.strip())
+                lines += 1
+            continue
+        if not isinstance(item, dict) or set(item) - {"heading", "items"}:
+            raise ValidationError(_("Nơi nhận phải là một dòng chữ hoặc một nhóm có tiêu đề."))
+        heading = item.get("heading")
+        items = item.get("items")
+        if not isinstance(heading, str) or not heading.strip():
+            raise ValidationError(_("Một nhóm nơi nhận chưa có tiêu đề (Gửi bản giấy:…)."))
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise ValidationError(_("Nơi nhận của một nhóm phải là các dòng chữ."))
+        kept = [i.strip() for i in items if i.strip()]
+        if not kept:
+            raise ValidationError(
+                _("Nhóm nơi nhận “%(heading)s” chưa có nơi nhận nào; hãy thêm các dòng dưới nó.")
+                % {"heading": heading.strip()[:100]}
+            )
+        clean.append({"heading": heading.strip(), "items": kept})
+        lines += 1 + len(kept)
+    if lines > MAX_RECIPIENTS:
+        raise ValidationError(_("Nơi nhận có tối đa %(n)s dòng.") % {"n": MAX_RECIPIENTS})
+    return clean
+
+
 def plan_lists_update(
     *,
     actor: User,
@@ -900,12 +1019,18 @@ def plan_lists_update(
     budget: list[dict[str, Any]] | None = None,
     reporting: list[dict[str, Any]] | None = None,
     opening: list[dict[str, Any]] | None = None,
-    recipients: list[str] | None = None,
+    recipients: list[Any] | None = None,
     awards: list[dict[str, Any]] | None = None,
     launch: dict[str, Any] | None = None,
 ) -> Plan:
     """Replace the given lists of a draft: slogans, budget, reporting regime, opening paragraphs
-    (bases), recipients, award rules, launch ceremony."""
+    (bases), recipients, award rules, launch ceremony.
+
+    A recipient is a text or a group {heading: "Gửi bản giấy:", items: [texts]}, which prints
+    its sub-heading and its own recipients under it. The launch's date may be a month only
+    (a PartialDate); its lead, cooperating units and participants are kept unless given."""
+    if recipients is not None:
+        recipients = clean_recipients(recipients)
     with transaction.atomic():
         plan = _locked_draft(actor, plan)
         changed = []
@@ -917,18 +1042,23 @@ def plan_lists_update(
             plan.refresh_outline()
             changed.extend(["opening", "outline"])
         if recipients is not None:
-            plan.recipients = [r for r in recipients if r]
+            plan.recipients = recipients
             changed.append("recipients")
         if launch is not None:
-            # The form edits these; the launch's lead, cooperating units and participants stay.
+            day = parse_partial(launch.get("date"))
             plan.launch = {
                 **(plan.launch or {}),
                 "held": bool(launch.get("held")),
-                "date": launch["date"].isoformat() if launch.get("date") else None,
+                "date": day.iso() if day else None,
                 "place": launch.get("place") or None,
                 "agenda": [a for a in launch.get("agenda", []) if a],
                 "note": launch.get("note") or "",
             }
+            for key in ("cooperating", "participants"):
+                if key in launch:
+                    plan.launch[key] = [str(x) for x in launch[key] or [] if x]
+            if "lead" in launch:
+                plan.launch["lead"] = launch["lead"] or None
             changed.append("launch")
         if changed:
             plan.save(update_fields=[*changed, "updated_at"])

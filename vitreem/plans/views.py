@@ -34,6 +34,7 @@ from vitreem.reporting.selectors import plan_targets
 from vitreem.units.models import AdministrativeUnit
 
 from . import selectors, services
+from .dates import from_stored, parse_partial
 from .documents import plan_docx_response, plan_pdf_response
 from .forms import (
     AwardFormSet,
@@ -418,16 +419,61 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def _task_initial(plan: Plan) -> list[dict[str, object]]:
     return [
         {
-            "agency": assignment.assignee_agency_id,
+            "agency": assignment.assignee_group or assignment.assignee_agency_id,
             "text": task.text,
             "role": task.role,
             "lead_label": task.lead_label,
-            "start_on": task.start_on,
-            "due_on": task.due_on,
+            "start_on": from_stored(task.start_on, task.start_precision),
+            "due_on": from_stored(task.due_on, task.due_precision),
         }
         for assignment in plan.assignments.all()
         for task in assignment.tasks.all()
     ]
+
+
+def _task_rows(formset: object) -> list[dict[str, object]]:
+    """The tasks of the formset, each with its assignee: {"agency": …} or {"group": …}."""
+    rows = []
+    for row in _kept(formset):
+        assignee = row.pop("agency")
+        assert isinstance(assignee, dict)
+        rows.append({**row, **assignee})
+    return rows
+
+
+def _launch_posted(data: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    """The launch as the form posted it; its lead, cooperating units and participants only when
+    the form sent them (a form without them keeps the plan's)."""
+    kept = ("lead", "cooperating", "participants")
+    return {k: v for k, v in data.items() if k not in kept or k in request.POST}
+
+
+def _recipient_initial(plan: Plan) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for item in plan.recipients:
+        if isinstance(item, dict):
+            rows.append({"text": item.get("heading") or "", "heading": True})
+            rows.extend({"text": sub, "heading": False} for sub in item.get("items") or [])
+        else:
+            rows.append({"text": str(item), "heading": False})
+    return rows
+
+
+def _recipients(formset: object) -> list[Any]:
+    """The recipients' rows as the plan keeps them: a row marked as a group's heading takes the
+    rows below it, up to the next heading, as its recipients."""
+    recipients: list[Any] = []
+    group: dict[str, Any] | None = None
+    for row in _kept(formset):
+        text = str(row["text"])
+        if row.get("heading"):
+            group = {"heading": text, "items": []}
+            recipients.append(group)
+        elif group is not None:
+            group["items"].append(text)
+        else:
+            recipients.append(text)
+    return recipients
 
 
 def _target_initial(plan: Plan) -> list[dict[str, object]]:
@@ -446,8 +492,12 @@ def _target_initial(plan: Plan) -> list[dict[str, object]]:
 
 def _save_list(user: User, plan: Plan, name: str, formset: object) -> Plan:
     rows = _kept(formset)
-    # Slogans and recipients are plain lines; the other lists are rows of fields.
-    value: Any = [str(row["text"]) for row in rows] if name in {"slogans", "recipients"} else rows
+    # Slogans are plain lines, recipients lines and groups; the other lists are rows of fields.
+    value: Any = rows
+    if name == "slogans":
+        value = [str(row["text"]) for row in rows]
+    elif name == "recipients":
+        value = _recipients(formset)
     return services.plan_lists_update(actor=user, plan=plan, **{name: value})
 
 
@@ -509,7 +559,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     recipients = RecipientFormSet(
         bound("recipients"),
         prefix="recipients",
-        initial=[{"text": r} for r in selectors.recipient_texts(plan.recipients)],
+        initial=_recipient_initial(plan),
     )
     awards = AwardFormSet(
         bound("awards"),
@@ -519,7 +569,14 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     launch_data = dict(plan.launch or {})
     launch = LaunchForm(
         bound("launch"),
-        initial={**launch_data, "agenda": "\n".join(launch_data.get("agenda") or [])},
+        initial={
+            **launch_data,
+            "date": parse_partial(launch_data.get("date")),
+            **{
+                key: "\n".join(launch_data.get(key) or [])
+                for key in ("agenda", "cooperating", "participants")
+            },
+        },
     )
     # Each part of the page: its form or formset, and the service call that saves it.
     actions: dict[str, tuple[Any, Callable[[], Plan]]] = {
@@ -535,7 +592,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         ),
         "tasks": (
             tasks,
-            lambda: services.plan_tasks_replace(actor=user, plan=plan, tasks=_kept(tasks)),
+            lambda: services.plan_tasks_replace(actor=user, plan=plan, tasks=_task_rows(tasks)),
         ),
     }
     lists: dict[str, Any] = {
@@ -549,7 +606,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         actions[name] = (formset, partial(_save_list, user, plan, name, formset))
     actions["launch"] = (
         launch,
-        lambda: services.plan_lists_update(actor=user, plan=plan, launch=launch.cleaned_data),
+        lambda: services.plan_lists_update(
+            actor=user, plan=plan, launch=_launch_posted(launch.cleaned_data, request)
+        ),
     )
     if part in actions:
         form_or_set, save = actions[part]

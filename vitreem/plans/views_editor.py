@@ -19,6 +19,7 @@ from vitreem.accounts.models import User
 from vitreem.documents.plans import render_plan_preview
 
 from . import selectors
+from .dates import parse_partial
 from .editor import (
     FACT_LABELS,
     OutlineConflictError,
@@ -28,7 +29,7 @@ from .editor import (
     outline_version,
     parse_path,
 )
-from .models import Plan, PlanStatus
+from .models import ActivityGroup, Plan, PlanStatus
 from .outline import FACT_ROLES, MAX_TEXT, ROLES, Node, heading_numbers, item_markers, plain
 
 # The steps of the editor, in the order a plan is written; "outline" is this module's page, the
@@ -101,6 +102,11 @@ class OutlineOpForm(forms.Form):
     marker = forms.CharField(max_length=10, required=False)
     role = forms.CharField(max_length=20, required=False)
     text = forms.CharField(max_length=MAX_TEXT, required=False, strip=False)
+    # An activity's facts (the edit form of a node whose role is "activity").
+    activity_group = forms.CharField(max_length=20, required=False)
+    activity_start = forms.CharField(max_length=40, required=False)
+    activity_end = forms.CharField(max_length=40, required=False)
+    activity_units = forms.CharField(max_length=6400, required=False)
 
 
 def _user(request: HttpRequest) -> User:
@@ -135,12 +141,29 @@ def _rows(outline: list[Node]) -> list[dict[str, Any]]:
                     "last": i == len(nodes) - 1,
                     "top": not prefix,
                     "children": len(node["children"]),
+                    "activity": _activity_row(node),
                 }
             )
             walk(node["children"], path)
 
     walk(outline, ())
     return rows
+
+
+def _activity_row(node: Node) -> dict[str, str] | None:
+    """An activity node's group, dates (as an official writes them) and units, for its form."""
+    if node["role"] != "activity":
+        return None
+    facts = node.get("activity") or {}
+    labels = dict(ActivityGroup.choices)
+    start, end = parse_partial(facts.get("start")), parse_partial(facts.get("end"))
+    return {
+        "group": facts.get("group") or "",
+        "group_label": str(labels.get(facts.get("group") or "", "")),
+        "start": start.short() if start else "",
+        "end": end.short() if end else "",
+        "units": "; ".join(facts.get("units") or []),
+    }
 
 
 def _chosen(request: HttpRequest, name: str, rows: list[dict[str, Any]]) -> str:
@@ -164,6 +187,7 @@ def _context(request: HttpRequest, fresh: Plan, *, focus: str = "") -> dict[str,
         "kinds": KIND_CHOICES,
         "markers": MARKER_CHOICES,
         "roles": ROLE_CHOICES,
+        "groups": [("", "—"), *ActivityGroup.choices],
         "steps": STEPS,
         "step": "outline",
         "end_path": str(len(fresh.outline)),
@@ -175,7 +199,15 @@ def _operation(form: OutlineOpForm, request: HttpRequest, outline: list[Node]) -
     """The service's arguments from the form: "add" with where=before/child becomes an insert."""
     data = form.cleaned_data
     op, path = data["op"], data["path"]
-    node = {name: data[name] for name in NODE_FIELDS if name in request.POST}
+    node: dict[str, Any] = {name: data[name] for name in NODE_FIELDS if name in request.POST}
+    # A node turned from an activity into something else drops its activity's facts.
+    if "activity_group" in request.POST and request.POST.get("role", "activity") == "activity":
+        node["activity"] = {
+            "group": data["activity_group"],
+            "start": data["activity_start"],
+            "end": data["activity_end"],
+            "units": data["activity_units"],
+        }
     if op == "add" and data.get("where") in {"before", "child"}:
         indices = parse_path(path)
         if data["where"] == "before":

@@ -1,6 +1,8 @@
 """A ward officer writes the body of her plan in the outline editor, in a real browser: renames a
 section, adds one, adds an indented "+" item with the keyboard, moves a subsection; the preview
-beside the outline and the Word file show the new numbering and text. Chromium as in
+beside the outline and the Word file show the new numbering and text. She gives a task to the
+ward's residential groups ("Các tổ dân phố") due within a month and dates the plan to the month
+only; the preview and the Word file she downloads show them. Chromium as in
 vitreem/web/tests/test_browser.py."""
 
 import io
@@ -131,4 +133,79 @@ def test_a_ward_officer_writes_the_body_in_the_outline(ward_plan, live_server, b
         "+ trên loa truyền thanh của các tổ dân phố",
     ):
         assert line in lines, line
+    page.close()
+
+
+def _login(page, base):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("canbo.bieumau")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("heading", name="Đơn vị và vai trò của tôi").wait_for()
+
+
+def test_a_ward_officer_gives_a_task_to_the_residential_groups_and_dates_the_plan_to_a_month(
+    ward_plan,
+    live_server,
+    browser,  # noqa: F811
+):
+    base = live_server.url
+    page = browser.new_page(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+    _login(page, base)
+    page.goto(f"{base}/plans/{ward_plan.pk}/edit/")
+    steps = page.get_by_role("navigation", name="Các bước soạn kế hoạch")
+
+    # The task, to "Các tổ dân phố", due within June.
+    steps.get_by_role("link", name="5. Nhiệm vụ").click()
+    page.locator("select[name=tasks-0-agency]").select_option(label="Các tổ dân phố")
+    page.locator("textarea[name=tasks-0-text]").fill(
+        "Rà soát, lập danh sách trẻ em sinh hoạt hè tại tổ dân phố."
+    )
+    page.locator("input[name=tasks-0-due_on]").fill("6/2026")
+    page.get_by_role("button", name="Lưu nhiệm vụ").click()
+    page.get_by_text("Đã lưu.").wait_for()
+    assert page.locator("input[name=tasks-0-due_on]").input_value() == "6/2026"
+
+    # The plan's date: the month only, the day left to be written by hand.
+    steps.get_by_role("link", name="1. Thông tin chung").click()
+    page.get_by_label("Ngày ban hành (để trống phần chưa biết)").fill("5/2026")
+    page.get_by_role("button", name="Lưu thông tin chung").click()
+    page.get_by_text("Đã lưu.").wait_for()
+
+    steps.get_by_role("link", name="2. Nội dung").click()
+    page.get_by_role("heading", name="Dàn ý nội dung").wait_for()
+
+    # "Mục đích" becomes an activity of the summer group, in June, by the residential groups.
+    row(page, "Mục đích").get_by_role("link", name="Loại, dấu, vai trò").click()
+    page.get_by_label("Vai trò trong kế hoạch").select_option(label="Hoạt động")
+    page.locator("form.new-node").get_by_role("button", name="Lưu").click()
+    page.get_by_text("Đã lưu.").wait_for()
+    row(page, "Mục đích").get_by_role("link", name="Loại, dấu, vai trò").click()
+    page.get_by_label("Nhóm hoạt động (Thông tư 28/2019/TT-BLĐTBXH)").select_option(
+        label="Quản lý trẻ em sinh hoạt hè"
+    )
+    page.get_by_label("Bắt đầu").fill("6/2026")
+    page.get_by_label("Đơn vị thực hiện (cách nhau bằng dấu ;)").fill("Các tổ dân phố")
+    page.locator("form.new-node").get_by_role("button", name="Lưu").click()
+    row(page, "Mục đích").locator(".tag", has_text="Quản lý trẻ em sinh hoạt hè").wait_for()
+    activities = page.request.get(f"{base}/api/v1/plans/{ward_plan.pk}").json()["activities"]
+    assert [(a["group"], a["start"], a["units"]) for a in activities] == [
+        ("summer", "2026-06", ["Các tổ dân phố"])
+    ]
+
+    preview = page.locator(".paper").inner_text()
+    assert "1. Các tổ dân phố" in preview
+    assert "- Rà soát, lập danh sách trẻ em sinh hoạt hè tại tổ dân phố." in preview
+    assert "tháng 5 năm 2026" in preview
+    assert "tháng      năm 2026" not in preview
+
+    page.goto(f"{base}/plans/{ward_plan.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải văn bản Word").click()
+    document = Document(download.value.path())
+    lines = [p.text for p in document.paragraphs]
+    cells = [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    assert "1. Các tổ dân phố" in lines
+    assert "- Rà soát, lập danh sách trẻ em sinh hoạt hè tại tổ dân phố." in lines
+    assert any(line.endswith("ngày      tháng 5 năm 2026") for line in cells + lines)
     page.close()

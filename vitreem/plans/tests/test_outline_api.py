@@ -31,6 +31,7 @@ def test_read_then_edit_with_the_version(api_client, personas, draft):
         "marker": None,
         "number": "",
         "children": [],
+        "activity": None,
     }
     done = api_client.post(
         f"/api/v1/plans/{draft.pk}/outline",

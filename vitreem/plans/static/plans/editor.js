@@ -24,6 +24,9 @@
     }).then(function (html) {
       root.innerHTML = html;
       root.classList.remove("saving");
+      // The answer closed the form a link had opened (?edit=…, ?add=…): the address says so too,
+      // so that the same link opens it again.
+      if (window.location.search) { window.history.replaceState(null, "", url); }
       focus(panes().dataset.focus);
     }).catch(function () {
       root.classList.remove("saving");
