@@ -438,7 +438,7 @@ def test_the_migration_gives_a_stored_outlines_activities_their_groups(personas)
 
     from django.apps import apps
 
-    migration = import_module("vitreem.plans.migrations.0009_outline_activity_groups")
+    migration = import_module("vitreem.plans.migrations.0010_outline_activity_groups")
     plan = load_plan(ward_plan(issuer={**WARD["issuer"], "unit_code": personas.unit_a.code}))
     grouped = [n["activity"]["group"] for n in _activities(plan.outline)]
 
