@@ -1018,13 +1018,13 @@ def plan_lists_update(
     slogans: list[str] | None = None,
     budget: list[dict[str, Any]] | None = None,
     reporting: list[dict[str, Any]] | None = None,
-    opening: list[dict[str, Any]] | None = None,
     recipients: list[Any] | None = None,
     awards: list[dict[str, Any]] | None = None,
     launch: dict[str, Any] | None = None,
 ) -> Plan:
-    """Replace the given lists of a draft: slogans, budget, reporting regime, opening paragraphs
-    (bases), recipients, award rules, launch ceremony.
+    """Replace the given lists of a draft: slogans, budget, reporting regime, recipients, award
+    rules, launch ceremony. (The body's paragraphs, the bases among them, are the outline
+    editor's: plans/editor.py.)
 
     A recipient is a text or a group {heading: "Gửi bản giấy:", items: [texts]}, which prints
     its sub-heading and its own recipients under it. The launch's date may be a month only
@@ -1037,10 +1037,6 @@ def plan_lists_update(
         if slogans is not None:
             plan.slogans = [s for s in slogans if s]
             changed.append("slogans")
-        if opening is not None:
-            plan.opening = [{"text": o["text"], "basis": bool(o.get("basis"))} for o in opening]
-            plan.refresh_outline()
-            changed.extend(["opening", "outline"])
         if recipients is not None:
             plan.recipients = recipients
             changed.append("recipients")
