@@ -953,6 +953,9 @@ def received_plan_of(personas):
 
     from vitreem.plans.models import Plan
 
+    kept = Plan.objects.filter(received_by=personas.unit_a, number=95).first()
+    if kept is not None:  # asked again within one test (a page's placeholders)
+        return kept
     return Plan.objects.create(
         issuer_unit=personas.province,
         received_by=personas.unit_a,
