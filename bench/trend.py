@@ -125,14 +125,18 @@ def main() -> None:
     for label, subject in (("tỉnh Thái Nguyên", province), ("phường Bắc Kạn", ward)):
         with CaptureQueriesContext(connection) as queries:
             trend = unit_trend(subject, form, AS_OF, limit=TREND_ROUNDS_MAX)
+        rounds = sum(len(y.rounds) for y in trend.years)
         reports = sum(len(y.from_units) for y in trend.years)
-        print(f"{label}: {len(trend.years)} rounds, {reports} unit-rounds, {len(queries)} queries")
+        print(
+            f"{label}: {len(trend.years)} years, {rounds} rounds, {reports} unit-years, "
+            f"{len(queries)} queries"
+        )
     measure(
-        "unit_trend: tỉnh Thái Nguyên (all 11 rounds)",
+        "unit_trend: tỉnh Thái Nguyên (6 years, all 11 rounds)",
         lambda: unit_trend(province, form, AS_OF, limit=TREND_ROUNDS_MAX),
     )
     measure(
-        "unit_trend: phường Bắc Kạn (all 6 rounds)",
+        "unit_trend: phường Bắc Kạn (6 years, all 6 rounds)",
         lambda: unit_trend(ward, form, AS_OF, limit=TREND_ROUNDS_MAX),
     )
     client = Client(headers={"Authorization": f"Bearer {token_issue(user=admin)}"})
@@ -142,7 +146,7 @@ def main() -> None:
         response = client.get(path)
         assert response.status_code == 200, response.status_code
 
-    measure("API GET /units/19/trend (all 11 rounds)", api, runs=15)
+    measure("API GET /units/19/trend (6 years, all 11 rounds)", api, runs=15)
 
     browser = Client()
     browser.force_login(admin)

@@ -57,16 +57,37 @@ def list_funds(request: HttpRequest, filters: Query[Pagination]) -> dict[str, ob
     return {"count": funds.count(), "items": [_fund_item(f) for f in page]}
 
 
+class InheritedOut(Schema):
+    unit_code: str
+    unit_name: str
+    until: date = Field(..., description="Các khoản đơn vị cũ ghi trước ngày này được tính")
+
+
 class BalanceOut(Schema):
-    balance: int = Field(..., description="Số dư (đồng): tổng thu trừ tổng chi đến hết ngày")
+    balance: int = Field(
+        ...,
+        description="Số dư (đồng): tổng thu trừ tổng chi đến hết ngày, kể cả các khoản do quỹ "
+        "của các đơn vị cũ đã hợp thành đơn vị ghi trước ngày sắp xếp",
+    )
     as_of: date
+    inherited: list[InheritedOut] = Field(
+        ..., description="Các đơn vị cũ có sổ quỹ được tính (đơn vị kế thừa mặc định)"
+    )
 
 
 @router.get("/{fund_id}/balance", response=BalanceOut, summary="Số dư của quỹ tại một ngày")
 def fund_balance(request: HttpRequest, fund_id: int, as_of: Day | None = None) -> dict[str, object]:
     fund = get_fund_for_user(request.user, fund_id)
     day = as_of or timezone.localdate()
-    return {"balance": selectors.balance(fund, day), "as_of": day}
+    ledger = selectors.fund_ledger(fund)
+    return {
+        "balance": selectors.balance(ledger, day),
+        "as_of": day,
+        "inherited": [
+            {"unit_code": p.unit.code, "unit_name": p.unit.name, "until": p.until}
+            for p in ledger.inherited
+        ],
+    }
 
 
 class HonourItem(Schema):
@@ -108,6 +129,7 @@ class PublicGiftOut(Schema):
     kind: str
     amount: int
     purpose: str
+    unit: str = Field(..., description="Đơn vị có quỹ đã ghi khoản này")
 
 
 class PublicPaymentOut(Schema):
@@ -115,6 +137,7 @@ class PublicPaymentOut(Schema):
     category: str
     purpose: str
     amount: int
+    unit: str = Field(..., description="Đơn vị có quỹ đã ghi khoản này")
 
 
 class CategoryOut(Schema):
@@ -163,7 +186,13 @@ def disclosure(request: HttpRequest, fund_id: int, query: Query[PeriodQuery]) ->
         "closing": d.closing,
         "gifts": [g.__dict__ for g in d.gifts],
         "payments": [
-            {"paid_on": p.paid_on, "category": p.category, "purpose": p.purpose, "amount": p.amount}
+            {
+                "paid_on": p.paid_on,
+                "category": p.category,
+                "purpose": p.purpose,
+                "amount": p.amount,
+                "unit": p.unit,
+            }
             for p in d.payments
         ],
         "by_category": [

@@ -1,7 +1,9 @@
 """Fund reads: balance at a date, norms in force, management share, honour roll, disclosure.
 
 Balances are sums over the append-only ledger (receipts minus payments up to a date), never a
-stored figure.
+stored figure. A unit formed in the 2025 reform keeps the past of the funds of the units it was
+formed from as their default successor: their entries dated before the reform are read into its
+ledger where they were recorded, never copied or moved (``fund_ledger``, ``unit_ledger``).
 """
 
 from collections import defaultdict
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can, readable_units_q
 from vitreem.units.models import AdministrativeUnit
+from vitreem.units.selectors import formed_from
 
 from .models import (
     Disbursement,
@@ -43,27 +46,92 @@ def funds_for_user(user: AnyUser) -> QuerySet[Fund]:
     )
 
 
+@dataclass(frozen=True)
+class InheritedLedger:
+    """A unit this one was formed from in the reform: the entries its funds recorded before the
+    day of the reform (and their reversals, whenever made) are part of this one's ledger."""
+
+    unit: AdministrativeUnit
+    until: date  # the first day of the successor: entries dated before it count
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Which entries make a ledger: its own funds' and those it inherited. The entries stay in
+    the fund that recorded them (ADR 0005); each names its fund and so the unit that recorded it.
+    ``subtree``: the inherited units' funds and those of the units below them (a unit's tree)."""
+
+    own: Q
+    inherited: tuple[InheritedLedger, ...] = ()
+    subtree: bool = False
+
+    def _q(self, day: str) -> Q:
+        q = self.own
+        for part in self.inherited:
+            where = f"fund__unit__{part.unit.subtree_field}" if self.subtree else "fund__unit"
+            before = Q(**{f"{day}__lt": part.until}) | Q(**{f"reverses__{day}__lt": part.until})
+            q |= Q(**{where: part.unit.pk}) & before
+        return q
+
+    def donations(self) -> QuerySet[Donation]:
+        return Donation.objects.filter(self._q("received_on"))
+
+    def disbursements(self) -> QuerySet[Disbursement]:
+        return Disbursement.objects.filter(self._q("paid_on"))
+
+    @property
+    def inherited_units(self) -> list[AdministrativeUnit]:
+        return [part.unit for part in self.inherited]
+
+
+def _inherited(unit: AdministrativeUnit) -> tuple[InheritedLedger, ...]:
+    return tuple(InheritedLedger(link.predecessor, link.date) for link in formed_from(unit))
+
+
+def fund_ledger(fund: Fund) -> Ledger:
+    """The fund's entries and, when it is the first fund of a unit formed in the reform, those
+    the funds of the units it was formed from (as their default successor) recorded before it:
+    the successor took over their funds. Two queries."""
+    first = Fund.objects.filter(unit_id=fund.unit_id).order_by("pk").values_list("pk", flat=True)
+    inherited = _inherited(fund.unit) if first.first() == fund.pk else ()
+    return Ledger(Q(fund=fund), inherited)
+
+
+def unit_ledger(unit: AdministrativeUnit | None) -> Ledger:
+    """The funds of the unit's tree (the nation's: None) and, before the reform, those of the
+    trees of the units it was formed from. One query."""
+    if unit is None:
+        return Ledger(Q())
+    own = Q(**{f"fund__unit__{unit.subtree_field}": unit.pk})
+    return Ledger(own, _inherited(unit), subtree=True)
+
+
+def _ledger(of: Fund | Ledger) -> Ledger:
+    return of if isinstance(of, Ledger) else fund_ledger(of)
+
+
 def _sum(queryset: QuerySet[Donation] | QuerySet[Disbursement]) -> int:
     return int(queryset.aggregate(s=Sum("amount"))["s"] or 0)
 
 
-def received(fund: Fund, start: date | None, end: date) -> int:
-    donations = Donation.objects.filter(fund=fund, received_on__lte=end)
+def received(of: Fund | Ledger, start: date | None, end: date) -> int:
+    donations = _ledger(of).donations().filter(received_on__lte=end)
     if start is not None:
         donations = donations.filter(received_on__gte=start)
     return _sum(donations)
 
 
-def paid(fund: Fund, start: date | None, end: date) -> int:
-    payments = Disbursement.objects.filter(fund=fund, paid_on__lte=end)
+def paid(of: Fund | Ledger, start: date | None, end: date) -> int:
+    payments = _ledger(of).disbursements().filter(paid_on__lte=end)
     if start is not None:
         payments = payments.filter(paid_on__gte=start)
     return _sum(payments)
 
 
-def balance(fund: Fund, as_of: date) -> int:
-    """Receipts minus payments up to and including the day."""
-    return received(fund, None, as_of) - paid(fund, None, as_of)
+def balance(of: Fund | Ledger, as_of: date) -> int:
+    """Receipts minus payments up to and including the day, the inherited past included."""
+    ledger = _ledger(of)
+    return received(ledger, None, as_of) - paid(ledger, None, as_of)
 
 
 def _lowest_from(donations: QuerySet[Donation], payments: QuerySet[Disbursement], day: date) -> int:
@@ -82,10 +150,9 @@ def _lowest_from(donations: QuerySet[Donation], payments: QuerySet[Disbursement]
 
 def lowest_balance_from(fund: Fund, day: date) -> int:
     """The lowest balance on the day or any later day with entries: what a payment dated that
-    day may spend without sending the fund below zero later."""
-    return _lowest_from(
-        Donation.objects.filter(fund=fund), Disbursement.objects.filter(fund=fund), day
-    )
+    day may spend without sending the fund below zero later (the inherited past included)."""
+    ledger = fund_ledger(fund)
+    return _lowest_from(ledger.donations(), ledger.disbursements(), day)
 
 
 # A gift with no earmark (tài trợ có địa chỉ): the fund decides what it pays for.
@@ -96,9 +163,10 @@ def lowest_free_balance_from(fund: Fund, day: date) -> int:
     """As ``lowest_balance_from``, over the money that is not earmarked: gifts without an
     earmark less the payments not drawn on an earmarked gift. What a payment without an earmark
     may spend, so that every earmarked gift can still be paid out as its donor asked."""
+    ledger = fund_ledger(fund)
     return _lowest_from(
-        Donation.objects.filter(UNEARMARKED, fund=fund),
-        Disbursement.objects.filter(fund=fund, earmark_donation__isnull=True),
+        ledger.donations().filter(UNEARMARKED),
+        ledger.disbursements().filter(earmark_donation__isnull=True),
         day,
     )
 
@@ -195,6 +263,7 @@ class PublicGift:
     kind: str
     amount: int
     purpose: str  # the earmark's purpose; never a child's name
+    unit: str  # the unit whose fund recorded it (before the reform, one it was formed from)
 
 
 @dataclass(frozen=True)
@@ -204,6 +273,7 @@ class PublicPayment:
     purpose: str
     amount: int
     beneficiaries: str  # children supported, as a public page shows them ("< 5")
+    unit: str  # the unit whose fund recorded it
 
 
 @dataclass(frozen=True)
@@ -219,6 +289,7 @@ class Disclosure:
     payments: list[PublicPayment]
     # Per spending category: (label, amount, children shown: a number or "< 5").
     by_category: list[tuple[str, int, str]]
+    inherited: list[str]  # the units formed into the fund's whose entries before then it shows
 
 
 def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
@@ -226,6 +297,7 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
     purpose and amount, and totals per category. No child's personal data: an earmark for a
     child says only that it is for a child; children counts under 5 are not shown."""
     start, end = period_of(year, quarter)
+    ledger = fund_ledger(fund)
     gifts = [
         PublicGift(
             received_on=d.received_on,
@@ -234,9 +306,11 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
             amount=d.amount,
             # A gift for a named child says only that: the purpose typed for it may name the child.
             purpose=_("Tài trợ có địa chỉ cho trẻ em") if d.earmark_child_id else d.earmark_purpose,
+            unit=d.fund.unit.name,
         )
-        for d in Donation.objects.filter(fund=fund, received_on__range=(start, end))
-        .select_related("donor")
+        for d in ledger.donations()
+        .filter(received_on__range=(start, end))
+        .select_related("donor", "fund__unit")
         .order_by("received_on", "id")
     ]
     payments = [
@@ -248,14 +322,17 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
             beneficiaries=""
             if p.category == SpendingCategory.MANAGEMENT
             else suppressed(p.beneficiaries),
+            unit=p.fund.unit.name,
         )
-        for p in Disbursement.objects.filter(fund=fund, paid_on__range=(start, end)).order_by(
-            "paid_on", "id"
-        )
+        for p in ledger.disbursements()
+        .filter(paid_on__range=(start, end))
+        .select_related("fund__unit")
+        .order_by("paid_on", "id")
     ]
     totals: dict[str, list[int]] = {}
     for row in (
-        Disbursement.objects.filter(fund=fund, paid_on__range=(start, end))
+        ledger.disbursements()
+        .filter(paid_on__range=(start, end))
         .values("category")
         .annotate(amount=Sum("amount"), children=Sum("beneficiaries"))
         .order_by("category")
@@ -269,10 +346,20 @@ def disclosure(fund: Fund, year: int, quarter: int | None = None) -> Disclosure:
         )
         for code, (amount, children) in totals.items()
     ]
-    opening = balance(fund, date.fromordinal(start.toordinal() - 1))
-    got, spent = received(fund, start, end), paid(fund, start, end)
+    opening = balance(ledger, date.fromordinal(start.toordinal() - 1))
+    got, spent = received(ledger, start, end), paid(ledger, start, end)
     return Disclosure(
-        fund, start, end, opening, got, spent, opening + got - spent, gifts, payments, by_category
+        fund,
+        start,
+        end,
+        opening,
+        got,
+        spent,
+        opening + got - spent,
+        gifts,
+        payments,
+        by_category,
+        [u.name for u in ledger.inherited_units],
     )
 
 
@@ -354,30 +441,36 @@ class FundOverview:
     norms: NormDecision | None
     honour: list[HonourEntry]
     donors: list[Donor]
+    inherited: list[InheritedLedger]  # the units whose past ledgers this fund carries
 
 
 def fund_overview(fund: Fund, *, year: int, today: date, as_of: date | None = None) -> FundOverview:
+    """The fund's year: its entries and, for a unit formed in the reform, those of the units it
+    was formed from up to then, each with the fund (and unit) that recorded it."""
     start, end = date(year, 1, 1), date(year, 12, 31)
+    ledger = fund_ledger(fund)
     receipts = list(
-        Donation.objects.filter(fund=fund, received_on__range=(start, end))
-        .select_related("donor")
+        ledger.donations()
+        .filter(received_on__range=(start, end))
+        .select_related("donor", "fund__unit")
         .annotate(child_public_id=F("earmark_child__public_id"), reversal_id=F("reversed_by__id"))
         .order_by("received_on", "id")
     )
     payments = list(
-        Disbursement.objects.filter(fund=fund, paid_on__range=(start, end))
-        .select_related("norm_item__decision")
+        ledger.disbursements()
+        .filter(paid_on__range=(start, end))
+        .select_related("norm_item__decision", "fund__unit")
         .order_by("paid_on", "id")
     )
     as_of = as_of or today
-    balance_today = balance(fund, today)
+    balance_today = balance(ledger, today)
     return FundOverview(
         fund=fund,
         year=year,
         today=today,
         as_of=as_of,
         balance_today=balance_today,
-        balance_as_of=balance_today if as_of == today else balance(fund, as_of),
+        balance_as_of=balance_today if as_of == today else balance(ledger, as_of),
         receipts=receipts,
         payments=payments,
         received=sum(d.amount for d in receipts),
@@ -386,6 +479,7 @@ def fund_overview(fund: Fund, *, year: int, today: date, as_of: date | None = No
         norms=norms_in_force(fund, today),
         honour=honour_roll(fund, year),
         donors=list(donors_of(fund)),
+        inherited=list(ledger.inherited),
     )
 
 
@@ -397,26 +491,17 @@ class FundYear:
     balance: int  # at the end of the year (or on the day, for the current year)
 
 
-def fund_years(
-    unit: AdministrativeUnit | None,
-    years: list[int],
-    formed_from: Sequence[AdministrativeUnit] = (),
-) -> list[FundYear]:
-    """The funds of the unit's subtree summed (the nation's: None), with the ledgers of the units
-    it was formed from, which keep their past: receipts and payments of each year and the
-    balance at its end, the ledgers' whole past counted in the balance. Two queries."""
+def fund_years(ledger: Ledger, years: list[int]) -> list[FundYear]:
+    """A ledger's receipts and payments of each year and the balance at its end, its whole past
+    counted in the balance (``unit_ledger``: the funds of a unit's tree and of the trees it was
+    formed from, up to the reform). Two queries."""
     if not years:
         return []
     first = min(years)
-    scope = Q()
-    if unit is not None:
-        for part in (unit, *formed_from):
-            scope |= Q(**{f"fund__unit__{part.subtree_field}": part.pk})
 
-    def by_year(model: type[Donation] | type[Disbursement], day: str) -> dict[int, int]:
+    def by_year(entries: QuerySet[Donation] | QuerySet[Disbursement], day: str) -> dict[int, int]:
         rows = (
-            model.objects.filter(scope)
-            .annotate(y=ExtractYear(day))
+            entries.annotate(y=ExtractYear(day))
             .values("y")
             .annotate(total=Sum("amount"))
             .order_by()
@@ -426,7 +511,8 @@ def fund_years(
             found[max(row["y"], first - 1)] += int(row["total"] or 0)
         return found
 
-    received_by, paid_by = by_year(Donation, "received_on"), by_year(Disbursement, "paid_on")
+    received_by = by_year(ledger.donations(), "received_on")
+    paid_by = by_year(ledger.disbursements(), "paid_on")
     running = received_by.get(first - 1, 0) - paid_by.get(first - 1, 0)
     found = []
     for year in range(first, max(years) + 1):

@@ -391,7 +391,7 @@ class TrendFilters(Schema):
         selectors.TREND_ROUNDS,
         ge=1,
         le=selectors.TREND_ROUNDS_MAX,
-        description=f"Số đợt gần nhất, 1–{selectors.TREND_ROUNDS_MAX}",
+        description=f"Số kỳ báo cáo (năm) gần nhất, 1–{selectors.TREND_ROUNDS_MAX}",
     )
 
 
@@ -407,10 +407,17 @@ class TrendFigureOut(Schema):
     type: str = Field(description="count hoặc money (đồng)")
 
 
+class TrendRoundOut(Schema):
+    id: int
+    title: str
+
+
 class TrendYearOut(Schema):
     year: int
-    round_id: int
-    round_title: str
+    rounds: list[TrendRoundOut] = Field(
+        description="Các đợt báo cáo của kỳ này có số liệu được cộng vào (trước 01/7/2025: "
+        "mỗi đơn vị cũ một đợt)"
+    )
     period_start: date
     period_end: date
     values: dict[str, int]
@@ -428,8 +435,8 @@ class TrendOut(Schema):
 @router.get(
     "/units/{code}/trend",
     response=TrendOut,
-    summary="Số liệu chính của đơn vị qua các năm, kể cả trước sắp xếp 01/7/2025 (tiền tính bằng "
-    "đồng)",
+    summary="Số liệu chính của đơn vị qua các năm, kể cả trước sắp xếp 01/7/2025 (mỗi năm một "
+    "mục, cộng các đợt của các đơn vị cũ; tiền tính bằng đồng)",
 )
 def unit_trend(request: HttpRequest, code: str, filters: Query[TrendFilters]) -> dict[str, object]:
     as_of = filters.as_of or timezone.localdate()
@@ -451,8 +458,7 @@ def unit_trend(request: HttpRequest, code: str, filters: Query[TrendFilters]) ->
         "years": [
             {
                 "year": y.year,
-                "round_id": y.round_id,
-                "round_title": y.round_title,
+                "rounds": [{"id": r.id, "title": r.title} for r in y.rounds],
                 "period_start": y.period_start,
                 "period_end": y.period_end,
                 "values": y.values,

@@ -11,9 +11,8 @@ from openpyxl import Workbook
 
 from vitreem.children.selectors import groups_over_time, support_by_kind_and_source
 from vitreem.documents.cells import put_row
-from vitreem.fund.selectors import fund_years
+from vitreem.fund.selectors import fund_years, unit_ledger
 from vitreem.units.models import AdministrativeUnit
-from vitreem.units.selectors import formation_links
 
 from .selectors import OpenRound
 
@@ -71,17 +70,10 @@ def support_table(unit: AdministrativeUnit | None, today: date, sensitive: bool)
 
 def fund_table(unit: AdministrativeUnit | None, today: date) -> DashTable:
     """The funds of the unit's tree and, for a unit formed in the reform, the ledgers of the
-    units it was formed from (a divided commune's with its default successor)."""
-    formed_from = (
-        [
-            link.predecessor
-            for link in formation_links(unit)
-            if link.successor_id == unit.pk and link.is_default
-        ]
-        if unit is not None
-        else []
-    )
-    years = fund_years(unit, list(range(today.year - YEARS + 1, today.year + 1)), formed_from)
+    units it was formed from up to the reform (a divided commune's with its default successor)."""
+    ledger = unit_ledger(unit)
+    formed_from = ledger.inherited_units
+    years = fund_years(ledger, list(range(today.year - YEARS + 1, today.year + 1)))
     return DashTable(
         key="fund",
         title=_("Quỹ Bảo trợ trẻ em: thu, chi và số dư qua các năm (đồng)"),

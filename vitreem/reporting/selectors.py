@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -516,13 +516,25 @@ def trend_figures(definition: FormDefinition) -> list[TrendFigure]:
     return figures
 
 
+@dataclass(frozen=True)
+class TrendRound:
+    """A round whose reports count in a year of a trend."""
+
+    id: int
+    title: str
+
+
 @dataclass
 class TrendYear:
+    """One reporting period of a trend (a year for the Action Month and yearly reports): the
+    reports of every round of that period that reached the unit or the units it was formed from,
+    summed; before the reform, several issuers (two former provinces, two districts) each had
+    their own round."""
+
     year: int
-    round_id: int
-    round_title: str
     period_start: date
     period_end: date
+    rounds: list[TrendRound] = field(default_factory=list)  # whose reports are summed
     values: dict[str, int] = field(default_factory=dict)  # figure key → sum (money in đồng)
     from_units: list[AdministrativeUnit] = field(default_factory=list)  # whose reports count
     notes: list[str] = field(default_factory=list)
@@ -530,6 +542,14 @@ class TrendYear:
     @property
     def note(self) -> str:
         return " ".join(self.notes)
+
+    @property
+    def round_ids(self) -> list[int]:
+        return [r.id for r in self.rounds]
+
+    @property
+    def title(self) -> str:
+        return "; ".join(r.title for r in self.rounds)
 
 
 @dataclass
@@ -593,16 +613,45 @@ def _trend_notes(
     return notes
 
 
+# Periods of the kinds that come once a year are one column of a trend, whatever day each
+# issuer's round started or ended; shorter periods are one column per month they end in.
+_YEARLY_KINDS = ("campaign", "year")
+
+
+def _period_key(kind: str, start: date, end: date) -> tuple[object, ...]:
+    """Which rounds of the same form are the same reporting period (summed in one column)."""
+    if kind in _YEARLY_KINDS:
+        return ("y", end.year)
+    if kind == "ad_hoc":
+        return (kind, start, end)
+    return (kind, end.year, end.month)
+
+
+def _source_of(sources: dict[int, AdministrativeUnit], prefix: str) -> Case:
+    """Which of the sources (the unit, the units it was formed from) a row's unit lies under:
+    the unit itself, its district or its province."""
+    whens = []
+    for level, name in ((3, "id"), (2, "district"), (1, "province")):
+        ids = [pk for pk, u in sources.items() if u.level == level]
+        if ids:
+            whens.append(When(**{f"{prefix}{name}__in": ids}, then=F(f"{prefix}{name}")))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
 def unit_trend(
     unit: AdministrativeUnit, form: ReportForm, as_of: date, *, limit: int = TREND_ROUNDS
 ) -> Trend:
-    """The unit's key figures of a form in its latest rounds ending by a date, oldest first.
+    """The unit's key figures of a form in its latest reporting periods ending by a date
+    (years, for the Action Month), oldest first.
 
     A unit's figures of a round are the filed reports of its subtree summed (its row in the
     consolidation of the unit above; the total of the round it receives). Before the 2025
-    reform, a unit formed then has the figures of the units it was formed from, summed; a
-    commune divided among several gives its figures whole to its default successor, and a
-    note says so on both sides. Rounds of any version of the form count (by its code).
+    reform, a unit formed then has the figures of the units it was formed from, summed: one
+    column per period, whichever of their issuers' rounds the reports were filed in (each
+    unit's reports counted once, from the round in which most of them were filed, when a
+    district's round and its province's of the same period both hold them). A commune divided
+    among several gives its figures whole to its default successor, and a note says so on both
+    sides. Rounds of any version of the form count (by its code).
     Three queries, whatever the number of predecessors and rounds.
     """
     definition = definition_of(form)
@@ -618,57 +667,76 @@ def unit_trend(
     reporters = (
         Submission.objects.filter(_subtrees_q(subtrees, "unit__"))
         .filter(round__form__code=form.code, round__period_end__lte=as_of)
+        .annotate(source=_source_of(sources, "unit__"))
         .values(
             "round_id",
             "round__title",
+            "round__period_kind",
             "round__period_start",
             "round__period_end",
-            "unit_id",
-            "unit__district_id",
-            "unit__province_id",
+            "round__receiving_unit__level",
+            "source",
         )
         .annotate(filed=Count("id", filter=Q(status__in=FILED)))
         .order_by()
     )
-    years: dict[int, TrendYear] = {}
-    filed_by: dict[int, set[int]] = defaultdict(set)
+    years: dict[tuple[object, ...], TrendYear] = {}
+    rounds: dict[int, TrendRound] = {}
+    level_of: dict[int, int] = {}  # round → the level of the unit receiving it
+    period_of: dict[int, tuple[object, ...]] = {}
+    # period → source → round → its reports filed in that round
+    filed: dict[tuple[object, ...], dict[int, dict[int, int]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
     for row in reporters:
-        year = years.get(row["round_id"])
+        start, end = row["round__period_start"], row["round__period_end"]
+        key = period_of[row["round_id"]] = _period_key(row["round__period_kind"], start, end)
+        year = years.get(key)
         if year is None:
-            end = row["round__period_end"]
-            year = years[row["round_id"]] = TrendYear(
-                year=end.year,
-                round_id=row["round_id"],
-                round_title=row["round__title"],
-                period_start=row["round__period_start"],
-                period_end=end,
-            )
-        if row["filed"]:
-            for candidate in (row["unit_id"], row["unit__district_id"], row["unit__province_id"]):
-                if candidate in sources:
-                    filed_by[year.round_id].add(candidate)
-                    break
-    chosen = sorted(years.values(), key=lambda y: (y.period_end, y.period_start, y.round_id))
-    chosen = chosen[-limit:] if limit > 0 else []
-    by_round = {y.round_id: y for y in chosen}
+            year = years[key] = TrendYear(year=end.year, period_start=start, period_end=end)
+        year.period_start = min(year.period_start, start)
+        year.period_end = max(year.period_end, end)
+        rounds[row["round_id"]] = TrendRound(row["round_id"], row["round__title"])
+        level_of[row["round_id"]] = row["round__receiving_unit__level"]
+        if row["filed"] and row["source"] in sources:
+            filed[key][row["source"]][row["round_id"]] = row["filed"]
+    ordered = sorted(years.items(), key=lambda kv: (kv[1].period_end, kv[1].period_start))
+    chosen = ordered[-limit:] if limit > 0 else []
+
+    # Each source counts in one round of a period: the one holding most of its filed reports,
+    # then the one received closest to it.
+    counted: dict[tuple[int, int], TrendYear] = {}  # (round, source) → the year it counts in
+    for key, year in chosen:
+        for source, by_round in filed[key].items():
+            best = max(by_round, key=lambda r: (by_round[r], level_of[r], r))
+            counted[(best, source)] = year
     values = (
         DataValue.objects.filter(_subtrees_q(subtrees, "submission__unit__"))
-        .filter(submission__round_id__in=list(by_round), submission__status__in=FILED)
-        .values("submission__round_id", "element__code", "row")
+        .filter(
+            submission__round_id__in=sorted({r for r, _source in counted}),
+            submission__status__in=FILED,
+        )
+        .annotate(source=_source_of(sources, "submission__unit__"))
+        .values("submission__round_id", "source", "element__code", "row")
         .annotate(total=Sum("value"))
         .order_by()
     )
     for v in values:
-        key = f"{v['element__code']}/{v['row']}" if v["row"] else v["element__code"]
-        if key in known:
-            by_round[v["submission__round_id"]].values[key] = v["total"]
-    for year in chosen:
-        filed = filed_by[year.round_id]
+        counts_in = counted.get((v["submission__round_id"], v["source"]))
+        figure = f"{v['element__code']}/{v['row']}" if v["row"] else v["element__code"]
+        if counts_in is not None and figure in known:
+            counts_in.values[figure] = counts_in.values.get(figure, 0) + v["total"]
+    for key, year in chosen:
+        summed = {r for r, _source in counted if period_of[r] == key}
+        # A period with no report filed yet names its rounds all the same.
+        ids = summed or {r for r, k in period_of.items() if k == key}
+        year.rounds = [rounds[r] for r in sorted(ids)]
+        who = set(filed[key])
         year.from_units = sorted(
-            (sources[i] for i in filed), key=lambda u: (u.valid_from, u.level, u.name_folded)
+            (sources[i] for i in who), key=lambda u: (u.valid_from, u.level, u.name_folded)
         )
-        year.notes = _trend_notes(year, unit, links, filed)
-    return Trend(unit=unit, form=form, figures=figures, years=chosen)
+        year.notes = _trend_notes(year, unit, links, who)
+    return Trend(unit=unit, form=form, figures=figures, years=[y for _k, y in chosen])
 
 
 # The leader's dashboard: the open rounds of a unit with their completeness per row of its

@@ -271,9 +271,9 @@ def _trend_table(trend: selectors.Trend, current_round_id: int | None = None) ->
             {"label": figure.label, "cells": [display_number(v, figure.column) for v in values]}
         )
     return {
-        "years": [{"year": y, "current": y.round_id == current_round_id} for y in trend.years],
+        "years": [{"year": y, "current": current_round_id in y.round_ids} for y in trend.years],
         "sections": sections,
-        "has_past": any(y.round_id != current_round_id for y in trend.years),
+        "has_past": any(current_round_id not in y.round_ids for y in trend.years),
     }
 
 

@@ -108,6 +108,13 @@ def predecessors(unit: AdministrativeUnit) -> list[Succession]:
     return sorted(links, key=lambda s: sort_key(s.predecessor.short_name))
 
 
+def formed_from(unit: AdministrativeUnit) -> list[Succession]:
+    """The links from the units whose default successor this one is: what they kept before the
+    reform (a fund's ledger, a child's record) is this unit's past. Alphabetical; one query."""
+    links = Succession.objects.filter(successor=unit, is_default=True).select_related("predecessor")
+    return sorted(links, key=lambda s: sort_key(s.predecessor.short_name))
+
+
 def successors(unit: AdministrativeUnit) -> list[Succession]:
     """The links to the units this one became, the default successor first."""
     links = Succession.objects.filter(predecessor=unit).select_related("successor")

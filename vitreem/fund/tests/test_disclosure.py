@@ -131,7 +131,7 @@ def test_the_public_json_needs_no_token_and_carries_no_child_data(client, publis
         "Phẫu thuật, chỉnh hình": "< 5",
         "Tặng quà": "12",
     }
-    assert set(body["payments"][0]) == {"paid_on", "category", "purpose", "amount"}
+    assert set(body["payments"][0]) == {"paid_on", "category", "purpose", "amount", "unit"}
     quarter = client.get(f"/api/v1/funds/{fund.pk}/disclosure?year=2026&quarter=1").json()
     assert (quarter["start"], quarter["end"]) == ("2026-01-01", "2026-03-31")
     bad = client.get(f"/api/v1/funds/{fund.pk}/disclosure?year=2026&quarter=5")

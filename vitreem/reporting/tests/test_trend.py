@@ -79,8 +79,8 @@ def test_phuong_bac_kan_has_the_sums_of_the_wards_it_was_formed_from(personas, b
         assert {u.parent.name for u in year.from_units} == {"Thành phố Bắc Kạn"}
         assert year.note == ""
     now = trend.years[-1]
-    assert (now.round_id, now.values["gifts_children"], now.values["budget_state"]) == (
-        bac_kan_years.pk,
+    assert (now.round_ids, now.values["gifts_children"], now.values["budget_state"]) == (
+        [bac_kan_years.pk],
         777,
         5_000_000,
     )
@@ -166,17 +166,83 @@ def test_the_province_has_the_sums_of_the_two_provinces_it_was_formed_from(
     personas, bac_kan_years, thai_nguyen_city_2024
 ):
     years = unit_trend(personas.province, form(), date(2026, 7, 31)).years
+    assert [y.year for y in years] == [2021, 2022, 2023, 2024, 2026]
     by_year = {y.year: y for y in years}
     bac_kan_2024 = sum(gifts(c, 2024) for c in (*PREDECESSORS, OTHER_WARD))
-    # 2024: the rounds of the former Bắc Kạn city and of the former Thái Nguyên city.
-    assert sorted(y.values["gifts_children"] for y in years if y.year == 2024) == sorted(
-        [bac_kan_2024, 42]
-    )
-    assert {tuple(u.code for u in y.from_units) for y in years if y.year == 2024} == {
-        ("06",),
-        ("19",),
-    }
+    # 2024: the rounds of the former Bắc Kạn city and of the former Thái Nguyên city, one year.
+    both = by_year[2024]
+    assert both.values["gifts_children"] == bac_kan_2024 + 42
+    assert [u.code for u in both.from_units] == ["06", "19"]
+    assert len(both.round_ids) == 2
+    assert thai_nguyen_city_2024.pk in both.round_ids
     assert by_year[2026].values["gifts_children"] == 777
+    assert by_year[2026].round_ids == [bac_kan_years.pk]
+
+
+def test_a_merged_province_shows_one_year_for_the_rounds_of_both_former_provinces(personas):
+    """2022: the former provinces Bắc Kạn and Thái Nguyên each received their own round."""
+    bac_kan = open_round(personas.admin, unit("06", PRE_REFORM_DAY), 2022)
+    thai_nguyen = open_round(personas.admin, unit("19", PRE_REFORM_DAY), 2022)
+    file(personas.admin, bac_kan, unit("01837", PRE_REFORM_DAY), 11, 2_000_000)
+    file(personas.admin, bac_kan, unit("01852", PRE_REFORM_DAY), 13)
+    file(personas.admin, thai_nguyen, unit("05461", PRE_REFORM_DAY), 30, 3_000_000)
+
+    action_month = form()
+    with CaptureQueriesContext(connection) as captured:
+        years = unit_trend(personas.province, action_month, date(2026, 7, 31)).years
+    assert len(captured.captured_queries) <= 3
+    assert [y.year for y in years] == [2022]
+    (year,) = years
+    assert year.values == {"gifts_children": 54, "budget_state": 5_000_000}
+    assert [u.code for u in year.from_units] == ["06", "19"]
+    assert year.round_ids == sorted([bac_kan.pk, thai_nguyen.pk])
+    assert (year.period_start, year.period_end) == (date(2022, 6, 1), date(2022, 6, 30))
+
+
+def test_phuong_bac_kan_sums_its_wards_whichever_round_of_the_year_they_filed_in(personas):
+    """2021: the three wards filed in the round of the former Bắc Kạn city, xã Nông Thượng in
+    the round of the former province; every one of them is a reporter of the province's round
+    too, and Sông Cầu filed there as well (the same report, counted once)."""
+    city = open_round(personas.admin, unit("058", PRE_REFORM_DAY), 2021)
+    province = open_round(personas.admin, unit("06", PRE_REFORM_DAY), 2021)
+    wards = [c for c in PREDECESSORS if c != "01852"]
+    for code in wards:
+        file(personas.admin, city, unit(code, PRE_REFORM_DAY), gifts(code, 2021), 1_000_000)
+    file(personas.admin, province, unit("01852", PRE_REFORM_DAY), gifts("01852", 2021))
+    file(personas.admin, province, unit("01837", PRE_REFORM_DAY), gifts("01837", 2021), 1_000_000)
+    file(personas.admin, city, unit(OTHER_WARD, PRE_REFORM_DAY), 500)
+
+    years = unit_trend(personas.unit_a, form(), date(2026, 7, 31)).years
+    assert [y.year for y in years] == [2021]
+    (year,) = years
+    assert year.values == {
+        "gifts_children": sum(gifts(c, 2021) for c in PREDECESSORS),
+        "budget_state": 3_000_000,
+    }
+    assert sorted(u.code for u in year.from_units) == sorted(PREDECESSORS)
+    assert year.round_ids == sorted([city.pk, province.pk])
+    assert year.note == ""
+
+
+def test_a_divided_commune_counts_whole_for_its_default_successor_in_one_year(
+    personas, thai_nguyen_city_2024
+):
+    """2024: besides the city's round, the former province Thái Nguyên's round, in which phường
+    Gia Sàng filed the same report again and phường Trưng Vương (now in Phan Đình Phùng) filed."""
+    province = open_round(personas.admin, unit("19", PRE_REFORM_DAY), 2024)
+    file(personas.admin, province, unit("05461", PRE_REFORM_DAY), 30)
+    file(personas.admin, province, unit("05443", PRE_REFORM_DAY), 5)
+
+    default = unit_trend(unit("05443"), form(), date(2026, 7, 31)).years
+    assert [(y.year, y.values) for y in default] == [(2024, {"gifts_children": 35})]
+    assert sorted(u.code for u in default[0].from_units) == ["05443", "05461"]
+    assert "Gồm toàn bộ số liệu của Phường Gia Sàng" in default[0].note
+
+    other = unit_trend(unit("05467"), form(), date(2026, 7, 31)).years
+    assert [(y.year, y.values) for y in other] == [(2024, {"gifts_children": 12})]
+    assert [u.code for u in other[0].from_units] == ["05467"]
+    assert other[0].round_ids == [thai_nguyen_city_2024.pk]
+    assert "Không gồm số liệu của Phường Gia Sàng" in other[0].note
 
 
 # The API: GET /api/v1/units/{code}/trend?form=...
@@ -200,7 +266,7 @@ def test_the_api_gives_the_years_with_the_units_summed(api_client, personas, bac
     )
     assert sorted(first["from_units"]) == sorted(PREDECESSORS)
     assert first["note"] == ""
-    assert body["years"][-1]["round_id"] == bac_kan_years.pk
+    assert body["years"][-1]["rounds"] == [{"id": bac_kan_years.pk, "title": bac_kan_years.title}]
     fewer = api_client.get(f"/api/v1/units/01843/trend?form={FORM}&as_of=2026-07-31&rounds=2")
     assert [y["year"] for y in fewer.json()["years"]] == [2024, 2026]
 
