@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from vitreem.accounts.access import Action, AnyUser, can, readable_units_q
 from vitreem.units.models import AdministrativeUnit
-from vitreem.units.selectors import formed_from
+from vitreem.units.selectors import formed_from, successors
 
 from .models import (
     Disbursement,
@@ -95,6 +95,29 @@ def fund_ledger(fund: Fund) -> Ledger:
     first = Fund.objects.filter(unit_id=fund.unit_id).order_by("pk").values_list("pk", flat=True)
     inherited = _inherited(fund.unit) if first.first() == fund.pk else ()
     return Ledger(Q(fund=fund), inherited)
+
+
+@dataclass(frozen=True)
+class CarriedOn:
+    """Where a fund of a unit ended by the reform goes on: its unit's default successor from the
+    day of the reform, and that unit's fund which reads its past (None if it has none yet, or
+    the reader may not see it)."""
+
+    successor: AdministrativeUnit
+    day: date
+    fund: Fund | None
+
+
+def carried_on(fund: Fund, user: AnyUser) -> CarriedOn | None:
+    """The successor that carries on the fund's ledger after the reform, or None. Three queries."""
+    link = next((s for s in successors(fund.unit) if s.is_default), None)
+    if link is None:
+        return None
+    # The successor's first fund is the one that reads the past (fund_ledger).
+    heir = Fund.objects.filter(unit=link.successor).order_by("pk").first()
+    if heir is not None and not funds_for_user(user).filter(pk=heir.pk).exists():
+        heir = None
+    return CarriedOn(link.successor, link.date, heir)
 
 
 def unit_ledger(unit: AdministrativeUnit | None) -> Ledger:

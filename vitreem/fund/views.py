@@ -116,6 +116,7 @@ def fund_detail(request: HttpRequest, fund_id: int) -> HttpResponse:
         {
             "fund": fund,
             "o": overview,
+            "carried_on": selectors.carried_on(fund, user),
             "period": period,
             "year": str(year),
             "can_enter": can(user, Action.ENTER, fund.unit),

@@ -132,6 +132,35 @@ def test_the_old_wards_page_still_shows_its_own_ledger(client, personas, old_fun
     assert "Công ty Sữa" not in client.get(f"/funds/{old_fund.pk}/?year=2026").content.decode()
 
 
+def test_the_old_wards_page_says_which_unit_carries_its_ledger_on(client, personas, old_fund, fund):
+    client.force_login(personas.admin)
+    page = client.get(f"/funds/{old_fund.pk}/?year=2025").content.decode()
+    note = page.split('<p class="era carried-on">')[1].split("</p>")[0]
+    assert "Từ ngày 01/07/2025, Phường Bắc Kạn là đơn vị kế thừa" in note
+    assert f'href="/funds/{fund.pk}/"' in note
+    # The successor's own page has no such note.
+    assert "carried-on" not in client.get(f"/funds/{fund.pk}/").content.decode()
+
+
+def test_the_note_links_the_successors_fund_only_for_those_who_read_it(personas, old_fund, fund):
+    from vitreem.accounts.tests.factories import MembershipFactory, UserFactory
+
+    old_reader = MembershipFactory(
+        user=UserFactory(username="canbo.songcau.cu"), unit=old_fund.unit, role="officer"
+    ).user
+    for_admin = selectors.carried_on(old_fund, personas.admin)
+    assert for_admin is not None
+    assert (for_admin.successor, for_admin.day, for_admin.fund) == (
+        personas.unit_a,
+        date(2025, 7, 1),
+        fund,
+    )
+    for_old = selectors.carried_on(old_fund, old_reader)
+    assert for_old is not None
+    assert (for_old.successor, for_old.fund) == (personas.unit_a, None)
+    assert selectors.carried_on(fund, personas.admin) is None
+
+
 def test_a_second_fund_of_the_successor_does_not_carry_the_past_again(personas, fund):
     second = make_fund(personas, name="Quỹ thứ hai")
     assert selectors.balance(second, date(2026, 6, 30)) == 0
