@@ -97,6 +97,26 @@ def fund_ledger(fund: Fund) -> Ledger:
     return Ledger(Q(fund=fund), inherited)
 
 
+def ledger_family(fund: Fund) -> list[int]:
+    """The funds whose balances move with this fund's entries across the reform, ``fund``
+    included, in id order: those it reads the past of (its unit's predecessors' funds, when it
+    is its unit's first) and the successor's first fund that reads its past. A write that checks
+    or lowers a balance locks them all, in this order. Three queries at most."""
+    family = {fund.pk}
+    first = Fund.objects.filter(unit_id=fund.unit_id).order_by("pk").values_list("pk", flat=True)
+    units = (
+        [link.predecessor_id for link in formed_from(fund.unit)] if first.first() == fund.pk else []
+    )
+    if units:
+        family.update(Fund.objects.filter(unit_id__in=units).values_list("pk", flat=True))
+    link = next((s for s in successors(fund.unit) if s.is_default), None)
+    if link is not None:
+        heir = Fund.objects.filter(unit=link.successor).order_by("pk").values_list("pk", flat=True)
+        if (pk := heir.first()) is not None:
+            family.add(pk)
+    return sorted(family)
+
+
 @dataclass(frozen=True)
 class CarriedOn:
     """Where a fund of a unit ended by the reform goes on: its unit's default successor from the

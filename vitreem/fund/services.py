@@ -57,7 +57,13 @@ def _money(value: int) -> str:
 
 
 def _locked(fund: Fund) -> Fund:
-    return Fund.objects.select_for_update().get(pk=fund.pk)
+    """The fund's row locked, with those of the funds whose balances read each other's entries
+    across the reform (selectors.ledger_family), always in id order: a payment of the successor
+    and a reversal in an old fund's past wait for each other instead of both passing."""
+    rows = list(
+        Fund.objects.select_for_update().filter(pk__in=selectors.ledger_family(fund)).order_by("pk")
+    )
+    return next(row for row in rows if row.pk == fund.pk)
 
 
 def fund_create(

@@ -188,3 +188,12 @@ def test_the_dashboard_counts_the_predecessors_past_only_up_to_the_reform(
         (2025, 0, 1_000_000, 3_000_000),
         (2026, 0, 0, 3_000_000),
     ]
+
+
+def test_a_write_locks_the_funds_whose_balances_read_each_other(personas, old_fund, fund):
+    """A payment of the successor reads the old fund's past, and a reversal in that past lowers
+    the successor's balance: each locks the other's row too, in one order."""
+    assert selectors.ledger_family(fund) == sorted([old_fund.pk, fund.pk])
+    assert selectors.ledger_family(old_fund) == sorted([old_fund.pk, fund.pk])
+    second = make_fund(personas, name="Quỹ thứ hai")
+    assert selectors.ledger_family(second) == [second.pk]
