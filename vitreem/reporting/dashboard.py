@@ -14,7 +14,7 @@ from vitreem.documents.cells import put_row
 from vitreem.fund.selectors import fund_years, unit_ledger
 from vitreem.units.models import AdministrativeUnit
 
-from .selectors import OpenRound
+from .selectors import OpenRound, Trend
 
 YEARS = 5  # years of the registry and the fund on the dashboard
 
@@ -93,6 +93,35 @@ def fund_table(unit: AdministrativeUnit | None, today: date) -> DashTable:
             else ""
         ),
         choose=_("Dòng trên biểu đồ"),
+    )
+
+
+def trend_table(trend: Trend) -> DashTable:
+    """A form's key figures year over year, as the dashboard draws them (money in đồng), each
+    year naming its rounds and the units whose reports it sums."""
+    sources = []
+    for year in trend.years:
+        units = ", ".join(u.name for u in year.from_units) or _("chưa có báo cáo nào được nộp")
+        rounds = "; ".join(r.title for r in year.rounds)
+        sources.append(f"{year.year}: {rounds} — {units}.")
+    return DashTable(
+        key=f"trend-{trend.form.code}"[:31],  # a sheet's name holds 31 characters
+        title=_("%(form)s: số liệu qua các năm (tiền: đồng)") % {"form": trend.form.title},
+        header=[_("Chỉ tiêu")] + [str(y.year) for y in trend.years],
+        rows=[[figure.label, *values] for figure, values in trend.rows()],
+        chart="trend",
+        note=" ".join(sources),
+    )
+
+
+def tasks_table(plan: Any, rows: list[Any]) -> DashTable:
+    """A plan's tasks per agency: done, open, overdue."""
+    return DashTable(
+        key=f"tasks-{plan.pk}"[:31],
+        title=_("Nhiệm vụ theo cơ quan: %(plan)s") % {"plan": f"{plan.number_text} — {plan.title}"},
+        header=[_("Cơ quan"), _("Số nhiệm vụ"), _("Hoàn thành"), _("Đang thực hiện"), _("Quá hạn")],
+        rows=[[r.name, r.total, r.done, r.open, r.overdue] for r in rows],
+        chart="progress",
     )
 
 

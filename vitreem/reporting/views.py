@@ -691,14 +691,26 @@ def _counts(part: selectors.PartProgress) -> list[int]:
 
 @login_required
 def dashboard_xlsx(request: HttpRequest) -> HttpResponse:
-    """The dashboard's tables as a workbook: the reports' progress, the registry, the support,
-    the fund."""
+    """The dashboard's tables as a workbook: the reports' progress, the tasks of the unit's plans
+    by agency, the registry, the support, the fund, each form's figures over the years."""
     user = _user(request)
     unit = _dashboard_unit(request)
     today = timezone.localdate()
     tables = [
         dashboard_tables.completeness_table(selectors.open_rounds(unit, today)),
+        *(
+            dashboard_tables.tasks_table(plan, task_counts(plan, today))
+            for plan in plans_in_force(unit, today)
+            if plan.issuer_unit_id == unit.pk
+        ),
         *_dashboard_tables(user, unit, today),
+        *(
+            dashboard_tables.trend_table(trend)
+            for trend in (
+                selectors.unit_trend(unit, form, today) for form in selectors.report_forms()
+            )
+            if trend.years
+        ),
     ]
     return _xlsx(
         dashboard_tables.workbook(unit, today, tables), f"bang-dieu-hanh-{unit.code}-{today:%Y%m%d}"

@@ -331,3 +331,33 @@ def test_the_consolidated_page_says_when_a_divided_commune_counts_elsewhere(
     page = client.get(f"/reports/{current.pk}/consolidated/?unit=05467").content.decode()
     assert "Không gồm số liệu của Phường Gia Sàng" in page
     assert "Phường Cam Giá (đến 30/06/2025)" in page
+
+
+def test_the_dashboard_download_holds_the_trend_as_the_page_draws_it(client, personas):
+    """The province's workbook: a sheet of the Action Month's figures over the years, 2022 the
+    sum of both former provinces' rounds, each year naming the units it sums."""
+    from io import BytesIO
+
+    import time_machine
+    from openpyxl import load_workbook
+
+    bac_kan = open_round(personas.admin, unit("06", PRE_REFORM_DAY), 2022)
+    thai_nguyen = open_round(personas.admin, unit("19", PRE_REFORM_DAY), 2022)
+    file(personas.admin, bac_kan, unit("01837", PRE_REFORM_DAY), 11, 2_000_000)
+    file(personas.admin, thai_nguyen, unit("05461", PRE_REFORM_DAY), 30, 3_000_000)
+    client.force_login(personas.supervisor)
+    with time_machine.travel(date(2026, 9, 1), tick=False):
+        response = client.get("/dashboard/xlsx/?unit=19")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    sheet = book[f"trend-{FORM}"]
+    rows = [list(r) for r in sheet.iter_rows(min_row=4, values_only=True)]
+    assert rows[0][:2] == ["Chỉ tiêu", "2022"]
+    by_label = {r[0]: r[1] for r in rows[1:] if r and r[0]}
+    gifts_label = next(label for label in by_label if "Tặng quà" in label and "trẻ em" in label)
+    assert by_label[gifts_label] == 41
+    budget_label = next(label for label in by_label if label.endswith("Ngân sách Nhà nước"))
+    assert by_label[budget_label] == 5_000_000
+    note = " ".join(str(c) for r in rows for c in r if c)
+    assert "Tỉnh Bắc Kạn" in note
+    assert "Tỉnh Thái Nguyên" in note
