@@ -121,7 +121,16 @@ class _PlanWriter:
                 getattr(self, f"block_{kind}")(block)
 
     def block_text(self, block: Data) -> None:
-        self.out.paragraph(block["text"])
+        """A paragraph; one marking **bold** or *italic* (as the editor lets an appendix's lines
+        do) prints its runs, a star that opens nothing prints as written."""
+        text = block["text"]
+        if "*" in text or "\\" in text:
+            try:
+                self.out.line(_merged(parse_runs(text)))
+                return
+            except ValueError:
+                pass
+        self.out.paragraph(text)
 
     def block_bullets(self, block: Data) -> None:
         self.bullets(block.get("items", []))

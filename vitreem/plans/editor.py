@@ -124,7 +124,9 @@ def _siblings(outline: list[Node], indices: list[int], *, extra: int = 0) -> lis
     return nodes
 
 
-def _clean_text(value: Any) -> str:
+def clean_text(value: Any) -> str:
+    """A text of the plan as written on screen (NFC, one line), or OutlineRefusedError: a control
+    character, HTML or an entity. Used by the outline and by the appendices (plans/services.py)."""
     if not isinstance(value, str):
         raise OutlineRefusedError(_("Nội dung của mục phải là chữ."))
     if problem := text_problem(value):
@@ -175,7 +177,7 @@ def _activity_fields(given: Any) -> dict[str, Any]:
         units = re.split(r"[;\n]", units)
     if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
         raise OutlineRefusedError(_("Đơn vị thực hiện phải là các tên đơn vị."))
-    names = [_clean_text(u).strip() for u in units if u.strip()]
+    names = [clean_text(u).strip() for u in units if u.strip()]
     if len(names) > MAX_UNITS:
         raise OutlineRefusedError(
             _("Một hoạt động ghi tối đa %(n)d đơn vị thực hiện.") % {"n": MAX_UNITS}
@@ -219,7 +221,7 @@ def _fields(given: Any) -> dict[str, Any]:
             raise OutlineRefusedError(_("Vai trò của mục không hợp lệ."))
         fields["role"] = role
     if "text" in given:
-        fields["text"] = _clean_text(given["text"])
+        fields["text"] = clean_text(given["text"])
     if given.get("activity") is not None:
         fields["activity"] = _activity_fields(given["activity"])
     return fields

@@ -12,8 +12,16 @@ from vitreem.core.text import nfc, nfc_lines
 from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_label
 
+from .appendices import (
+    MAX_APPENDIX_REFERENCE,
+    MAX_APPENDIX_TITLE,
+    AppendixLine,
+    appendices_version,
+    appendix_lines,
+)
 from .dates import PartialDate, parse_partial, parse_written
 from .models import BudgetSource, Plan, PlanKind, Target, TaskRole, TaskStatus
+from .outline import MAX_TEXT
 from .services import PLAN_HEADER_FIELDS, assignee_groups
 
 PARTIAL_DATE_ERROR = _(
@@ -423,3 +431,144 @@ class LaunchForm(forms.Form):
 
 RecipientFormSet = forms.formset_factory(RecipientForm, extra=2, can_delete=True)
 AwardFormSet = forms.formset_factory(AwardForm, extra=1, can_delete=True)
+
+
+LINE_LABELS = {
+    "text": _("Đoạn văn"),
+    "heading": _("Đề mục"),
+    "inline": _("Lời sau đề mục"),
+    "item": _("Ý liệt kê"),
+}
+
+
+class AppendicesForm(forms.Form):
+    """The appendices step: for each appendix its title, reference line, text lines, paragraphs
+    to add at its end and a box to remove it; then a new appendix's. Tables are not fields: they
+    are shown as they are. The service (plan_appendices_update) judges every value."""
+
+    version = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    new_title = forms.CharField(
+        label=_("Tên phụ lục mới"), max_length=MAX_APPENDIX_TITLE, required=False
+    )
+    new_reference = forms.CharField(
+        label=_("Dòng kèm theo"), max_length=MAX_APPENDIX_REFERENCE, required=False
+    )
+    new_lines = forms.CharField(
+        label=_("Nội dung (mỗi dòng một đoạn văn)"),
+        max_length=MAX_TEXT * 4,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, data: Any = None, *, appendices: list[dict[str, Any]]) -> None:
+        super().__init__(data, initial={"version": appendices_version(appendices)})
+        self.appendices = appendices
+        self.lines: list[list[AppendixLine]] = []
+        for i, appendix in enumerate(appendices):
+            lines = appendix_lines(appendix)
+            self.lines.append(lines)
+            self.fields[f"a{i}_title"] = forms.CharField(
+                label=_("Tên phụ lục"),
+                max_length=MAX_APPENDIX_TITLE,
+                required=False,
+                initial=appendix.get("title") or "",
+            )
+            self.fields[f"a{i}_reference"] = forms.CharField(
+                label=_("Dòng kèm theo"),
+                max_length=MAX_APPENDIX_REFERENCE,
+                required=False,
+                initial=appendix.get("reference") or "",
+                help_text=_("Ví dụ: (Kèm theo Kế hoạch số …/KH-UBND ngày … của …)"),
+            )
+            editable = [line for line in lines if line.editable]
+            for j, line in enumerate(editable):
+                self.fields[f"a{i}_t{j}"] = forms.CharField(
+                    label=LINE_LABELS[line.kind],
+                    max_length=MAX_TEXT,
+                    required=False,
+                    initial=line.text,
+                )
+            self.fields[f"a{i}_more"] = forms.CharField(
+                label=_("Thêm đoạn văn ở cuối (mỗi dòng một đoạn)"),
+                max_length=MAX_TEXT * 4,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"a{i}_delete"] = forms.BooleanField(
+                label=_("Xóa phụ lục này"), required=False
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Each appendix with its fields and its lines in print order, for the template."""
+        rows = []
+        for i, lines in enumerate(self.lines):
+            shown, j = [], 0
+            for line in lines:
+                field = None
+                if line.editable:
+                    field, j = self[f"a{i}_t{j}"], j + 1
+                shown.append({"line": line, "field": field, "table": _table(line.block)})
+            rows.append(
+                {
+                    "index": i,
+                    "number": i + 1,
+                    "title": self[f"a{i}_title"],
+                    "reference": self[f"a{i}_reference"],
+                    "more": self[f"a{i}_more"],
+                    "delete": self[f"a{i}_delete"],
+                    "lines": shown,
+                    "first": i == 0,
+                    "last": i == len(self.lines) - 1,
+                }
+            )
+        return rows
+
+    def changes(self, move: str = "") -> list[dict[str, Any]]:
+        """The appendices to keep, in their order (``move`` = "up-2" or "down-0" moves one), and
+        the new one when it is given: what plan_appendices_update takes."""
+        data = self.cleaned_data
+        kept: list[dict[str, Any]] = []
+        for i, lines in enumerate(self.lines):
+            count = sum(line.editable for line in lines)
+            appendix = {
+                "source": i,
+                "title": data[f"a{i}_title"],
+                "reference": data[f"a{i}_reference"],
+                "texts": [data[f"a{i}_t{j}"] for j in range(count)],
+                "more": _lines(data[f"a{i}_more"]),
+            }
+            if not data[f"a{i}_delete"]:
+                kept.append(appendix)
+        direction, _sep, index = move.partition("-")
+        sources = [a["source"] for a in kept]
+        if direction in {"up", "down"} and index.isdigit() and int(index) in sources:
+            at = sources.index(int(index))
+            to = at - 1 if direction == "up" else at + 1
+            if 0 <= to < len(kept):
+                kept[at], kept[to] = kept[to], kept[at]
+        if data["new_title"] or data["new_reference"] or _lines(data["new_lines"]):
+            kept.append(
+                {
+                    "source": None,
+                    "title": data["new_title"],
+                    "reference": data["new_reference"],
+                    "texts": [],
+                    "more": _lines(data["new_lines"]),
+                }
+            )
+        return kept
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _table(block: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A table block as the page shows it: its caption, header cells with their spans, rows."""
+    if block is None:
+        return None
+    header = [
+        [cell if isinstance(cell, dict) else {"text": cell} for cell in row]
+        for row in block.get("header_rows") or []
+    ]
+    return {"caption": block.get("caption") or "", "header": header, "rows": block.get("rows")}

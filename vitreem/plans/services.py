@@ -36,8 +36,19 @@ from vitreem.units.models import AdministrativeUnit, Agency
 from vitreem.units.names import agency_full_name, committee_header, unit_phrase
 from vitreem.units.names import committee as committee_of
 
+from .appendices import (
+    MAX_APPENDICES,
+    MAX_APPENDIX_LINES,
+    MAX_APPENDIX_REFERENCE,
+    MAX_APPENDIX_TITLE,
+    AppendixTextError,
+    appendices_version,
+    appendix_lines,
+    with_texts,
+)
 from .datafile import target_rows
 from .dates import PartialDate, parse_partial
+from .editor import clean_text
 from .models import (
     PUBLISHED,
     AssigneeGroup,
@@ -52,7 +63,7 @@ from .models import (
     TaskProgress,
     TaskStatus,
 )
-from .outline import validate_outline
+from .outline import MAX_TEXT, parse_runs, validate_outline
 from .selectors import unassigned_tasks
 from .yearshift import YearShift
 
@@ -1089,5 +1100,106 @@ def plan_lists_update(
                 "reporting": reporting is not None,
                 "awards": awards is not None,
             },
+        )
+    return plan
+
+
+def _appendix_text(
+    value: Any, *, label: str, limit: int, required: bool = False, markup: bool = True
+) -> str:
+    """A text of an appendix as the rest of the plan writes it: one line, NFC, no control
+    character, no HTML, at most ``limit`` characters; a body's line may mark **bold** and
+    *italic* (closed), a title or a reference line prints as written."""
+    text = clean_text(value if value is not None else "").strip()
+    if required and not text:
+        raise ValidationError(_("%(field)s của phụ lục không được để trống.") % {"field": label})
+    if len(text) > limit:
+        raise ValidationError(
+            _("%(field)s của phụ lục dài quá %(n)s ký tự.") % {"field": label, "n": limit}
+        )
+    try:
+        if markup:
+            parse_runs(text)
+    except ValueError as error:
+        raise ValidationError(
+            _("%(field)s của phụ lục: %(problem)s.") % {"field": label, "problem": error}
+        ) from None
+    return text
+
+
+def _appendix(given: dict[str, Any], appendices: list[Any]) -> dict[str, Any]:
+    """One appendix as the editor sends it: ``source`` (its place in the list the editor read,
+    none for a new one), ``title``, ``reference``, ``texts`` (its lines in order, see
+    plans/appendices.py) and ``more`` (paragraphs added at its end)."""
+    source = given.get("source")
+    if source is not None and (type(source) is not int or not 0 <= source < len(appendices)):
+        raise ValidationError(_("Phụ lục gửi lên không có trong kế hoạch."))
+    title = _appendix_text(
+        given.get("title"), label=_("Tên"), limit=MAX_APPENDIX_TITLE, required=True, markup=False
+    )
+    reference = _appendix_text(
+        given.get("reference"), label=_("Dòng kèm theo"), limit=MAX_APPENDIX_REFERENCE, markup=False
+    )
+    old = appendices[source] if source is not None else {"blocks": []}
+    # Only a paragraph prints its bold and italic; headings and bullets print as written.
+    kinds = [line.kind for line in appendix_lines(old) if line.editable]
+    given_texts, given_more = list(given.get("texts") or []), list(given.get("more") or [])
+    if len(given_texts) != len(kinds):
+        raise ValidationError(_("Số dòng gửi lên không khớp với phụ lục."))
+    if len(given_more) > MAX_APPENDIX_LINES:
+        raise ValidationError(
+            _("Một phụ lục có tối đa %(n)s dòng chữ.") % {"n": MAX_APPENDIX_LINES}
+        )
+    texts = [
+        _appendix_text(t, label=_("Nội dung"), limit=MAX_TEXT, markup=kind == "text")
+        for t, kind in zip(given_texts, kinds, strict=True)
+    ]
+    more = [_appendix_text(t, label=_("Nội dung"), limit=MAX_TEXT) for t in given_more]
+    try:
+        blocks = with_texts(old.get("blocks") or [], texts)
+    except AppendixTextError as error:
+        raise ValidationError(str(error)) from None
+    blocks += [{"type": "text", "text": text} for text in more if text]
+    if sum(line.editable for line in appendix_lines({"blocks": blocks})) > MAX_APPENDIX_LINES:
+        raise ValidationError(
+            _("Một phụ lục có tối đa %(n)s dòng chữ.") % {"n": MAX_APPENDIX_LINES}
+        )
+    return {"title": title, "reference": reference or None, "blocks": blocks}
+
+
+def plan_appendices_update(
+    *,
+    actor: User,
+    plan: Plan,
+    appendices: list[dict[str, Any]],
+    expected_version: str,
+) -> Plan:
+    """Replace a draft's appendices with those given, in their order (see ``_appendix``): an
+    appendix of the list read but not given is removed, one without a source is added. Tables
+    stay as they are. ``expected_version`` is the digest of the appendices the editor read;
+    another change in between is refused, as is any bad text, and nothing changes."""
+    with transaction.atomic():
+        plan = _locked_draft(actor, plan)
+        before = list(plan.appendices or [])
+        if expected_version != appendices_version(before):
+            raise ValidationError(
+                _(
+                    "Phụ lục vừa được người khác (hoặc một cửa sổ khác) sửa sau khi bạn mở trang; "
+                    "thay đổi của bạn chưa được lưu. Hãy xem bản mới nhất rồi sửa lại."
+                )
+            )
+        if len(appendices) > MAX_APPENDICES:
+            raise ValidationError(_("Kế hoạch có tối đa %(n)s phụ lục.") % {"n": MAX_APPENDICES})
+        sources = [a.get("source") for a in appendices if a.get("source") is not None]
+        if len(sources) != len(set(sources)):
+            raise ValidationError(_("Một phụ lục được gửi lên hai lần."))
+        plan.appendices = [_appendix(given, before) for given in appendices]
+        plan.save(update_fields=["appendices", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="plan.appendices",
+            target=plan,
+            unit=plan.issuer_unit,
+            data={"before": before, "count": len(plan.appendices)},
         )
     return plan

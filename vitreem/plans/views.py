@@ -37,6 +37,7 @@ from . import selectors, services
 from .dates import from_stored, parse_partial
 from .documents import plan_docx_response, plan_pdf_response
 from .forms import (
+    AppendicesForm,
     AwardFormSet,
     BoardFilterForm,
     BudgetFormSet,
@@ -610,6 +611,16 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             actor=user, plan=plan, launch=_launch_posted(launch.cleaned_data, request)
         ),
     )
+    appendices = AppendicesForm(bound("appendices"), appendices=list(plan.appendices or []))
+    actions["appendices"] = (
+        appendices,
+        lambda: services.plan_appendices_update(
+            actor=user,
+            plan=plan,
+            appendices=appendices.changes(request.POST.get("move", "")),
+            expected_version=appendices.cleaned_data["version"],
+        ),
+    )
     if part in actions:
         form_or_set, save = actions[part]
         if form_or_set.is_valid():
@@ -639,6 +650,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
             "recipients": recipients,
             "awards": awards,
             "launch": launch,
+            "appendices": appendices,
             "steps": STEPS,
             "step": step,
         },

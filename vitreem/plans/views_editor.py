@@ -45,6 +45,7 @@ STEPS = [
     ("launch", gettext_lazy("Lễ phát động")),
     ("awards", gettext_lazy("Khen thưởng")),
     ("recipients", gettext_lazy("Nơi nhận")),
+    ("appendices", gettext_lazy("Phụ lục")),
 ]
 # The step where the rows of each fact are written.
 FACT_STEPS = {

@@ -112,6 +112,21 @@ ENDPOINTS = [
             "version": "4f53cda18c2baa0c0354",
         },
     ),
+    # The appendices step: the draft has none, whose version is the digest of [].
+    Endpoint("page appendices step", "GET", "/plans/{plan}/edit/?step=appendices", "enter", False),
+    Endpoint(
+        "page appendix add",
+        "POST",
+        "/plans/{plan}/edit/",
+        "enter",
+        False,
+        {
+            "part": "appendices",
+            "version": "4f53cda18c2baa0c0354",
+            "new_title": "Mẫu báo cáo kết quả",
+            "new_lines": "Đơn vị báo cáo",
+        },
+    ),
     Endpoint("api draft plan outline", "GET", "/api/v1/plans/{plan}/outline", "read", True),
     Endpoint(
         "api outline edit",

@@ -1,7 +1,9 @@
 """Whatever plan data the loader accepts prints: generated plans over the whole data-file schema
 (plans/data/SCHEMA.md), with dates known to the day, the month or the year, several funding
 sources, grouped recipients, nested assignees and reporting rules inside tasks, either load and
-print to Word and to the plan's preview, or are refused with the file and the field named."""
+print to Word and to the plan's preview, or are refused with the file and the field named. Their
+appendices, as the editor reads them line by line and writes them back rewritten, keep their
+tables and print."""
 
 import io
 import string
@@ -17,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from vitreem.documents.plans import render_plan_docx, render_plan_preview
+from vitreem.plans.appendices import AppendixTextError, appendix_lines, with_texts
 from vitreem.plans.datafile import check_plan_data
 from vitreem.plans.loaders import DATA_DIR, load_plan, read_plan_file
 from vitreem.plans.models import ActivityGroup, AssigneeGroup, BudgetSource, PlanKind, TaskMarker
@@ -293,3 +296,33 @@ def test_a_plan_the_loader_accepts_prints_from_what_it_stored(data):
     stored = plan_with_parts(plan.pk)
     assert stored is not None
     _prints(plan_document(stored))
+
+
+def _tables(blocks: list[Any]) -> list[Any]:
+    found = []
+    for block in blocks:
+        if block.get("type") == "table":
+            found.append(block)
+        found += _tables(block.get("blocks") or [])
+    return found
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=plans, texts=st.lists(text, min_size=1, max_size=20))
+def test_appendices_the_editor_rewrites_keep_their_tables_and_print(data, texts):
+    _, refused = _refusal(lambda: check_plan_data(data, "sinh-ngau-nhien.yaml"))
+    if refused is not None:
+        return
+    rewritten = []
+    for appendix in data.get("appendices", []):
+        lines = [line for line in appendix_lines(appendix) if line.editable]
+        # Read and written back unchanged, the appendix is what it was.
+        assert with_texts(appendix["blocks"], [line.text for line in lines]) == appendix["blocks"]
+        new = [texts[i % len(texts)] for i in range(len(lines))]
+        try:
+            blocks = with_texts(appendix["blocks"], new)
+        except AppendixTextError:
+            continue  # an emptied heading: refused, as the editor refuses it
+        assert _tables(blocks) == _tables(appendix["blocks"])
+        rewritten.append({**appendix, "blocks": blocks})
+    _prints({**data, "appendices": rewritten})

@@ -209,7 +209,8 @@ def test_no_page_of_the_main_flows_scrolls_sideways_on_a_phone(demo, live_server
 def ward_draft() -> Plan:
     """The ward's 2026 plan copied as its 2027 draft by its officer, with the facts the editor's
     widest steps show: a launch with its lead, cooperating units and participants, tasks of an
-    agency and of the residential groups due within a month, recipients in two groups."""
+    agency and of the residential groups due within a month, recipients in two groups, appendices
+    with tables."""
     officer = User.objects.get(username="canbo.backan")
     source = Plan.objects.get(issuer_unit__code="01843", year=2026)
     draft = plan_copy_previous(actor=officer, source=source, year=2027).plan
@@ -243,6 +244,11 @@ def ward_draft() -> Plan:
         if (t["agency"] or t["group"]) and (t["role"] != "cooperate" or t["lead_label"])
     ]
     assert any(t["group"] for t in tasks)
+    # The city's report form and its figures' tables as the draft's appendices: the widest the
+    # appendices step shows.
+    Plan.objects.filter(pk=draft.pk).update(
+        appendices=data_file("bac-kan-city-2021-action-month")["appendices"]
+    )
     return plan_tasks_replace(actor=officer, plan=draft, tasks=tasks)
 
 
