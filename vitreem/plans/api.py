@@ -15,13 +15,23 @@ from vitreem.core.text import nfc
 from vitreem.units.selectors import unit_or_404
 
 from . import selectors
+from .appendices import (
+    MAX_APPENDICES,
+    MAX_APPENDIX_LINES,
+    MAX_APPENDIX_REFERENCE,
+    MAX_APPENDIX_TITLE,
+    appendices_version,
+    appendix_lines,
+)
 from .dates import from_stored
 from .documents import plan_docx_response
 from .editor import OPS, OutlineConflictError, outline_edit, outline_version
 from .models import Task, TaskStatus
 from .outline import ACTIVITY_GROUPS, MAX_TEXT, MAX_UNIT_TEXT, MAX_UNITS, printed
 from .services import (
+    AppendicesConflictError,
     UnassignedTasksError,
+    plan_appendices_update,
     plan_derive,
     plan_discard,
     plan_issue,
@@ -559,3 +569,105 @@ def post_progress_upload(
         attachment=attachment,
     )
     return Status(201, ProgressFileOut.from_orm(progress))
+
+
+class AppendixLineOut(Schema):
+    kind: Literal["text", "heading", "inline", "item", "table"] = Field(
+        description="text: đoạn văn; heading: đề mục; inline: lời sau dấu hai chấm của đề mục; "
+        "item: ý gạch đầu dòng; table: bảng theo mẫu báo cáo (không sửa được)"
+    )
+    text: str
+    depth: int
+    editable: bool
+
+
+class AppendixOut(Schema):
+    title: str
+    reference: str | None
+    lines: list[AppendixLineOut] = Field(description="Nội dung theo thứ tự in")
+
+
+class AppendicesOut(Schema):
+    version: str = Field(description="Gửi lại trong expected_version khi sửa (409 khi đã cũ)")
+    appendices: list[AppendixOut]
+
+
+class AppendixIn(Schema):
+    source: int | None = Field(
+        None,
+        ge=0,
+        lt=MAX_APPENDICES,
+        description="Vị trí của phụ lục trong danh sách đã đọc; "
+        "để trống: phụ lục mới. Phụ lục đã đọc mà không gửi lại thì bị xóa.",
+    )
+    title: str = Field(max_length=MAX_APPENDIX_TITLE)
+    reference: str = Field("", max_length=MAX_APPENDIX_REFERENCE)
+    texts: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_APPENDIX_LINES,
+        description="Lời mới của từng dòng sửa được (editable), đúng thứ tự và số dòng đã đọc; "
+        "để trống một đoạn văn hay một ý là bỏ nó",
+    )
+    more: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list, max_length=MAX_APPENDIX_LINES, description="Đoạn văn thêm ở cuối"
+    )
+
+
+class AppendicesIn(Schema):
+    expected_version: str = Field(max_length=40, description="version đọc được lần trước")
+    appendices: list[AppendixIn] = Field(max_length=MAX_APPENDICES)
+
+
+def _appendices_out(plan: Any) -> dict[str, object]:
+    appendices = list(plan.appendices or [])
+    return {
+        "version": appendices_version(appendices),
+        "appendices": [
+            {
+                "title": a.get("title") or "",
+                "reference": a.get("reference"),
+                "lines": [
+                    {
+                        "kind": line.kind,
+                        "text": line.text,
+                        "depth": line.depth,
+                        "editable": line.editable,
+                    }
+                    for line in appendix_lines(a)
+                ],
+            }
+            for a in appendices
+        ],
+    }
+
+
+@router.get(
+    "/{plan_id}/appendices",
+    response=AppendicesOut,
+    summary="Các phụ lục của một kế hoạch, từng dòng theo thứ tự in",
+)
+def get_appendices(request: HttpRequest, plan_id: int) -> dict[str, object]:
+    return _appendices_out(get_plan_for_user(request.user, plan_id))
+
+
+@router.put(
+    "/{plan_id}/appendices",
+    response={200: AppendicesOut, 409: ErrorOut},
+    summary="Thay các phụ lục của một dự thảo (thêm, bỏ, đổi thứ tự, sửa tên và lời); bảng giữ "
+    "nguyên; 409 khi expected_version đã cũ, không có gì thay đổi",
+)
+def put_appendices(
+    request: HttpRequest, plan_id: int, payload: AppendicesIn
+) -> dict[str, object] | Status[dict[str, object]]:
+    assert isinstance(request.user, User)
+    plan = get_plan_for_user(request.user, plan_id, Action.ENTER)
+    try:
+        plan = plan_appendices_update(
+            actor=request.user,
+            plan=plan,
+            appendices=[a.model_dump() for a in payload.appendices],
+            expected_version=payload.expected_version,
+        )
+    except AppendicesConflictError as error:
+        return Status(409, {"detail": error.messages[0], "errors": []})
+    return _appendices_out(plan)

@@ -1167,6 +1167,10 @@ def _appendix(given: dict[str, Any], appendices: list[Any]) -> dict[str, Any]:
     return {"title": title, "reference": reference or None, "blocks": blocks}
 
 
+class AppendicesConflictError(ValidationError):
+    """The appendices changed since the editor read them (its version is stale)."""
+
+
 def plan_appendices_update(
     *,
     actor: User,
@@ -1182,7 +1186,7 @@ def plan_appendices_update(
         plan = _locked_draft(actor, plan)
         before = list(plan.appendices or [])
         if expected_version != appendices_version(before):
-            raise ValidationError(
+            raise AppendicesConflictError(
                 _(
                     "Phụ lục vừa được người khác (hoặc một cửa sổ khác) sửa sau khi bạn mở trang; "
                     "thay đổi của bạn chưa được lưu. Hãy xem bản mới nhất rồi sửa lại."

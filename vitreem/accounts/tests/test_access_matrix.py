@@ -128,6 +128,18 @@ ENDPOINTS = [
         },
     ),
     Endpoint("api draft plan outline", "GET", "/api/v1/plans/{plan}/outline", "read", True),
+    Endpoint("api draft plan appendices", "GET", "/api/v1/plans/{plan}/appendices", "read", True),
+    Endpoint(
+        "api appendices edit",
+        "PUT",
+        "/api/v1/plans/{plan}/appendices",
+        "enter",
+        True,
+        {
+            "expected_version": "4f53cda18c2baa0c0354",
+            "appendices": [{"source": None, "title": "Phụ lục: danh sách đơn vị"}],
+        },
+    ),
     Endpoint(
         "api outline edit",
         "POST",
