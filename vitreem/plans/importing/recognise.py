@@ -317,13 +317,18 @@ def build_outline(lines: list[Line]) -> list[Node]:
     levels = {"roman": 1, "number": 2, "sub": 3, "letter": 3}
     last_number = 0  # of the numbered headings of the current section
     run = 0  # the last number of a numbered list under a deeper heading ("1. …", "2. …")
-    for line in lines:
+    for index, line in enumerate(lines):
         if line.kind == "roman":
             last_number = run = 0
         if line.kind == "number":
             number = int(line.number)
-            # headings of a section never number from 1 again: a restart is a list
-            if (number == 1 and last_number >= 1) or (run and number == run + 1):
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            # headings of a section never number from 1 again: a restart is a list; the next
+            # number after a list is the list's unless it has items or paragraphs of its own
+            # and is a name, not a sentence (the next assignee after one with a single task)
+            named = _owns_content(following) and not _STOP.search(line.text)
+            continues = bool(run) and number == run + 1 and not named
+            if (number == 1 and last_number >= 1) or continues:
                 run = number  # a numbered list, not the next heading
                 parent_children().append(_node("item", line.text, "number"))
                 continue
@@ -366,6 +371,16 @@ def build_outline(lines: list[Line]) -> list[Node]:
         else:
             children.append(_node("paragraph", line.text))
     return roots
+
+
+def _owns_content(following: Line | None) -> bool:
+    """Whether the line after a numbered line is that line's own: an item, a paragraph, a
+    lettered line or a numbered list starting again from 1 (a heading's, not a list's)."""
+    if following is None:
+        return False
+    if following.kind == "number":
+        return following.number == "1"
+    return following.kind in ("item", "text", "letter", "sub")
 
 
 _CLOSING = re.compile(r"^(Trên đây|Trong quá trình)\b")
@@ -472,14 +487,39 @@ def _assignment(node: Node, agencies: list[tuple[str, str]], whole: bool = False
     }
 
 
+_TASK_MARKERS = ("-", "+", "number", "letter", "paragraph")
+
+
 def _task_marker(children: list[Node]) -> str | None:
     """How the assignee's tasks print: "-" or "+" when every task is an item of that marker,
-    "paragraph" when every task is a plain paragraph; None when mixed or without tasks."""
+    "number" (1. 2. 3.) or "letter" (a) b) c)) when every task is numbered so, "paragraph"
+    when every task is a plain paragraph; None when mixed or without tasks."""
     tasks = [c for c in children if c["kind"] in ("item", "paragraph")]
     kinds = {c["marker"] if c["kind"] == "item" else "paragraph" for c in tasks}
-    if len(kinds) == 1 and (marker := kinds.pop()) in ("-", "+", "paragraph"):
+    if len(kinds) == 1 and (marker := kinds.pop()) in _TASK_MARKERS:
         return str(marker)
     return None
+
+
+_STOP = re.compile(r"[.;!?…]\s*$")
+
+
+def _lettered_tasks(node: Node) -> None:
+    """An assignee's lettered lines told apart: a division (its own sub-unit, "a) Phòng Văn
+    hóa - Xã hội:") is a short name with items or paragraphs of its own under it; a lettered
+    line with nothing of its own under it that ends a sentence, or runs longer than a name, is
+    one of the assignee's tasks ("a) Chủ trì, phối hợp …."), an item lettered "letter"."""
+    children: list[Node] = []
+    for child in node["children"]:
+        text = _plain(child["text"]).strip()
+        task = (
+            child["kind"] == "heading"
+            and not child["children"]
+            and not text.endswith(":")
+            and (bool(_STOP.search(text)) or len(text.split()) > 20)
+        )
+        children.append(_node("item", text, "letter") if task else child)
+    node["children"] = children
 
 
 def _split_assignee(node: Node) -> None:
@@ -717,6 +757,7 @@ def recognise(
             if re.search(r"\b(bao cao|kinh phi)\b", fold(_plain(child["text"]))[:40]):
                 continue  # the reporting regime or the budget, in the section of tasks
             child["role"] = "tasks"
+            _lettered_tasks(child)
             _split_assignee(child)
             _tasks_as_items(child, whole)
             assignments.append(_assignment(child, agencies, whole))

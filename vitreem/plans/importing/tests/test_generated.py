@@ -262,26 +262,65 @@ def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
 
 # -- the same, printed by the plan printer and read back from its Word document ----------------
 
-PRINTED_MARKERS = ("-", "+", "paragraph")  # "number" and "letter" read back as headings
+PRINTED_MARKERS = ("-", "+", "paragraph", "number", "letter")
+# an agency's own sub-units, printed as a), b) headings under it with their own tasks
+DIVISIONS = ("Phòng Văn hóa - Xã hội", "Bộ phận Tư pháp - Hộ tịch", "Tổ công tác xã", "Các thôn")
+# a division's tasks: "letter" would print as a), b) beside the division's own a), b)
+DIVISION_MARKERS = ("-", "+", "paragraph", "number")
+
+
+def printed_tasks(draw: st.DrawFn) -> list[dict]:
+    return [  # a task of one sentence or two
+        {"text": " ".join(sentence(draw) for _ in range(draw(st.integers(1, 2))))}
+        for _ in range(draw(st.integers(1, 4)))
+    ]
 
 
 @st.composite
 def printed_plans(draw: st.DrawFn) -> dict:
     plan = copy.deepcopy(_base_plan())
     assignees = draw(st.lists(st.sampled_from(AGENCIES), min_size=1, max_size=6, unique=True))
-    plan["assignments"] = [
-        {
-            "assignee": assignee,
-            "marker": draw(st.sampled_from(PRINTED_MARKERS)),
-            "tasks": [  # a task of one sentence or two
-                {"text": " ".join(sentence(draw) for _ in range(draw(st.integers(1, 2))))}
-                for _ in range(draw(st.integers(1, 4)))
-            ],
-        }
-        for assignee in assignees
-    ]
+    plan["assignments"] = []
+    for assignee in assignees:
+        names = draw(st.lists(st.sampled_from(DIVISIONS), max_size=2, unique=True))
+        divisions = [
+            {
+                "assignee": name,
+                "marker": draw(st.sampled_from(DIVISION_MARKERS)),
+                "tasks": printed_tasks(draw),
+            }
+            for name in names
+        ]
+        plan["assignments"].append(
+            {
+                "assignee": assignee,
+                "marker": draw(st.sampled_from(PRINTED_MARKERS)),
+                "tasks": printed_tasks(draw),
+                "children": divisions,
+            }
+        )
     plan["budget"] = draw(st.lists(budget_lines(), min_size=1, max_size=4))
     return plan
+
+
+def as_written(assignment: dict) -> tuple:
+    """An assignment of a plan's data as the recogniser should give it back: its name, its
+    marker, its tasks and its divisions."""
+    return (
+        assignment["assignee"],
+        assignment["marker"],
+        [t["text"] for t in assignment["tasks"]],
+        [as_written(child) for child in assignment.get("children") or []],
+    )
+
+
+def as_read(assignment: dict) -> tuple:
+    return (
+        assignment["assignee"],
+        assignment["marker"],
+        assignment["tasks"],
+        [as_read(child) for child in assignment["assignments"]],
+    )
 
 
 @functools.cache
@@ -294,9 +333,7 @@ def _base_plan() -> dict:
 def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
     got = recognise(read_lines("plan.docx", render_plan_docx(plan))).data
     assert flat(got["outline"]) == flat(expected_outline(plan))
-    assert [(a["assignee"], a["tasks"]) for a in got["assignments"]] == [
-        (a["assignee"], [t["text"] for t in a["tasks"]]) for a in plan["assignments"]
-    ]
+    assert [as_read(a) for a in got["assignments"]] == [as_written(a) for a in plan["assignments"]]
     assert [(b["sources"], b["text"]) for b in got["budget"]] == [
         (b["sources"], b["text"]) for b in plan["budget"]
     ]
@@ -317,3 +354,33 @@ def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
 )
 def test_a_budget_line_names_its_sources_in_order(text, sources):
     assert _budget_sources(fold(text)) == sources
+
+
+def _task(text: str) -> dict:
+    return {"text": text}
+
+
+@pytest.mark.parametrize("marker", ["number", "letter", "-", "paragraph"])
+def test_numbered_and_lettered_tasks_are_told_from_divisions(marker):
+    """An assignee of a single numbered or lettered task, one with divisions of their own tasks,
+    and the next assignee numbered after them: each read back as printed."""
+    plan = copy.deepcopy(_base_plan())
+    one = "Chủ trì tổ chức các hoạt động vui chơi giải trí cho trẻ em."
+    two = "Phối hợp kiểm tra giám sát. Báo cáo kết quả."
+    plan["assignments"] = [
+        {"assignee": "Công an xã", "marker": marker, "tasks": [_task(one)]},
+        {
+            "assignee": "Phòng Văn hóa - Xã hội",
+            "marker": marker,
+            "tasks": [_task(one), _task(two)],
+            "children": [
+                {"assignee": "Tổ công tác xã", "marker": "number", "tasks": [_task(two)]},
+                {"assignee": "Các thôn", "marker": "number", "tasks": [_task(one), _task(two)]},
+                {"assignee": "Bộ phận Tư pháp - Hộ tịch", "marker": "-", "tasks": [_task(one)]},
+            ],
+        },
+        {"assignee": "Trạm Y tế", "marker": marker, "tasks": [_task(two)]},
+    ]
+    got = recognise(read_lines("plan.docx", render_plan_docx(plan))).data
+    assert flat(got["outline"]) == flat(expected_outline(plan))
+    assert [as_read(a) for a in got["assignments"]] == [as_written(a) for a in plan["assignments"]]
