@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from vitreem.core.text import fold, nfc
-from vitreem.plans.outline import Node
+from vitreem.plans.outline import LETTERS, Node
 
 from .repair import repair_lines
 
@@ -317,6 +317,7 @@ def build_outline(lines: list[Line]) -> list[Node]:
     levels = {"roman": 1, "number": 2, "sub": 3, "letter": 3}
     last_number = 0  # of the numbered headings of the current section
     run = 0  # the last number of a numbered list under a deeper heading ("1. …", "2. …")
+    lettered = ""  # the last letter of a lettered list under a lettered heading
     for index, line in enumerate(lines):
         if line.kind == "roman":
             last_number = run = 0
@@ -336,11 +337,19 @@ def build_outline(lines: list[Line]) -> list[Node]:
             last_number = number
         elif line.kind != "text":
             run = 0
+        if line.kind not in ("letter", "text"):
+            lettered = ""
         if line.kind in levels:
             level = levels[line.kind]
             if line.kind == "letter":  # a) under 1.1. when the plan numbers that deep
                 subs = [lv for lv, n in stack if id(n) in marks]
                 level = subs[-1] + 1 if subs else 3
+                if _letters_a_list(line, stack[-1] if stack else None, level, lettered):
+                    # "a) Tổ công tác:" then "a) Chủ trì …." — the lettered tasks of a division
+                    lettered = line.number
+                    stack[-1][1]["children"].append(_node("item", line.text, "letter"))
+                    continue
+                lettered = ""
             while stack and stack[-1][0] >= level:
                 stack.pop()
             node: Node = {
@@ -371,6 +380,20 @@ def build_outline(lines: list[Line]) -> list[Node]:
         else:
             children.append(_node("paragraph", line.text))
     return roots
+
+
+def _letters_a_list(line: Line, top: tuple[int, Node] | None, level: int, last: str) -> bool:
+    """Whether a lettered sentence is an item of a lettered list under the lettered heading
+    before it, not that heading's next sibling: the list starts at "a)" right under a name
+    with nothing of its own yet, and goes on letter by letter while its lines end sentences."""
+    if top is None or top[0] != level or not _STOP.search(line.text):
+        return False
+    heading = top[1]
+    if last:
+        at = LETTERS.find(last)
+        return 0 <= at < len(LETTERS) - 1 and line.number == LETTERS[at + 1]
+    name = _plain(heading["text"]).strip()
+    return line.number == "a" and not heading["children"] and not _STOP.search(name)
 
 
 def _owns_content(following: Line | None) -> bool:

@@ -265,8 +265,7 @@ def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
 PRINTED_MARKERS = ("-", "+", "paragraph", "number", "letter")
 # an agency's own sub-units, printed as a), b) headings under it with their own tasks
 DIVISIONS = ("Phòng Văn hóa - Xã hội", "Bộ phận Tư pháp - Hộ tịch", "Tổ công tác xã", "Các thôn")
-# a division's tasks: "letter" would print as a), b) beside the division's own a), b)
-DIVISION_MARKERS = ("-", "+", "paragraph", "number")
+DIVISION_MARKERS = PRINTED_MARKERS  # a division's lettered tasks: a), b) under its own a)
 
 
 def printed_tasks(draw: st.DrawFn) -> list[dict]:
@@ -375,7 +374,7 @@ def test_numbered_and_lettered_tasks_are_told_from_divisions(marker):
             "tasks": [_task(one), _task(two)],
             "children": [
                 {"assignee": "Tổ công tác xã", "marker": "number", "tasks": [_task(two)]},
-                {"assignee": "Các thôn", "marker": "number", "tasks": [_task(one), _task(two)]},
+                {"assignee": "Các thôn", "marker": "letter", "tasks": [_task(one), _task(two)]},
                 {"assignee": "Bộ phận Tư pháp - Hộ tịch", "marker": "-", "tasks": [_task(one)]},
             ],
         },
