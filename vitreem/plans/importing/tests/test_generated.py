@@ -123,8 +123,9 @@ def render(plan: dict) -> list[str]:
     for n, assignee in enumerate(plan["assignees"], start=1):
         body.append(f"{n}. {assignee}")
         marker = markers.get(assignee, "-")
-        prefix = "" if marker == "paragraph" else f"{marker} "
-        body.extend(f"{prefix}{t}" for t in plan["tasks"][assignee])
+        for k, task in enumerate(plan["tasks"][assignee]):
+            prefix = {"paragraph": "", "number": f"{k + 1}. ", "letter": f"{'abcd'[k]}) "}
+            body.append(f"{prefix.get(marker, f'{marker} ')}{task}")
     due = plan["due"]
     body += [
         f"{next(sections)}. CHẾ ĐỘ BÁO CÁO",
@@ -188,7 +189,7 @@ def test_what_was_written_is_recognised(plan):
 
 # -- tasks printed with any marker or as plain paragraphs, budget lines of several sources ------
 
-MARKERS = ("-", "+", "–", "•", "paragraph")
+MARKERS = ("-", "+", "–", "•", "paragraph", "number", "letter")
 # how a plan names each source of its money, as the plans of the data files do
 SOURCE_WORDS = {
     "state": (
@@ -258,6 +259,9 @@ def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
             assert [(c["kind"], c["marker"]) for c in node["children"]] == [
                 (kind, printed) for _task in plan["tasks"][assignee]
             ]
+        assert [a["marker"] for a in got["assignments"]] == [
+            {"–": "-", "•": "-"}.get(m, m) for m in (plan["markers"][a] for a in plan["assignees"])
+        ]
 
 
 # -- the same, printed by the plan printer and read back from its Word document ----------------
