@@ -54,8 +54,10 @@ class AssignmentIO(Schema):
         description="Khi lưu: tạo cơ quan đề xuất và giao cho nó (lãnh đạo đơn vị quản lý cơ "
         "quan; người khác nhận 403, không có gì được lưu)",
     )
-    marker: Literal["-", "+", "paragraph"] | None = Field(
-        None, description='Cách ghi nhiệm vụ: gạch đầu dòng "-" hay "+", hoặc đoạn văn'
+    marker: Literal["-", "+", "number", "letter", "paragraph"] | None = Field(
+        None,
+        description='Cách ghi nhiệm vụ: gạch đầu dòng "-" hay "+", đánh số "number" (1. 2. 3.), '
+        'chữ cái "letter" (a) b) c)), hoặc đoạn văn',
     )
     tasks: list[str] = []
     assignments: list["AssignmentIO"] = []

@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from vitreem.core.text import fold, nfc
-from vitreem.plans.outline import Node
+from vitreem.plans.outline import LETTERS, Node
 
 from .repair import repair_lines
 
@@ -317,13 +317,19 @@ def build_outline(lines: list[Line]) -> list[Node]:
     levels = {"roman": 1, "number": 2, "sub": 3, "letter": 3}
     last_number = 0  # of the numbered headings of the current section
     run = 0  # the last number of a numbered list under a deeper heading ("1. …", "2. …")
-    for line in lines:
+    lettered = ""  # the last letter of a lettered list under a lettered heading
+    for index, line in enumerate(lines):
         if line.kind == "roman":
             last_number = run = 0
         if line.kind == "number":
             number = int(line.number)
-            # headings of a section never number from 1 again: a restart is a list
-            if (number == 1 and last_number >= 1) or (run and number == run + 1):
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            # headings of a section never number from 1 again: a restart is a list; the next
+            # number after a list is the list's unless it has items or paragraphs of its own
+            # and is a name, not a sentence (the next assignee after one with a single task)
+            named = _owns_content(following) and not _STOP.search(line.text)
+            continues = bool(run) and number == run + 1 and not named
+            if (number == 1 and last_number >= 1) or continues:
                 run = number  # a numbered list, not the next heading
                 parent_children().append(_node("item", line.text, "number"))
                 continue
@@ -331,11 +337,19 @@ def build_outline(lines: list[Line]) -> list[Node]:
             last_number = number
         elif line.kind != "text":
             run = 0
+        if line.kind not in ("letter", "text"):
+            lettered = ""
         if line.kind in levels:
             level = levels[line.kind]
             if line.kind == "letter":  # a) under 1.1. when the plan numbers that deep
                 subs = [lv for lv, n in stack if id(n) in marks]
                 level = subs[-1] + 1 if subs else 3
+                if _letters_a_list(line, stack[-1] if stack else None, level, lettered):
+                    # "a) Tổ công tác:" then "a) Chủ trì …." — the lettered tasks of a division
+                    lettered = line.number
+                    stack[-1][1]["children"].append(_node("item", line.text, "letter"))
+                    continue
+                lettered = ""
             while stack and stack[-1][0] >= level:
                 stack.pop()
             node: Node = {
@@ -366,6 +380,30 @@ def build_outline(lines: list[Line]) -> list[Node]:
         else:
             children.append(_node("paragraph", line.text))
     return roots
+
+
+def _letters_a_list(line: Line, top: tuple[int, Node] | None, level: int, last: str) -> bool:
+    """Whether a lettered sentence is an item of a lettered list under the lettered heading
+    before it, not that heading's next sibling: the list starts at "a)" right under a name
+    with nothing of its own yet, and goes on letter by letter while its lines end sentences."""
+    if top is None or top[0] != level or not _STOP.search(line.text):
+        return False
+    heading = top[1]
+    if last:
+        at = LETTERS.find(last)
+        return 0 <= at < len(LETTERS) - 1 and line.number == LETTERS[at + 1]
+    name = _plain(heading["text"]).strip()
+    return line.number == "a" and not heading["children"] and not _STOP.search(name)
+
+
+def _owns_content(following: Line | None) -> bool:
+    """Whether the line after a numbered line is that line's own: an item, a paragraph, a
+    lettered line or a numbered list starting again from 1 (a heading's, not a list's)."""
+    if following is None:
+        return False
+    if following.kind == "number":
+        return following.number == "1"
+    return following.kind in ("item", "text", "letter", "sub")
 
 
 _CLOSING = re.compile(r"^(Trên đây|Trong quá trình)\b")
@@ -472,14 +510,39 @@ def _assignment(node: Node, agencies: list[tuple[str, str]], whole: bool = False
     }
 
 
+_TASK_MARKERS = ("-", "+", "number", "letter", "paragraph")
+
+
 def _task_marker(children: list[Node]) -> str | None:
     """How the assignee's tasks print: "-" or "+" when every task is an item of that marker,
-    "paragraph" when every task is a plain paragraph; None when mixed or without tasks."""
+    "number" (1. 2. 3.) or "letter" (a) b) c)) when every task is numbered so, "paragraph"
+    when every task is a plain paragraph; None when mixed or without tasks."""
     tasks = [c for c in children if c["kind"] in ("item", "paragraph")]
     kinds = {c["marker"] if c["kind"] == "item" else "paragraph" for c in tasks}
-    if len(kinds) == 1 and (marker := kinds.pop()) in ("-", "+", "paragraph"):
+    if len(kinds) == 1 and (marker := kinds.pop()) in _TASK_MARKERS:
         return str(marker)
     return None
+
+
+_STOP = re.compile(r"[.;!?…]\s*$")
+
+
+def _lettered_tasks(node: Node) -> None:
+    """An assignee's lettered lines told apart: a division (its own sub-unit, "a) Phòng Văn
+    hóa - Xã hội:") is a short name with items or paragraphs of its own under it; a lettered
+    line with nothing of its own under it that ends a sentence, or runs longer than a name, is
+    one of the assignee's tasks ("a) Chủ trì, phối hợp …."), an item lettered "letter"."""
+    children: list[Node] = []
+    for child in node["children"]:
+        text = _plain(child["text"]).strip()
+        task = (
+            child["kind"] == "heading"
+            and not child["children"]
+            and not text.endswith(":")
+            and (bool(_STOP.search(text)) or len(text.split()) > 20)
+        )
+        children.append(_node("item", text, "letter") if task else child)
+    node["children"] = children
 
 
 def _split_assignee(node: Node) -> None:
@@ -717,6 +780,7 @@ def recognise(
             if re.search(r"\b(bao cao|kinh phi)\b", fold(_plain(child["text"]))[:40]):
                 continue  # the reporting regime or the budget, in the section of tasks
             child["role"] = "tasks"
+            _lettered_tasks(child)
             _split_assignee(child)
             _tasks_as_items(child, whole)
             assignments.append(_assignment(child, agencies, whole))

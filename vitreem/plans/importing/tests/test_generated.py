@@ -123,8 +123,9 @@ def render(plan: dict) -> list[str]:
     for n, assignee in enumerate(plan["assignees"], start=1):
         body.append(f"{n}. {assignee}")
         marker = markers.get(assignee, "-")
-        prefix = "" if marker == "paragraph" else f"{marker} "
-        body.extend(f"{prefix}{t}" for t in plan["tasks"][assignee])
+        for k, task in enumerate(plan["tasks"][assignee]):
+            prefix = {"paragraph": "", "number": f"{k + 1}. ", "letter": f"{'abcd'[k]}) "}
+            body.append(f"{prefix.get(marker, f'{marker} ')}{task}")
     due = plan["due"]
     body += [
         f"{next(sections)}. CHẾ ĐỘ BÁO CÁO",
@@ -188,7 +189,7 @@ def test_what_was_written_is_recognised(plan):
 
 # -- tasks printed with any marker or as plain paragraphs, budget lines of several sources ------
 
-MARKERS = ("-", "+", "–", "•", "paragraph")
+MARKERS = ("-", "+", "–", "•", "paragraph", "number", "letter")
 # how a plan names each source of its money, as the plans of the data files do
 SOURCE_WORDS = {
     "state": (
@@ -258,30 +259,71 @@ def test_tasks_with_any_marker_and_budget_lines_of_several_sources(plan):
             assert [(c["kind"], c["marker"]) for c in node["children"]] == [
                 (kind, printed) for _task in plan["tasks"][assignee]
             ]
+        assert [a["marker"] for a in got["assignments"]] == [
+            {"–": "-", "•": "-"}.get(m, m) for m in (plan["markers"][a] for a in plan["assignees"])
+        ]
 
 
 # -- the same, printed by the plan printer and read back from its Word document ----------------
 
-PRINTED_MARKERS = ("-", "+", "paragraph")  # "number" and "letter" read back as headings
+PRINTED_MARKERS = ("-", "+", "paragraph", "number", "letter")
+# an agency's own sub-units, printed as a), b) headings under it with their own tasks
+DIVISIONS = ("Phòng Văn hóa - Xã hội", "Bộ phận Tư pháp - Hộ tịch", "Tổ công tác xã", "Các thôn")
+DIVISION_MARKERS = PRINTED_MARKERS  # a division's lettered tasks: a), b) under its own a)
+
+
+def printed_tasks(draw: st.DrawFn) -> list[dict]:
+    return [  # a task of one sentence or two
+        {"text": " ".join(sentence(draw) for _ in range(draw(st.integers(1, 2))))}
+        for _ in range(draw(st.integers(1, 4)))
+    ]
 
 
 @st.composite
 def printed_plans(draw: st.DrawFn) -> dict:
     plan = copy.deepcopy(_base_plan())
     assignees = draw(st.lists(st.sampled_from(AGENCIES), min_size=1, max_size=6, unique=True))
-    plan["assignments"] = [
-        {
-            "assignee": assignee,
-            "marker": draw(st.sampled_from(PRINTED_MARKERS)),
-            "tasks": [  # a task of one sentence or two
-                {"text": " ".join(sentence(draw) for _ in range(draw(st.integers(1, 2))))}
-                for _ in range(draw(st.integers(1, 4)))
-            ],
-        }
-        for assignee in assignees
-    ]
+    plan["assignments"] = []
+    for assignee in assignees:
+        names = draw(st.lists(st.sampled_from(DIVISIONS), max_size=2, unique=True))
+        divisions = [
+            {
+                "assignee": name,
+                "marker": draw(st.sampled_from(DIVISION_MARKERS)),
+                "tasks": printed_tasks(draw),
+            }
+            for name in names
+        ]
+        plan["assignments"].append(
+            {
+                "assignee": assignee,
+                "marker": draw(st.sampled_from(PRINTED_MARKERS)),
+                "tasks": printed_tasks(draw),
+                "children": divisions,
+            }
+        )
     plan["budget"] = draw(st.lists(budget_lines(), min_size=1, max_size=4))
     return plan
+
+
+def as_written(assignment: dict) -> tuple:
+    """An assignment of a plan's data as the recogniser should give it back: its name, its
+    marker, its tasks and its divisions."""
+    return (
+        assignment["assignee"],
+        assignment["marker"],
+        [t["text"] for t in assignment["tasks"]],
+        [as_written(child) for child in assignment.get("children") or []],
+    )
+
+
+def as_read(assignment: dict) -> tuple:
+    return (
+        assignment["assignee"],
+        assignment["marker"],
+        assignment["tasks"],
+        [as_read(child) for child in assignment["assignments"]],
+    )
 
 
 @functools.cache
@@ -294,9 +336,7 @@ def _base_plan() -> dict:
 def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
     got = recognise(read_lines("plan.docx", render_plan_docx(plan))).data
     assert flat(got["outline"]) == flat(expected_outline(plan))
-    assert [(a["assignee"], a["tasks"]) for a in got["assignments"]] == [
-        (a["assignee"], [t["text"] for t in a["tasks"]]) for a in plan["assignments"]
-    ]
+    assert [as_read(a) for a in got["assignments"]] == [as_written(a) for a in plan["assignments"]]
     assert [(b["sources"], b["text"]) for b in got["budget"]] == [
         (b["sources"], b["text"]) for b in plan["budget"]
     ]
@@ -317,3 +357,33 @@ def test_printed_and_read_back_every_task_and_budget_line_is_as_written(plan):
 )
 def test_a_budget_line_names_its_sources_in_order(text, sources):
     assert _budget_sources(fold(text)) == sources
+
+
+def _task(text: str) -> dict:
+    return {"text": text}
+
+
+@pytest.mark.parametrize("marker", ["number", "letter", "-", "paragraph"])
+def test_numbered_and_lettered_tasks_are_told_from_divisions(marker):
+    """An assignee of a single numbered or lettered task, one with divisions of their own tasks,
+    and the next assignee numbered after them: each read back as printed."""
+    plan = copy.deepcopy(_base_plan())
+    one = "Chủ trì tổ chức các hoạt động vui chơi giải trí cho trẻ em."
+    two = "Phối hợp kiểm tra giám sát. Báo cáo kết quả."
+    plan["assignments"] = [
+        {"assignee": "Công an xã", "marker": marker, "tasks": [_task(one)]},
+        {
+            "assignee": "Phòng Văn hóa - Xã hội",
+            "marker": marker,
+            "tasks": [_task(one), _task(two)],
+            "children": [
+                {"assignee": "Tổ công tác xã", "marker": "number", "tasks": [_task(two)]},
+                {"assignee": "Các thôn", "marker": "letter", "tasks": [_task(one), _task(two)]},
+                {"assignee": "Bộ phận Tư pháp - Hộ tịch", "marker": "-", "tasks": [_task(one)]},
+            ],
+        },
+        {"assignee": "Trạm Y tế", "marker": marker, "tasks": [_task(two)]},
+    ]
+    got = recognise(read_lines("plan.docx", render_plan_docx(plan))).data
+    assert flat(got["outline"]) == flat(expected_outline(plan))
+    assert [as_read(a) for a in got["assignments"]] == [as_written(a) for a in plan["assignments"]]

@@ -101,3 +101,34 @@ def test_a_budget_line_of_an_unknown_source_saves_nothing(personas):
     with pytest.raises(ValidationError, match="Nguồn kinh phí không hợp lệ"):
         plan_import_save(actor=personas.officer_a, issuer_unit=personas.unit_a, reviewed=reviewed)
     assert Plan.objects.count() == 0
+
+
+def test_numbered_and_lettered_tasks_are_saved_as_they_print(personas):
+    """Tasks printed 1. 2. 3. and a) b) c), read back from Word, are saved with their marker;
+    a division's tasks with its own."""
+    from vitreem.documents.plans import render_plan_docx
+    from vitreem.plans.importing.reading import read_lines
+
+    from .seeds import data_file
+
+    data = data_file("thai-nguyen-2026-action-month")
+    task = {"text": "Chủ trì tổ chức các hoạt động vui chơi giải trí cho trẻ em."}
+    data["assignments"] = [
+        {"assignee": "Công an xã", "marker": "number", "tasks": [task, task]},
+        {
+            "assignee": "Trạm Y tế",
+            "marker": "letter",
+            "tasks": [task],
+            "children": [{"assignee": "Tổ công tác xã", "marker": "number", "tasks": [task]}],
+        },
+    ]
+    reviewed = recognise(read_lines("plan.docx", render_plan_docx(data))).data
+    plan = plan_import_save(
+        actor=personas.officer_a, issuer_unit=personas.unit_a, reviewed=reviewed
+    )
+    saved = [(a.assignee_label, a.task_marker, a.tasks.count()) for a in plan.assignments.all()]
+    assert saved == [
+        ("Công an xã", "number", 2),
+        ("Trạm Y tế", "letter", 1),
+        ("Tổ công tác xã", "number", 1),
+    ]
