@@ -54,6 +54,21 @@ TARGETS = [
 ]
 
 
+def province_plan(personas, kind: str, title: str, targets: list, issued_on: date | None = None):
+    """Tỉnh Thái Nguyên's 2026 plan of the kind with the targets, issued on the day if given."""
+    plan = plan_create(
+        actor=personas.supervisor,
+        issuer_unit=personas.province,
+        kind=kind,
+        year=2026,
+        title=title,
+    )
+    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=targets)
+    if issued_on is not None:
+        plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=issued_on)
+    return plan
+
+
 def commune_file(actor, round_, commune, cells) -> None:
     report = Submission.objects.get(round=round_, unit=commune, agency=None)
     submission_save(actor=actor, submission=report, cells=cells)
@@ -75,15 +90,13 @@ def indicators(total6, got6, total5, under5, fund) -> dict:
 def followed(personas):
     """Thái Nguyên's 2026 child-protection plan with four targets, and its half-year round in
     which phường Bắc Kạn (a fund) and phường Phan Đình Phùng (no fund) filed."""
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="child_protection",
-        year=2026,
-        title="Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+    plan = province_plan(
+        personas,
+        "child_protection",
+        "Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+        TARGETS,
+        issued_on=date(2026, 1, 10),
     )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=TARGETS)
-    plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=date(2026, 1, 10))
     round_ = round_create(
         actor=personas.supervisor,
         form=ReportForm.objects.get(code="special-circumstances"),
@@ -195,14 +208,7 @@ def test_the_dashboards_queries_do_not_grow_with_the_communes_that_file(client, 
 
 
 def test_a_target_naming_a_row_of_another_form_is_refused_and_nothing_changes(personas):
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="child_protection",
-        year=2026,
-        title="Kế hoạch năm 2026",
-    )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=TARGETS[:1])
+    plan = province_plan(personas, "child_protection", "Kế hoạch năm 2026", TARGETS[:1])
     wrong = {**TARGETS[1], "data_element_code": "gifts_children"}  # Action Month form
     with pytest.raises(ValidationError) as refused:
         plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[TARGETS[2], wrong])
@@ -292,15 +298,13 @@ PLAN_TARGET = {
 def test_every_commune_has_issued_a_plan_is_measured_from_the_plans(client, personas):
     from vitreem.units.models import AdministrativeUnit, in_force_on
 
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="child_protection",
-        year=2026,
-        title="Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+    plan = province_plan(
+        personas,
+        "child_protection",
+        "Kế hoạch bảo vệ, chăm sóc trẻ em năm 2026",
+        [PLAN_TARGET],
+        issued_on=date(2026, 1, 10),
     )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[PLAN_TARGET])
-    plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=date(2026, 1, 10))
     # Phường Bắc Kạn issues its own plan of the year; Phan Đình Phùng only an Action Month plan.
     own = plan_create(
         actor=personas.leader_a,
@@ -355,14 +359,7 @@ def test_every_commune_has_issued_a_plan_is_measured_from_the_plans(client, pers
 
 
 def test_the_plan_measure_is_offered_and_a_row_of_another_form_still_refused(personas):
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="child_protection",
-        year=2026,
-        title="Kế hoạch năm 2026",
-    )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[PLAN_TARGET])
+    plan = province_plan(personas, "child_protection", "Kế hoạch năm 2026", [PLAN_TARGET])
     assert list(plan.targets.values_list("data_element_code", flat=True)) == ["communes_with_plan"]
     wrong = {**PLAN_TARGET, "data_element_code": "criterion_7"}  # the self-assessment form
     with pytest.raises(ValidationError, match="“criterion_7” không phải một dòng của bảng 2"):
@@ -395,15 +392,13 @@ def test_every_commune_has_a_work_for_children_is_measured_from_the_action_month
         period_end=date(2026, 6, 30),
     )
 
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="action_month",
-        year=2026,
-        title="Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+    plan = province_plan(
+        personas,
+        "action_month",
+        "Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+        [WORKS_TARGET],
+        issued_on=date(2026, 5, 8),
     )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[WORKS_TARGET])
-    plan = plan_issue(actor=personas.supervisor, plan=plan, issued_on=date(2026, 5, 8))
     # Phường Bắc Kạn upgraded a playground; Phan Đình Phùng filed with no work.
     commune_file(personas.admin, province_round, personas.unit_a, {("works_upgraded", "", ""): 1})
     commune_file(personas.admin, province_round, personas.unit_b, {("works_new", "", ""): 0})
@@ -436,14 +431,12 @@ def test_every_commune_has_a_work_for_children_is_measured_from_the_action_month
 
 
 def test_a_works_target_without_an_action_month_round_says_so(client, personas):
-    plan = plan_create(
-        actor=personas.supervisor,
-        issuer_unit=personas.province,
-        kind="action_month",
-        year=2026,
-        title="Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+    plan = province_plan(
+        personas,
+        "action_month",
+        "Kế hoạch tổ chức Tháng hành động vì trẻ em năm 2026",
+        [WORKS_TARGET],
     )
-    plan_targets_replace(actor=personas.supervisor, plan=plan, targets=[WORKS_TARGET])
     target = plan_targets(plan, personas.province).targets[0]
     assert (target.works_round, target.achieved, target.having) == (None, None, [])
     client.force_login(personas.supervisor)
